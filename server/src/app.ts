@@ -1,0 +1,41 @@
+import { toNodeHandler } from "better-auth/node";
+import cors from "cors";
+import express, { type Express } from "express";
+import helmet from "helmet";
+import type { AppContext } from "./context.js";
+import { errorHandler, routeNotFound } from "./http/error-handler.js";
+import type { OperationDefinition } from "./http/operation.js";
+import { requestContext } from "./http/request-context.js";
+import { contractRouter } from "./http/router.js";
+import { operations } from "./operations/index.js";
+
+/** Builds the HTTP app from a context. No side effects: nothing listens, nothing connects. */
+export function createApp(app: AppContext, definitions: OperationDefinition[] = operations): Express {
+  const server = express();
+  server.disable("x-powered-by");
+  server.set("trust proxy", "loopback");
+  server.use(requestContext(app.logger));
+  server.use(helmet());
+  server.use(
+    cors({
+      origin: app.config.trustedOrigins,
+      credentials: true,
+      exposedHeaders: [
+        "X-Request-Id",
+        "RateLimit-Limit",
+        "RateLimit-Remaining",
+        "RateLimit-Reset",
+        "RateLimit-Policy",
+        "Retry-After",
+        "Idempotent-Replayed",
+      ],
+    }),
+  );
+  // better-auth reads its own bodies, so it is mounted before the JSON parser.
+  server.all("/api/auth/{*any}", toNodeHandler(app.auth));
+  server.use(express.json({ limit: app.config.bodyLimitBytes }));
+  server.use(contractRouter(app, definitions));
+  server.use(routeNotFound);
+  server.use(errorHandler);
+  return server;
+}

@@ -1,0 +1,108 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { type Auth, authOptions, createAuth } from "./auth/better-auth.js";
+import { type Config, ConfigError } from "./config.js";
+import { type Database, openDatabase } from "./db/database.js";
+import { migrate } from "./db/migrate.js";
+import { Contract } from "./http/contract.js";
+import { createLogger } from "./logger.js";
+import { Mailer } from "./mail/mailer.js";
+
+/** Everything a request or a job may need, built once per process and passed down explicitly. */
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  auth: Auth;
+  redis: Redis | undefined;
+  contract: Contract;
+  mailer: Mailer;
+  version: string;
+  /** Responses that did not match the contract (only collected when config.validateResponses is on). */
+  contractViolations: string[];
+  migrate(): Promise<{ applied: string[] }>;
+  close(): Promise<void>;
+}
+
+export const VERSION = "0.1.0";
+
+export async function createContext(
+  config: Config,
+  options: { logger?: Logger; contract?: Contract; inMemoryDatabase?: boolean } = {},
+): Promise<AppContext> {
+  const logger = options.logger ?? createLogger(config);
+  const secret = await resolveAuthSecret(config);
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    inMemory: options.inMemoryDatabase,
+  });
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
+  const settings = {
+    pool: db.pool,
+    secret,
+    baseUrl: config.publicUrl,
+    trustedOrigins: config.trustedOrigins,
+    logger,
+  };
+  const mailer = new Mailer(db.knex, logger, { smtpUrl: config.smtpUrl, from: config.mailFrom });
+  return {
+    config,
+    logger,
+    db,
+    auth: createAuth(settings),
+    redis,
+    contract: options.contract ?? new Contract(),
+    mailer,
+    version: VERSION,
+    contractViolations: [],
+    migrate: () => migrate(db, authOptions(settings)),
+    async close() {
+      mailer.close();
+      redis?.disconnect();
+      await db.close();
+    },
+  };
+}
+
+/**
+ * For the app's own Redis use (rate limits, progress): fail fast instead of queueing commands while Redis is
+ * away, so a request gets a 503 naming Redis rather than hanging. BullMQ gets its own connections.
+ */
+function connectRedis(url: string, logger: Logger): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
+  let reported = false;
+  redis.on("error", (error: Error) => {
+    if (!reported) logger.error({ reason: error.message }, "redis unreachable; retrying in the background");
+    reported = true;
+  });
+  redis.on("ready", () => {
+    reported = false;
+  });
+  return redis;
+}
+
+/**
+ * better-auth signs sessions with a secret every API process must share. In embedded mode one is generated on
+ * first start and kept in the data directory; with a real database it must be configured.
+ */
+async function resolveAuthSecret(config: Config): Promise<string> {
+  if (config.authSecret) return config.authSecret;
+  if (config.databaseUrl) {
+    throw new ConfigError([
+      "BETTER_AUTH_SECRET is required when DATABASE_URL is set (every API process must sign sessions with the same secret); generate one with `openssl rand -hex 32`",
+    ]);
+  }
+  const file = path.join(config.dataDir, "auth-secret");
+  try {
+    return (await fs.readFile(file, "utf8")).trim();
+  } catch {
+    await fs.mkdir(config.dataDir, { recursive: true });
+    const secret = randomBytes(32).toString("hex");
+    await fs.writeFile(file, secret, { mode: 0o600, flag: "wx" }).catch(async () => {});
+    return (await fs.readFile(file, "utf8")).trim();
+  }
+}

@@ -1,0 +1,17 @@
+import type { Knex } from "knex";
+import * as foundation from "./20261129_001_foundation.js";
+
+/** Migrations in the order they run. Listed here rather than read from disk, so bundling and tsx both work. */
+const migrations: Record<string, Knex.Migration> = {
+  "20261129_001_foundation": foundation,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => {
+    const migration = migrations[name];
+    if (!migration) throw new Error(`Unknown migration ${name}`);
+    return migration;
+  },
+};

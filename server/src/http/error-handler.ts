@@ -1,0 +1,94 @@
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
+import { isDatabaseUnavailable } from "../db/database.js";
+import { type MessageKey, type MessageParams, translate } from "../i18n/index.js";
+import { ApiError, DependencyUnavailableError, type ErrorDetail, type PendingDetail } from "./errors.js";
+
+/** Which body shape a request's errors take: the engine's `{detail}` or the gateway's `{error}`. */
+export function surfaceOf(req: Request): "engine" | "gateway" {
+  if (req.operation) return req.operation.surface === "engine" ? "engine" : "gateway";
+  return req.path.startsWith("/api/engine/") ? "engine" : "gateway";
+}
+
+export function errorBody(
+  req: Request,
+  code: string,
+  messageKey: MessageKey,
+  params: MessageParams,
+  details?: PendingDetail[],
+  errorCount?: number,
+): Record<string, unknown> {
+  const message = translate(req.locale, messageKey, params);
+  const body: Record<string, unknown> =
+    surfaceOf(req) === "engine" ? { detail: message, code } : { error: message, code };
+  body.requestId = req.id;
+  if (details && details.length > 0) {
+    body.details = details.map(
+      ({ messageKey: key, params: p, ...rest }): ErrorDetail => ({
+        ...rest,
+        message: translate(req.locale, key, p),
+      }),
+    );
+  }
+  if (errorCount !== undefined) body.errorCount = errorCount;
+  return body;
+}
+
+export function sendError(req: Request, res: Response, error: ApiError): void {
+  for (const [name, value] of Object.entries(error.options.headers ?? {})) res.setHeader(name, value);
+  res
+    .status(error.status)
+    .json(
+      errorBody(
+        req,
+        error.code,
+        error.messageKey,
+        error.params,
+        error.options.details,
+        error.options.errorCount,
+      ),
+    );
+}
+
+/** 404 for any path no route matched, in the shape of the surface the path belongs to. */
+export const routeNotFound: RequestHandler = (req, _res, next) => {
+  next(new ApiError(404, "route_not_found", "route_not_found", { method: req.method, path: req.path }));
+};
+
+/** Turns anything thrown into a response: ApiErrors as they are, parser and dependency failures mapped, the rest 500. */
+export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next) => {
+  if (res.headersSent) {
+    next(error);
+    return;
+  }
+  sendError(req, res, toApiError(error, req));
+};
+
+function toApiError(error: unknown, req: Request): ApiError {
+  if (error instanceof ApiError) return error;
+  const parserType = (error as { type?: string }).type;
+  if (parserType === "entity.too.large") {
+    const limit = (error as { limit?: number }).limit ?? 0;
+    return new ApiError(413, "payload_too_large", "payload_too_large", { limit });
+  }
+  if (parserType === "entity.parse.failed") {
+    return new ApiError(400, "invalid_json", "invalid_json", { reason: (error as Error).message });
+  }
+  if (parserType === "encoding.unsupported" || parserType === "charset.unsupported") {
+    return new ApiError(400, "invalid_json", "invalid_json", { reason: (error as Error).message });
+  }
+  if (error instanceof DependencyUnavailableError || isDatabaseUnavailable(error)) {
+    const dependency = error instanceof DependencyUnavailableError ? error.dependency : "database";
+    req.log.error({ err: error, dependency }, "dependency unavailable");
+    return new ApiError(
+      503,
+      "dependency_unavailable",
+      "dependency_unavailable",
+      { dependency },
+      {
+        headers: { "Retry-After": "5" },
+      },
+    );
+  }
+  req.log.error({ err: error }, "unhandled error");
+  return new ApiError(500, "internal_error", "internal_error", { requestId: req.id });
+}

@@ -1,0 +1,51 @@
+import type { RequestHandler } from "express";
+import { ipKeyGenerator, rateLimit } from "express-rate-limit";
+import { type RedisReply, RedisStore } from "rate-limit-redis";
+import type { AppContext } from "../context.js";
+import type { MessageKey } from "../i18n/index.js";
+import { ApiError } from "./errors.js";
+
+/**
+ * A fixed-window limiter with the IETF RateLimit-* headers (draft 6). Counters live in Redis when there is one,
+ * so every API process shares the bucket; in embedded mode they live in memory. Over the limit: 429 with
+ * Retry-After and `code: rate_limited` (a quota 429 says `quota_exceeded` instead).
+ */
+export function rateLimiter(
+  app: AppContext,
+  options: {
+    name: string;
+    max: number;
+    windowMs: number;
+    messageKey: MessageKey;
+    key?: (req: Parameters<RequestHandler>[0]) => string;
+  },
+): RequestHandler {
+  const redis = app.redis;
+  return rateLimit({
+    windowMs: options.windowMs,
+    limit: options.max,
+    standardHeaders: "draft-6",
+    legacyHeaders: false,
+    keyGenerator: options.key ?? ((req) => ipKeyGenerator(req.ip ?? "unknown")),
+    store: redis
+      ? new RedisStore({
+          prefix: `${app.config.redisPrefix}:rl:${options.name}:`,
+          sendCommand: (command: string, ...args: string[]) =>
+            redis.call(command, ...args) as Promise<RedisReply>,
+        })
+      : undefined,
+    handler: (req, _res, next) => {
+      const resetTime = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+      const retryAfter = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now()) - Date.now()) / 1000));
+      next(
+        new ApiError(
+          429,
+          "rate_limited",
+          options.messageKey,
+          { limit: options.max, windowMinutes: Math.round(options.windowMs / 60000), retryAfter },
+          { headers: { "Retry-After": String(retryAfter) } },
+        ),
+      );
+    },
+  });
+}

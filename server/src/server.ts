@@ -1,0 +1,52 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createApp } from "./app.js";
+import type { Config } from "./config.js";
+import { type AppContext, createContext } from "./context.js";
+
+export interface RunningServer {
+  url: string;
+  app: AppContext;
+  close(): Promise<void>;
+}
+
+/** Opens the dependencies, migrates, and listens. What `segmento-server start` and the tests run. */
+export async function startServer(
+  config: Config,
+  options: Parameters<typeof createContext>[1] = {},
+): Promise<RunningServer> {
+  const app = await createContext(config, options);
+  try {
+    const { applied } = await app.migrate();
+    if (applied.length > 0) app.logger.info({ applied }, "migrations applied");
+    const http: Server = createApp(app).listen(config.port, config.host);
+    await new Promise<void>((resolve, reject) => {
+      http.once("listening", resolve);
+      http.once("error", reject);
+    });
+    const { port } = http.address() as AddressInfo;
+    const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+    app.logger.info(
+      {
+        url,
+        database:
+          app.db.kind === "pglite" ? `embedded PGlite (${config.dataDir})` : "PostgreSQL (DATABASE_URL)",
+        jobs: app.redis ? "BullMQ on Redis (REDIS_URL)" : "in-process runner",
+        mode: app.db.kind === "pglite" && !app.redis ? "embedded" : "services",
+      },
+      `Segmento listening on ${url}`,
+    );
+    return {
+      url,
+      app,
+      async close() {
+        http.closeAllConnections();
+        await new Promise<void>((resolve) => http.close(() => resolve()));
+        await app.close();
+      },
+    };
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+}

@@ -1,0 +1,100 @@
+import type { AddressInfo } from "node:net";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../src/app.js";
+import { loadConfig } from "../src/config.js";
+import { createContext } from "../src/context.js";
+import { defineOperation, type OperationDefinition } from "../src/http/operation.js";
+import { createLogger } from "../src/logger.js";
+import { startTestServer } from "./helpers/test-server.js";
+
+/** Serves an app built from a context that was never migrated or connected, for dependency-failure cases. */
+async function serve(env: Record<string, string>, definitions?: OperationDefinition[]) {
+  const config = loadConfig(env, {
+    authSecret: "test-secret-test-secret-test-secret-0123456789",
+    validateResponses: true,
+    logLevel: "silent",
+  });
+  const app = await createContext(config, { logger: createLogger(config), inMemoryDatabase: true });
+  const http = createApp(app, definitions).listen(0, "127.0.0.1");
+  await new Promise((resolve) => http.once("listening", resolve));
+  const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  return {
+    app,
+    get: (path: string, init?: RequestInit) => fetch(`${base}${path}`, init),
+    close: async () => {
+      http.closeAllConnections();
+      await new Promise((resolve) => http.close(resolve));
+      await app.close();
+    },
+  };
+}
+
+describe("when a dependency is down", () => {
+  it("answers 503 naming the database, and health says which one", async () => {
+    const server = await serve({ DATABASE_URL: "postgres://postgres@127.0.0.1:1/segmento" });
+    try {
+      const health = await server.get("/api/health");
+      expect(health.status).toBe(503);
+      const body = await health.json();
+      expect(body.status).toBe("degraded");
+      expect(body.dependencies.database.status).toBe("down");
+      const contact = await server.get("/api/contact", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "Ada", email: "ada@example.com", message: "hello there, world" }),
+      });
+      expect(contact.status).toBe(503);
+      expect(await contact.json()).toMatchObject({
+        code: "dependency_unavailable",
+        error: "The database is unavailable right now. Retry in a few seconds.",
+      });
+      expect(contact.headers.get("retry-after")).toBe("5");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("reports Redis down in health", async () => {
+    const server = await serve({ REDIS_URL: "redis://127.0.0.1:1" });
+    try {
+      const health = await server.get("/api/health");
+      expect(health.status).toBe(503);
+      const body = await health.json();
+      expect(body.dependencies.queue).toMatchObject({ status: "down", kind: "redis" });
+      expect(body.dependencies.database.status).toBe("up");
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("response validation against the contract", () => {
+  it("turns a response that drifts from the spec into a 500 and records it", async () => {
+    const drifting = defineOperation("listPlans", async () => ({
+      status: 200,
+      body: { plans: [{ id: "gold", name: 42 }] } as never,
+    }));
+    const server = await serve({}, [drifting as unknown as OperationDefinition]);
+    try {
+      const res = await server.get("/api/plans");
+      expect(res.status).toBe(500);
+      const body = await res.json();
+      expect(body.code).toBe("response_contract_violation");
+      expect(server.app.contractViolations).toHaveLength(1);
+      expect(server.app.contractViolations[0]).toContain("listPlans");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("lets a conforming response through", async () => {
+    const server = await startTestServer();
+    try {
+      const res = await server.request("/api/plans");
+      expect(res.status).toBe(200);
+      expect(server.app.contractViolations).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+});
