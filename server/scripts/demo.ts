@@ -3,8 +3,11 @@
  * up, calls the API and prints what it answered. Later releases grow it into the full ingest -> segments flow.
  */
 import { randomBytes } from "node:crypto";
+import type { components } from "@segmento/sdk/schema";
 import { loadConfig } from "../src/config.js";
 import { startServer } from "../src/server.js";
+
+type Schemas = components["schemas"];
 
 const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
 const dim = (s: string) => `\x1b[2m${s}\x1b[0m`;
@@ -24,7 +27,7 @@ async function main() {
   );
   const server = await startServer(config);
   const origin = new URL(config.publicUrl).origin;
-  const call = async (method: string, path: string, body?: unknown, cookie?: string) => {
+  const call = async <T>(method: string, path: string, body?: unknown, cookie?: string) => {
     const response = await fetch(`${server.url}${path}`, {
       method,
       headers: {
@@ -34,14 +37,14 @@ async function main() {
       },
       body: body ? JSON.stringify(body) : undefined,
     });
-    const json = await response.json().catch(() => null);
+    const json = (await response.json()) as T;
     return { status: response.status, json, cookies: response.headers.getSetCookie() };
   };
 
   try {
     console.log(`Server up at ${server.url}\n`);
 
-    const health = await call("GET", "/api/health");
+    const health = await call<Schemas["Health"]>("GET", "/api/health");
     console.log(bold("GET /api/health"), health.status);
     const deps = health.json.dependencies;
     console.log(
@@ -49,7 +52,7 @@ async function main() {
     );
 
     const email = `demo.${randomBytes(4).toString("hex")}@example.com`;
-    const signUp = await call("POST", "/api/auth/sign-up/email", {
+    const signUp = await call<{ user: Schemas["User"] }>("POST", "/api/auth/sign-up/email", {
       name: "Demo Shop Owner",
       email,
       password: randomBytes(12).toString("hex"),
@@ -58,18 +61,23 @@ async function main() {
     console.log(`  signed up ${signUp.json.user.email} (user ${signUp.json.user.id})`);
     const cookie = signUp.cookies.map((c) => c.split(";")[0]).join("; ");
 
-    const session = await call("GET", "/api/auth/get-session", undefined, cookie);
+    const session = await call<{ user: Schemas["User"]; session: Schemas["Session"] }>(
+      "GET",
+      "/api/auth/get-session",
+      undefined,
+      cookie,
+    );
     console.log(bold("GET /api/auth/get-session"), session.status);
     console.log(`  session for ${session.json.user.name}, expires ${session.json.session.expiresAt}\n`);
 
-    const plans = await call("GET", "/api/plans");
+    const plans = await call<{ plans: Schemas["Plan"][] }>("GET", "/api/plans");
     console.log(bold("GET /api/plans"), plans.status);
     for (const plan of plans.json.plans) {
       const rows = plan.limits.rows === null ? "unlimited" : plan.limits.rows.toLocaleString("en-US");
       console.log(`  ${plan.name.padEnd(11)} $${String(plan.priceMonthlyUsd).padStart(3)}/mo  rows ${rows}`);
     }
 
-    const contact = await call("POST", "/api/contact", {
+    const contact = await call<Schemas["ContactReceipt"]>("POST", "/api/contact", {
       name: "Demo Shop Owner",
       email,
       message: "Hello from the Segmento demo: everything is up.",
@@ -77,9 +85,13 @@ async function main() {
     console.log(`\n${bold("POST /api/contact")} ${contact.status}`);
     console.log(`  message ${contact.json.id} ${contact.json.status} (no SMTP_URL: kept in the outbox)`);
 
-    const invalid = await call("POST", "/api/contact", { name: "D", email: "nope", message: "hi" });
+    const invalid = await call<Schemas["GatewayError"]>("POST", "/api/contact", {
+      name: "D",
+      email: "nope",
+      message: "hi",
+    });
     console.log(`\n${bold("POST /api/contact")} with bad input -> ${invalid.status} ${invalid.json.code}`);
-    for (const detail of invalid.json.details) console.log(`  ${detail.field}: ${detail.message}`);
+    for (const detail of invalid.json.details ?? []) console.log(`  ${detail.field}: ${detail.message}`);
 
     console.log(dim(`\nDone in ${((performance.now() - started) / 1000).toFixed(1)} s.`));
   } finally {

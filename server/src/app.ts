@@ -5,6 +5,7 @@ import helmet from "helmet";
 import type { AppContext } from "./context.js";
 import { errorHandler, routeNotFound } from "./http/error-handler.js";
 import type { OperationDefinition } from "./http/operation.js";
+import { globalRateLimit } from "./http/rate-limit.js";
 import { requestContext } from "./http/request-context.js";
 import { contractRouter } from "./http/router.js";
 import { operations } from "./operations/index.js";
@@ -31,6 +32,8 @@ export function createApp(app: AppContext, definitions: OperationDefinition[] = 
       ],
     }),
   );
+  // Health is exempt so load balancers can probe freely and it answers while Redis is down.
+  server.use(/^\/api\/(?!health$)/, globalRateLimit(app));
   // better-auth reads its own bodies, so it is mounted before the JSON parser.
   server.all("/api/auth/{*any}", toNodeHandler(app.auth));
   server.use(express.json({ limit: app.config.bodyLimitBytes }));

@@ -5,7 +5,7 @@ import { startTestServer, type TestServer } from "./helpers/test-server.js";
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startTestServer({ contactRateLimit: { max: 3, windowMs: 60_000 } });
+  server = await startTestServer({ contactRateLimit: { max: 8, windowMs: 60_000 } });
 });
 afterAll(async () => {
   expect(server.app.contractViolations).toEqual([]);
@@ -33,7 +33,7 @@ describe("request ids", () => {
   it("echoes a sane X-Request-Id and makes one otherwise", async () => {
     const mine = await server.request("/api/health", { headers: { "x-request-id": "trace-123" } });
     expect(mine.headers.get("x-request-id")).toBe("trace-123");
-    const made = await server.request("/api/health", { headers: { "x-request-id": "bad id\u0000" } });
+    const made = await server.request("/api/health", { headers: { "x-request-id": "bad id!" } });
     expect(made.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
     expect(server.logs.some((line) => line.includes('"requestId":"trace-123"'))).toBe(true);
   });
@@ -148,13 +148,13 @@ describe("contact", () => {
       last = await send();
       statuses.push(last.status);
     }
-    expect(statuses.filter((s) => s === 201).length).toBeLessThanOrEqual(3);
+    expect(statuses.filter((s) => s === 201).length).toBeLessThanOrEqual(8);
     expect(last.status).toBe(429);
     expect(last.body.code).toBe("rate_limited");
     expect(Number(last.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect(last.headers.get("ratelimit-limit")).toBe("3");
+    expect(last.headers.get("ratelimit-limit")).toBe("8");
     expect(last.headers.get("ratelimit-remaining")).toBe("0");
-    expect(last.headers.get("ratelimit-policy")).toBe("3;w=60");
+    expect(last.headers.get("ratelimit-policy")).toBe("8;w=60");
   });
 });
 

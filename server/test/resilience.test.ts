@@ -5,7 +5,7 @@ import { loadConfig } from "../src/config.js";
 import { createContext } from "../src/context.js";
 import { defineOperation, type OperationDefinition } from "../src/http/operation.js";
 import { createLogger } from "../src/logger.js";
-import { startTestServer } from "./helpers/test-server.js";
+import { type RequestOptions, request, startTestServer } from "./helpers/test-server.js";
 
 /** Serves an app built from a context that was never migrated or connected, for dependency-failure cases. */
 async function serve(env: Record<string, string>, definitions?: OperationDefinition[]) {
@@ -20,7 +20,7 @@ async function serve(env: Record<string, string>, definitions?: OperationDefinit
   const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   return {
     app,
-    get: (path: string, init?: RequestInit) => fetch(`${base}${path}`, init),
+    request: (path: string, init?: RequestOptions) => request(base, path, init),
     close: async () => {
       http.closeAllConnections();
       await new Promise((resolve) => http.close(resolve));
@@ -33,18 +33,16 @@ describe("when a dependency is down", () => {
   it("answers 503 naming the database, and health says which one", async () => {
     const server = await serve({ DATABASE_URL: "postgres://postgres@127.0.0.1:1/segmento" });
     try {
-      const health = await server.get("/api/health");
+      const health = await server.request("/api/health");
       expect(health.status).toBe(503);
-      const body = await health.json();
+      const body = health.body;
       expect(body.status).toBe("degraded");
       expect(body.dependencies.database.status).toBe("down");
-      const contact = await server.get("/api/contact", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ name: "Ada", email: "ada@example.com", message: "hello there, world" }),
+      const contact = await server.request("/api/contact", {
+        body: { name: "Ada", email: "ada@example.com", message: "hello there, world" },
       });
       expect(contact.status).toBe(503);
-      expect(await contact.json()).toMatchObject({
+      expect(contact.body).toMatchObject({
         code: "dependency_unavailable",
         error: "The database is unavailable right now. Retry in a few seconds.",
       });
@@ -57,9 +55,9 @@ describe("when a dependency is down", () => {
   it("reports Redis down in health", async () => {
     const server = await serve({ REDIS_URL: "redis://127.0.0.1:1" });
     try {
-      const health = await server.get("/api/health");
+      const health = await server.request("/api/health");
       expect(health.status).toBe(503);
-      const body = await health.json();
+      const body = health.body;
       expect(body.dependencies.queue).toMatchObject({ status: "down", kind: "redis" });
       expect(body.dependencies.database.status).toBe("up");
     } finally {
@@ -76,9 +74,9 @@ describe("response validation against the contract", () => {
     }));
     const server = await serve({}, [drifting as unknown as OperationDefinition]);
     try {
-      const res = await server.get("/api/plans");
+      const res = await server.request("/api/plans");
       expect(res.status).toBe(500);
-      const body = await res.json();
+      const body = res.body;
       expect(body.code).toBe("response_contract_violation");
       expect(server.app.contractViolations).toHaveLength(1);
       expect(server.app.contractViolations[0]).toContain("listPlans");

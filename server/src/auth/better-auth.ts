@@ -24,8 +24,7 @@ export function authOptions(settings: AuthSettings): BetterAuthOptions {
     telemetry: { enabled: false },
     logger: {
       level: "warn",
-      log: (level, message) =>
-        settings.logger[level === "success" ? "info" : level]({ source: "better-auth" }, message),
+      log: (level, message) => settings.logger[level]({ source: "better-auth" }, message),
     },
   };
 }

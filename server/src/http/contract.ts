@@ -72,7 +72,7 @@ export class Contract {
     if (!validate) {
       const properties: Json = {};
       for (const p of params)
-        properties[location === "header" ? p.name.toLowerCase() : p.name] = { $ref: p.pointer };
+        properties[location === "header" ? p.name.toLowerCase() : p.name] = { $ref: `spec${p.pointer}` };
       const required = params
         .filter((p) => p.required)
         .map((p) => (location === "header" ? p.name.toLowerCase() : p.name));
@@ -149,7 +149,7 @@ export class Contract {
     while (typeof current.$ref === "string") {
       const ref = current.$ref;
       if (!ref.startsWith("#/")) throw new Error(`Only local $refs are supported (${ref} at ${at})`);
-      at = ref.slice(1);
+      at = ref;
       current = ref
         .slice(2)
         .split("/")

@@ -1,4 +1,4 @@
-import type { operations } from "@segmento/sdk/schema";
+import type { operations, Readable, Writable } from "@segmento/sdk/schema";
 import type { Request, RequestHandler, Response } from "express";
 import type { Logger } from "pino";
 import type { AppContext } from "../context.js";
@@ -13,13 +13,14 @@ type PathOf<Id extends OperationId> =
   Parameters<Id> extends { path: infer P } ? NonNullable<P> : Record<string, never>;
 type QueryOf<Id extends OperationId> =
   Parameters<Id> extends { query?: infer Q } ? NonNullable<Q> : Record<string, never>;
+// Request bodies drop readOnly fields and responses drop writeOnly ones, as the generated markers say.
 type BodyOf<Id extends OperationId> =
   Op<Id> extends { requestBody: { content: { "application/json": infer B } } }
-    ? B
+    ? Writable<B>
     : Op<Id> extends { requestBody?: { content: { "application/json": infer B } } }
-      ? B | undefined
+      ? Writable<B> | undefined
       : undefined;
-type JsonOf<R> = R extends { content: { "application/json": infer B } } ? B : undefined;
+type JsonOf<R> = R extends { content: { "application/json": infer B } } ? Readable<B> : undefined;
 type SuccessStatus = 200 | 201 | 202 | 204;
 
 /** What a handler returns: one of the operation's documented success statuses with its body. */

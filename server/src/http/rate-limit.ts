@@ -1,9 +1,10 @@
+import { createHash } from "node:crypto";
 import type { RequestHandler } from "express";
 import { ipKeyGenerator, rateLimit } from "express-rate-limit";
 import { type RedisReply, RedisStore } from "rate-limit-redis";
 import type { AppContext } from "../context.js";
 import type { MessageKey } from "../i18n/index.js";
-import { ApiError } from "./errors.js";
+import { ApiError, DependencyUnavailableError } from "./errors.js";
 
 /**
  * A fixed-window limiter with the IETF RateLimit-* headers (draft 6). Counters live in Redis when there is one,
@@ -21,7 +22,7 @@ export function rateLimiter(
   },
 ): RequestHandler {
   const redis = app.redis;
-  return rateLimit({
+  const limiter = rateLimit({
     windowMs: options.windowMs,
     limit: options.max,
     standardHeaders: "draft-6",
@@ -46,6 +47,29 @@ export function rateLimiter(
           { headers: { "Retry-After": String(retryAfter) } },
         ),
       );
+    },
+  });
+  // Apart from our own 429, the limiter fails only when its store (Redis) is unreachable: say so with a 503.
+  return (req, res, next) =>
+    limiter(req, res, (error?: unknown) =>
+      next(error && !(error instanceof ApiError) ? new DependencyUnavailableError("redis", error) : error),
+    );
+}
+
+/**
+ * The documented global limit: 1000 requests per 15 minutes, one bucket per Authorization header (so each API
+ * key has its own), else per client IP. The header is hashed before it becomes a key: no secret reaches Redis.
+ */
+export function globalRateLimit(app: AppContext): RequestHandler {
+  return rateLimiter(app, {
+    name: "api",
+    max: app.config.rateLimit.max,
+    windowMs: app.config.rateLimit.windowMs,
+    messageKey: "rate_limited",
+    key: (req) => {
+      const authorization = req.get("authorization");
+      if (authorization) return `auth:${createHash("sha256").update(authorization).digest("hex")}`;
+      return `ip:${ipKeyGenerator(req.ip ?? "unknown")}`;
     },
   });
 }

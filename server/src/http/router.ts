@@ -4,7 +4,7 @@ import { authenticate, resolveSession, type SchemeResolver } from "./authenticat
 import type { OperationSpec } from "./contract.js";
 import { errorBody } from "./error-handler.js";
 import { ApiError, type PendingDetail } from "./errors.js";
-import type { OperationDefinition, OperationHandler, OperationId } from "./operation.js";
+import type { OperationContext, OperationDefinition, OperationId } from "./operation.js";
 
 const resolvers: Record<string, SchemeResolver> = { session: resolveSession };
 
@@ -36,7 +36,10 @@ export function contractRouter(app: AppContext, definitions: OperationDefinition
       const principal = await authenticate(req, op, app, resolvers);
       req.principal = principal;
       validateRequest(app, op, req);
-      const handler = definition.handler as OperationHandler<OperationId>;
+      // Each handler is typed against its own operation; here they are all called the same way.
+      const handler = definition.handler as unknown as (
+        ctx: OperationContext<OperationId>,
+      ) => Promise<{ status: number; body?: unknown; headers?: Record<string, string> } | undefined>;
       const reply = await handler({
         params: req.params as never,
         query: req.query as never,
@@ -72,8 +75,7 @@ function validateRequest(app: AppContext, op: OperationSpec, req: Request): void
   ];
   const json = op.requestBody?.content["application/json"];
   if (json) {
-    const hasBody =
-      req.body !== undefined && (req.get("content-length") !== "0" || req.get("transfer-encoding"));
+    const hasBody = Number(req.get("content-length") ?? 0) > 0 || req.get("transfer-encoding") !== undefined;
     if (hasBody && !req.is("application/json")) {
       details.push({
         location: "header",

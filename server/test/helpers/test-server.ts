@@ -56,6 +56,8 @@ export async function startTestServer(
       redisPrefix: `segmento-test-${suffix}`,
       trustedOrigins: [TEST_ORIGIN],
       validateResponses: true,
+      // Suites make many requests from one IP; the rate-limit suite sets its own limit.
+      rateLimit: { max: 100_000, windowMs: 15 * 60 * 1000 },
       ...overrides,
     },
   );

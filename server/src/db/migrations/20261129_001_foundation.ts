@@ -3,7 +3,6 @@ import type { Knex } from "knex";
 /** pgvector for customer embeddings, and the support inbox: contact messages and the mail outbox. */
 export async function up(knex: Knex): Promise<void> {
   await knex.raw("CREATE EXTENSION IF NOT EXISTS vector");
-  await knex.raw('CREATE EXTENSION IF NOT EXISTS "pgcrypto"');
 
   await knex.schema.createTable("contact_messages", (t) => {
     t.uuid("id").primary().defaultTo(knex.raw("gen_random_uuid()"));
