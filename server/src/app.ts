@@ -33,7 +33,8 @@ export function createApp(app: AppContext, definitions: OperationDefinition[] = 
     }),
   );
   // Health is exempt so load balancers can probe freely and it answers while Redis is down.
-  server.use(/^\/api\/(?!health$)/, globalRateLimit(app));
+  const limit = globalRateLimit(app);
+  server.use("/api", (req, res, next) => (req.path === "/health" ? next() : limit(req, res, next)));
   // better-auth reads its own bodies, so it is mounted before the JSON parser.
   server.all("/api/auth/{*any}", toNodeHandler(app.auth));
   server.use(express.json({ limit: app.config.bodyLimitBytes }));

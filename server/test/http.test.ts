@@ -174,6 +174,9 @@ describe("public catalogue", () => {
     });
     expect(byId.pro).toMatchObject({ priceMonthlyUsd: 99, priceAnnualMonthlyUsd: 79 });
     expect(byId.enterprise.limits.rows).toBeNull();
+    // Every API response carries the global limit's state (the test server's limit is raised to 100,000).
+    expect(res.headers.get("ratelimit-limit")).toBe("100000");
+    expect(res.headers.get("ratelimit-policy")).toBe("100000;w=900");
   });
 });
 

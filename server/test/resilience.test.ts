@@ -60,6 +60,13 @@ describe("when a dependency is down", () => {
       const body = health.body;
       expect(body.dependencies.queue).toMatchObject({ status: "down", kind: "redis" });
       expect(body.dependencies.database.status).toBe("up");
+      // Rate limits live in Redis: other requests say which dependency is missing instead of failing blindly.
+      const plans = await server.request("/api/plans");
+      expect(plans.status).toBe(503);
+      expect(plans.body).toMatchObject({
+        code: "dependency_unavailable",
+        error: expect.stringContaining("redis"),
+      });
     } finally {
       await server.close();
     }
