@@ -70,6 +70,33 @@ async function main() {
     console.log(bold("GET /api/auth/get-session"), session.status);
     console.log(`  session for ${session.json.user.name}, expires ${session.json.session.expiresAt}\n`);
 
+    const org = await call<Schemas["Organization"]>(
+      "POST",
+      "/api/organizations",
+      { name: "Demo Shop" },
+      cookie,
+    );
+    console.log(bold("POST /api/organizations"), org.status);
+    console.log(`  ${org.json.name} (${org.json.slug}), plan ${org.json.plan}, you are ${org.json.role}`);
+    const project = await call<Schemas["Project"]>(
+      "POST",
+      `/api/organizations/${org.json.id}/projects`,
+      { name: "Online store" },
+      cookie,
+    );
+    console.log(bold("POST /api/organizations/{orgId}/projects"), project.status);
+    console.log(
+      `  project ${project.json.id}: k from ${project.json.settings.kMin} to ${project.json.settings.kMax}`,
+    );
+    const key = await call<Schemas["ApiKeyCreated"]>(
+      "POST",
+      `/api/projects/${project.json.id}/api-keys`,
+      { name: "Demo ingest" },
+      cookie,
+    );
+    console.log(bold("POST /api/projects/{projectId}/api-keys"), key.status);
+    console.log(`  ${key.json.keyPrefix}... (the full key is shown once; only its SHA-256 is stored)\n`);
+
     const plans = await call<{ plans: Schemas["Plan"][] }>("GET", "/api/plans");
     console.log(bold("GET /api/plans"), plans.status);
     for (const plan of plans.json.plans) {

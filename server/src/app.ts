@@ -35,8 +35,16 @@ export function createApp(app: AppContext, definitions: OperationDefinition[] = 
   // Health is exempt so load balancers can probe freely and it answers while Redis is down.
   const limit = globalRateLimit(app);
   server.use("/api", (req, res, next) => (req.path === "/health" ? next() : limit(req, res, next)));
-  // better-auth reads its own bodies, so it is mounted before the JSON parser.
-  server.all("/api/auth/{*any}", toNodeHandler(app.auth));
+  // better-auth serves the auth routes the contract documents, and only those: its other endpoints (for example
+  // its own organization routes) would bypass our checks. It reads its own bodies, so it comes before the
+  // JSON parser.
+  const betterAuth = toNodeHandler(app.auth);
+  for (const op of app.contract.operations.filter((o) => o.handledBy === "better-auth")) {
+    server[op.method](op.expressPath, (req, res) => {
+      req.operation = op;
+      return betterAuth(req, res);
+    });
+  }
   server.use(express.json({ limit: app.config.bodyLimitBytes }));
   server.use(contractRouter(app, definitions));
   server.use(routeNotFound);

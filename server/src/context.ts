@@ -3,10 +3,11 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { type Auth, authOptions, createAuth } from "./auth/better-auth.js";
+import { type Auth, type AuthSettings, authOptions, createAuth } from "./auth/better-auth.js";
 import { type Config, ConfigError } from "./config.js";
 import { type Database, openDatabase } from "./db/database.js";
 import { migrate } from "./db/migrate.js";
+import { sendInvitationMail } from "./domain/organizations/send-invitation-mail.js";
 import { Contract } from "./http/contract.js";
 import { createLogger } from "./logger.js";
 import { Mailer } from "./mail/mailer.js";
@@ -41,14 +42,15 @@ export async function createContext(
     inMemory: options.inMemoryDatabase,
   });
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
-  const settings = {
+  const mailer = new Mailer(db.knex, logger, { smtpUrl: config.smtpUrl, from: config.mailFrom });
+  const settings: AuthSettings = {
     pool: db.pool,
     secret,
     baseUrl: config.publicUrl,
     trustedOrigins: config.trustedOrigins,
     logger,
+    sendInvitation: (invitation) => sendInvitationMail(mailer, config.publicUrl, invitation),
   };
-  const mailer = new Mailer(db.knex, logger, { smtpUrl: config.smtpUrl, from: config.mailFrom });
   return {
     config,
     logger,

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "./helpers/test-server.js";
+import { signUp, startTestServer, type TestServer } from "./helpers/test-server.js";
 
 let server: TestServer;
 
@@ -54,8 +54,11 @@ describe("errors", () => {
     expect(engine.body.error).toBeUndefined();
   });
 
-  it("answers 501 in the spec's error shape for an operation without a handler", async () => {
-    const engine = await server.request(`/api/engine/projects/${randomUUID()}/overview`);
+  it("answers 501 in the spec's error shape for an operation without a handler, after authentication", async () => {
+    const anonymous = await server.request(`/api/engine/projects/${randomUUID()}/overview`);
+    expect(anonymous.status).toBe(401);
+    const { cookie } = await signUp(server);
+    const engine = await server.request(`/api/engine/projects/${randomUUID()}/overview`, { cookie });
     expect(engine.status).toBe(501);
     expect(engine.body).toMatchObject({ code: "not_implemented" });
     expect(engine.body.detail).toContain("getProjectOverview");

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../src/app.js";
@@ -10,7 +11,7 @@ import { type RequestOptions, request, startTestServer } from "./helpers/test-se
 /** Serves an app built from a context that was never migrated or connected, for dependency-failure cases. */
 async function serve(env: Record<string, string>, definitions?: OperationDefinition[]) {
   const config = loadConfig(env, {
-    authSecret: "test-secret-test-secret-test-secret-0123456789",
+    authSecret: randomBytes(32).toString("hex"),
     validateResponses: true,
     logLevel: "silent",
   });

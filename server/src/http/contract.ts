@@ -32,6 +32,8 @@ export interface OperationSpec {
   parameters: ParameterSpec[];
   /** Media types of the request body, with the JSON Pointer of each schema. */
   requestBody: { required: boolean; content: Record<string, string> } | undefined;
+  /** The documented example of the JSON request body, if any (tests call operations with it). */
+  requestExample: unknown;
   /** status -> media type -> JSON Pointer of the schema (null when the media type has no schema). */
   responses: Record<string, Record<string, string | null>>;
 }
@@ -194,6 +196,9 @@ export class Contract {
           requestBody: op.requestBody
             ? this.requestBody(op.requestBody as Json, `${opPointer}/requestBody`)
             : undefined,
+          requestExample: op.requestBody
+            ? this.requestExample(op.requestBody as Json, `${opPointer}/requestBody`)
+            : undefined,
           responses: this.responses((op.responses ?? {}) as Json, `${opPointer}/responses`),
         });
       }
@@ -218,6 +223,15 @@ export class Contract {
       content[mediaType] = `${at}/content/${escapePointer(mediaType)}/schema`;
     }
     return { required: value.required === true, content };
+  }
+
+  private requestExample(raw: Json, pointer: string): unknown {
+    const media = (this.deref(raw, pointer).value.content as Record<string, Json> | undefined)?.[
+      "application/json"
+    ];
+    if (!media) return undefined;
+    if (media.example !== undefined) return media.example;
+    return Object.values((media.examples ?? {}) as Record<string, { value?: unknown }>)[0]?.value;
   }
 
   private responses(raw: Json, pointer: string) {

@@ -1,17 +1,16 @@
 import express, { type Request, type Response, type Router } from "express";
 import type { AppContext } from "../context.js";
-import { authenticate, resolveSession, type SchemeResolver } from "./authenticate.js";
+import { authenticate } from "./authenticate.js";
 import type { OperationSpec } from "./contract.js";
 import { errorBody } from "./error-handler.js";
 import { ApiError, type PendingDetail } from "./errors.js";
 import type { OperationContext, OperationDefinition, OperationId } from "./operation.js";
 
-const resolvers: Record<string, SchemeResolver> = { session: resolveSession };
-
 /**
  * Routes every operation of the contract: marks the request with its operation, checks responses against the
  * contract when asked (tests), authenticates, validates path / query / headers / body, and calls the handler.
- * An operation with no handler answers 501 in its surface's error shape.
+ * An operation with no handler answers 501 in its surface's error shape (after authentication, so an
+ * anonymous caller learns nothing more than 401).
  */
 export function contractRouter(app: AppContext, definitions: OperationDefinition[]): Router {
   const router = express.Router();
@@ -24,17 +23,13 @@ export function contractRouter(app: AppContext, definitions: OperationDefinition
     router[op.method](op.expressPath, (req, res, next) => {
       req.operation = op;
       if (app.config.validateResponses) checkResponsesAgainstContract(app, op, req, res);
-      if (!definition) {
-        next(new ApiError(501, "not_implemented", "not_implemented", { operation: op.id }));
-        return;
-      }
       next();
     });
-    if (!definition) continue;
-    if (definition.before) router[op.method](op.expressPath, ...definition.before(app));
+    if (definition?.before) router[op.method](op.expressPath, ...definition.before(app));
     router[op.method](op.expressPath, async (req, res) => {
-      const principal = await authenticate(req, op, app, resolvers);
+      const principal = await authenticate(req, op, app);
       req.principal = principal;
+      if (!definition) throw new ApiError(501, "not_implemented", "not_implemented", { operation: op.id });
       validateRequest(app, op, req);
       // Each handler is typed against its own operation; here they are all called the same way.
       const handler = definition.handler as unknown as (

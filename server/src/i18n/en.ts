@@ -16,6 +16,30 @@ export const en = {
     "Too many requests: the limit is {limit} requests per {windowMinutes} minutes. Retry in {retryAfter} s.",
   contact_rate_limited:
     "Too many messages from your address: at most {limit} per {windowMinutes} minutes. Retry in {retryAfter} s.",
+  // Identity and tenancy
+  forbidden_role: "{action} needs the owner or admin role in this organization; your role is {role}.",
+  owner_only: "Only an owner can give or take the owner role.",
+  last_owner: "{name} is the organization's last owner: make another member an owner first.",
+  slug_taken: "The slug {slug} is already taken; choose another.",
+  already_member: "{email} is already a member of this organization.",
+  invitation_pending: "{email} already has a pending invitation to this organization.",
+  invitation_wrong_user:
+    "This invitation was sent to another email address: sign in as the invited user to accept it.",
+  invitation_not_pending: "This invitation is {status}; ask an owner or admin for a new one.",
+  invitation_expired: "This invitation expired at {expiredAt}; ask an owner or admin for a new one.",
+  seats_exhausted:
+    "The {plan} plan includes {limit} team seats and all are taken (members and pending invitations). Upgrade the plan or remove a member.",
+  expires_in_past: "expiresAt must be in the future (got {expiresAt}).",
+  project_mismatch: "Forbidden: API key does not belong to this project",
+  api_key_missing:
+    "This endpoint needs an API key: send Authorization: Bearer sk_live_... (create one under the project's API keys).",
+  api_key_malformed:
+    "The Authorization header is not a Segmento API key: expected Bearer sk_live_ followed by 64 lowercase hex characters.",
+  api_key_unknown:
+    "This API key is not valid (it may have been deleted). Create a new one under the project's API keys.",
+  api_key_disabled: "The API key {prefix}... is disabled. Enable it again or use another key.",
+  api_key_expired: "The API key {prefix}... expired at {expiredAt}. Create a new key.",
+  auth_rejected: "The request was refused: {reason}",
   // Our side
   internal_error:
     "Something went wrong on our side. Retry later; if it persists, contact support with request id {requestId}.",

@@ -16,6 +16,32 @@ export const tr: Record<MessageKey, string> = {
     "Çok fazla istek: sınır {windowMinutes} dakikada {limit} istek. {retryAfter} sn sonra yeniden deneyin.",
   contact_rate_limited:
     "Adresinizden çok fazla mesaj geldi: {windowMinutes} dakikada en fazla {limit}. {retryAfter} sn sonra yeniden deneyin.",
+  forbidden_role: "{action} için bu organizasyonda sahip veya yönetici rolü gerekir; rolünüz {role}.",
+  owner_only: "Sahip rolünü yalnızca bir sahip verebilir veya geri alabilir.",
+  last_owner: "{name} organizasyonun son sahibi: önce başka bir üyeyi sahip yapın.",
+  slug_taken: "{slug} kısa adı zaten kullanılıyor; başka bir tane seçin.",
+  already_member: "{email} zaten bu organizasyonun üyesi.",
+  invitation_pending: "{email} için bu organizasyona bekleyen bir davet zaten var.",
+  invitation_wrong_user:
+    "Bu davet başka bir e-posta adresine gönderildi: kabul etmek için davet edilen kullanıcıyla oturum açın.",
+  invitation_not_pending: "Bu davetin durumu {status}; bir sahipten veya yöneticiden yeni davet isteyin.",
+  invitation_expired:
+    "Bu davetin süresi {expiredAt} tarihinde doldu; bir sahipten veya yöneticiden yeni davet isteyin.",
+  seats_exhausted:
+    "{plan} planı {limit} ekip koltuğu içerir ve hepsi dolu (üyeler ve bekleyen davetler). Planı yükseltin veya bir üyeyi çıkarın.",
+  expires_in_past: "expiresAt gelecekte bir zaman olmalıdır ({expiresAt} gönderildi).",
+  project_mismatch: "Yasak: API anahtarı bu projeye ait değil",
+  api_key_missing:
+    "Bu uç nokta bir API anahtarı gerektirir: Authorization: Bearer sk_live_... gönderin (projenin API anahtarları bölümünden oluşturun).",
+  api_key_malformed:
+    "Authorization başlığı bir Segmento API anahtarı değil: Bearer sk_live_ ve ardından 64 küçük harfli onaltılık karakter beklenir.",
+  api_key_unknown:
+    "Bu API anahtarı geçerli değil (silinmiş olabilir). Projenin API anahtarları bölümünden yeni bir tane oluşturun.",
+  api_key_disabled:
+    "{prefix}... API anahtarı devre dışı. Yeniden etkinleştirin veya başka bir anahtar kullanın.",
+  api_key_expired:
+    "{prefix}... API anahtarının süresi {expiredAt} tarihinde doldu. Yeni bir anahtar oluşturun.",
+  auth_rejected: "İstek reddedildi: {reason}",
   internal_error:
     "Bizim tarafımızda bir sorun oluştu. Daha sonra yeniden deneyin; sürerse {requestId} istek kimliğiyle destek ekibine yazın.",
   dependency_unavailable: "{dependency} şu anda kullanılamıyor. Birkaç saniye sonra yeniden deneyin.",

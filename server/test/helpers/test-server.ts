@@ -52,7 +52,7 @@ export async function startTestServer(
   const config = loadConfig(
     { ...env, PORT: "0", DATABASE_URL: databaseUrl, LOG_LEVEL: "info" },
     {
-      authSecret: "test-secret-test-secret-test-secret-0123456789",
+      authSecret: randomBytes(32).toString("hex"),
       redisPrefix: `segmento-test-${suffix}`,
       trustedOrigins: [TEST_ORIGIN],
       validateResponses: true,
@@ -120,4 +120,66 @@ async function dropScratchDatabase(adminUrl: string, databaseUrl: string): Promi
   } finally {
     await client.end();
   }
+}
+
+export interface Tenant {
+  cookie: string;
+  userId: string;
+  email: string;
+  orgId: string;
+  projectId: string;
+  apiKey: string;
+  apiKeyId: string;
+}
+
+/** A user with an organization, a project and an API key, all made through the API. */
+export async function createTenant(server: TestServer, name = "Tenant"): Promise<Tenant> {
+  const { cookie, user, email } = await signUp(server, name);
+  const must = async (path: string, body: unknown) => {
+    const res = await server.request(path, { body, cookie });
+    if (res.status !== 201) throw new Error(`POST ${path} failed: ${res.status} ${res.text}`);
+    return res.body;
+  };
+  const org = await must("/api/organizations", { name: `${name} Shop` });
+  const project = await must(`/api/organizations/${org.id}/projects`, { name: `${name} Store` });
+  const key = await must(`/api/projects/${project.id}/api-keys`, { name: "ingest" });
+  return {
+    cookie,
+    userId: user.id,
+    email,
+    orgId: org.id,
+    projectId: project.id,
+    apiKey: key.key,
+    apiKeyId: key.id,
+  };
+}
+
+/** Sets an organization's plan directly (billing is not part of these tests). */
+export async function setPlan(
+  server: TestServer,
+  orgId: string,
+  plan: "free" | "starter" | "pro" | "enterprise",
+) {
+  await server.app.db.knex("organization").where({ id: orgId }).update({ plan });
+}
+
+/** Invites a new user into the tenant's organization with `role`, signs them up and accepts. */
+export async function addMember(
+  server: TestServer,
+  tenant: Tenant,
+  role: "owner" | "admin" | "member",
+  name = "Member",
+) {
+  const person = await signUp(server, name);
+  const invite = await server.request(`/api/organizations/${tenant.orgId}/invitations`, {
+    body: { email: person.email, role },
+    cookie: tenant.cookie,
+  });
+  if (invite.status !== 201) throw new Error(`invite failed: ${invite.status} ${invite.text}`);
+  const accepted = await server.request(`/api/invitations/${invite.body.id}/accept`, {
+    method: "POST",
+    cookie: person.cookie,
+  });
+  if (accepted.status !== 200) throw new Error(`accept failed: ${accepted.status} ${accepted.text}`);
+  return { ...person, memberId: accepted.body.id as string, invitationId: invite.body.id as string };
 }
