@@ -1,12 +1,14 @@
 import { ConfigError, ENVIRONMENT, loadConfig } from "./config.js";
 import { createContext } from "./context.js";
+import { startWorkers } from "./jobs/workers.js";
 import { startServer } from "./server.js";
 
 const USAGE = `segmento-server <command>
 
 Commands:
-  start     run the API (and, from the ingestion release on, the workers) in this process
-  api       run the API only
+  start     run the API and the Engine's workers in this process
+  api       run the API only (workers run elsewhere: needs REDIS_URL)
+  worker    run the Engine's workers only (any number, on any machine sharing the database and Redis)
   migrate   bring the database schema up to date and exit
 
 Environment:
@@ -23,7 +25,12 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case "start":
     case "api": {
-      const server = await startServer(config);
+      if (command === "api" && !config.redisUrl) {
+        throw new ConfigError([
+          "`api` hands jobs to separate workers through Redis: set REDIS_URL, or use `start`",
+        ]);
+      }
+      const server = await startServer(config, { workers: command === "start" });
       const stop = async (signal: string) => {
         server.app.logger.info({ signal }, "shutting down");
         await server.close();
@@ -32,6 +39,26 @@ async function main(argv: string[]): Promise<number> {
       process.once("SIGINT", () => void stop("SIGINT"));
       process.once("SIGTERM", () => void stop("SIGTERM"));
       return -1; // keep running
+    }
+    case "worker": {
+      if (!config.redisUrl) {
+        throw new ConfigError([
+          "`worker` takes jobs from Redis: set REDIS_URL (embedded mode runs workers inside `start`)",
+        ]);
+      }
+      const app = await createContext(config);
+      await app.migrate();
+      const stopWorkers = await startWorkers(app);
+      app.logger.info({ concurrency: config.workerConcurrency, mode: "worker" }, "Segmento worker running");
+      const stop = async (signal: string) => {
+        app.logger.info({ signal }, "worker shutting down");
+        stopWorkers();
+        await app.close();
+        process.exit(0);
+      };
+      process.once("SIGINT", () => void stop("SIGINT"));
+      process.once("SIGTERM", () => void stop("SIGTERM"));
+      return -1;
     }
     case "migrate": {
       const app = await createContext(config);

@@ -32,6 +32,20 @@ export interface Config {
   mailFrom: string;
   /** Check every response against the contract and answer 500 on drift (on in tests). */
   validateResponses: boolean;
+  /** Where raw files are kept (a shared volume when workers run on other machines). */
+  fileStoreDir: string;
+  /** Largest file upload, in bytes. */
+  uploadLimitBytes: number;
+  /** How long live progress is kept after a job's last update. */
+  progressTtlSeconds: number;
+  /** Quiet time after the last ingest batch before a project's segmentation starts. */
+  segmentationDebounceMs: number;
+  /** Jobs a worker process runs at once, per job type. */
+  workerConcurrency: number;
+  /** How long a worker holds a job before another may take it over after a crash. */
+  workerLockMs: number;
+  /** Interval of the SSE heartbeat comment that keeps proxies from closing a quiet stream. */
+  sseHeartbeatMs: number;
 }
 
 export class ConfigError extends Error {
@@ -97,6 +111,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     }
   }
 
+  const dataDir = path.resolve(read("SEGMENTO_DATA_DIR") ?? ".segmento");
   const config: Config = {
     port,
     host,
@@ -104,7 +119,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     databaseUrl: url("DATABASE_URL", ["postgres:", "postgresql:"]),
     redisUrl: url("REDIS_URL", ["redis:", "rediss:"]),
     redisPrefix: read("REDIS_PREFIX") ?? "segmento",
-    dataDir: path.resolve(read("SEGMENTO_DATA_DIR") ?? ".segmento"),
+    dataDir,
     authSecret,
     trustedOrigins: [...new Set([new URL(publicUrl).origin, ...trustedOrigins])],
     logLevel: logLevel ?? "info",
@@ -121,6 +136,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     supportEmail: read("SUPPORT_EMAIL") ?? "support@segmento.app",
     mailFrom: read("MAIL_FROM") ?? "Segmento <no-reply@segmento.app>",
     validateResponses: read("SEGMENTO_VALIDATE_RESPONSES") === "true",
+    fileStoreDir: path.resolve(read("FILE_STORE_DIR") ?? path.join(dataDir, "files")),
+    uploadLimitBytes: int("UPLOAD_LIMIT_BYTES", 100 * 1024 * 1024, 1024, 10 * 1024 * 1024 * 1024),
+    progressTtlSeconds: int("PROGRESS_TTL_SECONDS", 3600, 1, 7 * 24 * 3600),
+    segmentationDebounceMs: int("SEGMENTATION_DEBOUNCE_MS", 5000, 0, 24 * 3600 * 1000),
+    workerConcurrency: int("WORKER_CONCURRENCY", 2, 1, 64),
+    workerLockMs: int("WORKER_LOCK_MS", 30_000, 1000, 10 * 60 * 1000),
+    sseHeartbeatMs: int("SSE_HEARTBEAT_MS", 15_000, 100, 10 * 60 * 1000),
     ...overrides,
   };
   if (problems.length > 0) throw new ConfigError(problems);

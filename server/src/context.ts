@@ -9,8 +9,13 @@ import { type Database, openDatabase } from "./db/database.js";
 import { migrate } from "./db/migrate.js";
 import { sendInvitationMail } from "./domain/organizations/send-invitation-mail.js";
 import { Contract } from "./http/contract.js";
+import { BullJobQueue } from "./jobs/bullmq-queue.js";
+import { InProcessJobQueue } from "./jobs/in-process-queue.js";
+import { MemoryProgressStore, type ProgressStore, RedisProgressStore } from "./jobs/progress.js";
+import type { JobQueue } from "./jobs/queue.js";
 import { createLogger } from "./logger.js";
 import { Mailer } from "./mail/mailer.js";
+import { type FileStore, LocalFileStore } from "./storage/file-store.js";
 
 /** Everything a request or a job may need, built once per process and passed down explicitly. */
 export interface AppContext {
@@ -21,6 +26,9 @@ export interface AppContext {
   redis: Redis | undefined;
   contract: Contract;
   mailer: Mailer;
+  queue: JobQueue;
+  progress: ProgressStore;
+  files: FileStore;
   version: string;
   /** Responses that did not match the contract (only collected when config.validateResponses is on). */
   contractViolations: string[];
@@ -41,7 +49,7 @@ export async function createContext(
     dataDir: config.dataDir,
     inMemory: options.inMemoryDatabase,
   });
-  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
   const mailer = new Mailer(db.knex, logger, { smtpUrl: config.smtpUrl, from: config.mailFrom });
   const settings: AuthSettings = {
     pool: db.pool,
@@ -51,6 +59,18 @@ export async function createContext(
     logger,
     sendInvitation: (invitation) => sendInvitationMail(mailer, config.publicUrl, invitation),
   };
+  const queue: JobQueue = config.redisUrl
+    ? new BullJobQueue({
+        redisUrl: config.redisUrl,
+        prefix: config.redisPrefix,
+        logger,
+        concurrency: config.workerConcurrency,
+        lockDurationMs: config.workerLockMs,
+      })
+    : new InProcessJobQueue(logger);
+  const progress: ProgressStore = redis
+    ? new RedisProgressStore(redis, config.redisPrefix, config.progressTtlSeconds)
+    : new MemoryProgressStore(config.progressTtlSeconds);
   return {
     config,
     logger,
@@ -59,10 +79,15 @@ export async function createContext(
     redis,
     contract: options.contract ?? new Contract(),
     mailer,
+    queue,
+    progress,
+    files: new LocalFileStore(config.fileStoreDir),
     version: VERSION,
     contractViolations: [],
     migrate: () => migrate(db, authOptions(settings)),
     async close() {
+      await queue.close();
+      await progress.close();
       mailer.close();
       redis?.disconnect();
       await db.close();
@@ -74,7 +99,7 @@ export async function createContext(
  * For the app's own Redis use (rate limits, progress): fail fast instead of queueing commands while Redis is
  * away, so a request gets a 503 naming Redis rather than hanging. BullMQ gets its own connections.
  */
-function connectRedis(url: string, logger: Logger): Redis {
+async function connectRedis(url: string, logger: Logger): Promise<Redis> {
   const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
   let reported = false;
   redis.on("error", (error: Error) => {
@@ -83,6 +108,14 @@ function connectRedis(url: string, logger: Logger): Redis {
   });
   redis.on("ready", () => {
     reported = false;
+  });
+  // Commands fail at once while disconnected, so give the first connection a moment before serving.
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 2000);
+    redis.once("ready", () => {
+      clearTimeout(timer);
+      resolve();
+    });
   });
   return redis;
 }

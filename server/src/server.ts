@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createApp } from "./app.js";
 import type { Config } from "./config.js";
 import { type AppContext, createContext } from "./context.js";
+import { startWorkers } from "./jobs/workers.js";
 
 export interface RunningServer {
   url: string;
@@ -13,9 +14,10 @@ export interface RunningServer {
 /** Opens the dependencies, migrates, and listens. What `segmento-server start` and the tests run. */
 export async function startServer(
   config: Config,
-  options: Parameters<typeof createContext>[1] = {},
+  options: Parameters<typeof createContext>[1] & { workers?: boolean } = {},
 ): Promise<RunningServer> {
   const app = await createContext(config, options);
+  let stopWorkers = () => {};
   try {
     const { applied } = await app.migrate();
     if (applied.length > 0) app.logger.info({ applied }, "migrations applied");
@@ -24,6 +26,8 @@ export async function startServer(
       http.once("listening", resolve);
       http.once("error", reject);
     });
+    // `start` (the default) runs the Engine's workers here too; `api` leaves them to `segmento-server worker`.
+    if (options.workers !== false) stopWorkers = await startWorkers(app);
     const { port } = http.address() as AddressInfo;
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
     app.logger.info(
@@ -32,6 +36,7 @@ export async function startServer(
         database:
           app.db.kind === "pglite" ? `embedded PGlite (${config.dataDir})` : "PostgreSQL (DATABASE_URL)",
         jobs: app.redis ? "BullMQ on Redis (REDIS_URL)" : "in-process runner",
+        workers: options.workers !== false,
         mode: app.db.kind === "pglite" && !app.redis ? "embedded" : "services",
       },
       `Segmento listening on ${url}`,
@@ -40,6 +45,7 @@ export async function startServer(
       url,
       app,
       async close() {
+        stopWorkers();
         http.closeAllConnections();
         await new Promise<void>((resolve) => http.close(() => resolve()));
         await app.close();

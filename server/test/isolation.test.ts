@@ -5,10 +5,12 @@ import { operations } from "../src/operations/index.js";
 import {
   addMember,
   createTenant,
+  ingest,
   setPlan,
   startTestServer,
   type Tenant,
   type TestServer,
+  waitForJob,
 } from "./helpers/test-server.js";
 
 /**
@@ -39,17 +41,22 @@ beforeAll(async () => {
     body: { email: "pending@example.com", role: "member" },
     cookie: a.cookie,
   });
+  const batch = await ingest(server, a, [
+    { customer_id: "alice-1", order_date: "2026-05-01", amount: 120, country: "TR" },
+    { customer_id: "alice-2", order_date: "2026-05-03", amount: 35.5 },
+  ]);
+  await waitForJob(server, a, batch.job_id);
   Object.assign(ids, {
     orgId: a.orgId,
     projectId: a.projectId,
     keyId: a.apiKeyId,
     memberId: member.memberId,
     invitationId: invite.body.id,
-    // Resources of later releases: until their fixtures exist, a well-formed id stands in (see fixtureGaps).
-    jobId: randomUUID(),
+    jobId: batch.job_id,
+    fileId: batch.file_id,
+    // Resources of later releases: until their fixtures exist, a well-formed id stands in.
     segmentId: randomUUID(),
     customerId: randomUUID(),
-    fileId: randomUUID(),
     integrationId: randomUUID(),
     automationId: randomUUID(),
     deliveryId: randomUUID(),

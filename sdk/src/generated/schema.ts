@@ -3432,7 +3432,7 @@ export interface components {
     };
     parameters: {
         /**
-         * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries.
+         * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries. The same key with a different request, or while the first request is still running, answers 409 `conflict`. Keys are scoped to the caller (user or API key's project) and the operation; only successful responses are kept, so a failed request may be retried with the same key.
          * @example 5f0c1a7e-2d7b-4c8f-9a43-0e8b7f6d2c11
          */
         IdempotencyKey: string;
@@ -3591,7 +3591,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries.
+                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries. The same key with a different request, or while the first request is still running, answers 409 `conflict`. Keys are scoped to the caller (user or API key's project) and the operation; only successful responses are kept, so a failed request may be retried with the same key.
                  * @example 5f0c1a7e-2d7b-4c8f-9a43-0e8b7f6d2c11
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -3635,6 +3635,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
@@ -3911,7 +3912,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries.
+                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries. The same key with a different request, or while the first request is still running, answers 409 `conflict`. Keys are scoped to the caller (user or API key's project) and the operation; only successful responses are kept, so a failed request may be retried with the same key.
                  * @example 5f0c1a7e-2d7b-4c8f-9a43-0e8b7f6d2c11
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -4265,7 +4266,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries.
+                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries. The same key with a different request, or while the first request is still running, answers 409 `conflict`. Keys are scoped to the caller (user or API key's project) and the operation; only successful responses are kept, so a failed request may be retried with the same key.
                  * @example 5f0c1a7e-2d7b-4c8f-9a43-0e8b7f6d2c11
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -4473,7 +4474,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries.
+                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries. The same key with a different request, or while the first request is still running, answers 409 `conflict`. Keys are scoped to the caller (user or API key's project) and the operation; only successful responses are kept, so a failed request may be retried with the same key.
                  * @example 5f0c1a7e-2d7b-4c8f-9a43-0e8b7f6d2c11
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -4540,6 +4541,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
@@ -4761,7 +4763,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries.
+                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries. The same key with a different request, or while the first request is still running, answers 409 `conflict`. Keys are scoped to the caller (user or API key's project) and the operation; only successful responses are kept, so a failed request may be retried with the same key.
                  * @example 5f0c1a7e-2d7b-4c8f-9a43-0e8b7f6d2c11
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -4815,6 +4817,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
@@ -4919,7 +4922,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries.
+                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries. The same key with a different request, or while the first request is still running, answers 409 `conflict`. Keys are scoped to the caller (user or API key's project) and the operation; only successful responses are kept, so a failed request may be retried with the same key.
                  * @example 5f0c1a7e-2d7b-4c8f-9a43-0e8b7f6d2c11
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -4958,6 +4961,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
@@ -5048,7 +5052,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries.
+                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries. The same key with a different request, or while the first request is still running, answers 409 `conflict`. Keys are scoped to the caller (user or API key's project) and the operation; only successful responses are kept, so a failed request may be retried with the same key.
                  * @example 5f0c1a7e-2d7b-4c8f-9a43-0e8b7f6d2c11
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5098,6 +5102,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -5429,7 +5434,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries.
+                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries. The same key with a different request, or while the first request is still running, answers 409 `conflict`. Keys are scoped to the caller (user or API key's project) and the operation; only successful responses are kept, so a failed request may be retried with the same key.
                  * @example 5f0c1a7e-2d7b-4c8f-9a43-0e8b7f6d2c11
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5856,7 +5861,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries.
+                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries. The same key with a different request, or while the first request is still running, answers 409 `conflict`. Keys are scoped to the caller (user or API key's project) and the operation; only successful responses are kept, so a failed request may be retried with the same key.
                  * @example 5f0c1a7e-2d7b-4c8f-9a43-0e8b7f6d2c11
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5894,6 +5899,7 @@ export interface operations {
             401: components["responses"]["EngineUnauthorized"];
             403: components["responses"]["EngineForbidden"];
             404: components["responses"]["EngineNotFound"];
+            409: components["responses"]["EngineConflict"];
             429: components["responses"]["EngineTooManyRequests"];
             500: components["responses"]["EngineInternalError"];
             503: components["responses"]["EngineServiceUnavailable"];
@@ -6295,7 +6301,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries.
+                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries. The same key with a different request, or while the first request is still running, answers 409 `conflict`. Keys are scoped to the caller (user or API key's project) and the operation; only successful responses are kept, so a failed request may be retried with the same key.
                  * @example 5f0c1a7e-2d7b-4c8f-9a43-0e8b7f6d2c11
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -6331,6 +6337,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
@@ -6631,7 +6638,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries.
+                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries. The same key with a different request, or while the first request is still running, answers 409 `conflict`. Keys are scoped to the caller (user or API key's project) and the operation; only successful responses are kept, so a failed request may be retried with the same key.
                  * @example 5f0c1a7e-2d7b-4c8f-9a43-0e8b7f6d2c11
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -6703,6 +6710,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
@@ -6873,7 +6881,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries.
+                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries. The same key with a different request, or while the first request is still running, answers 409 `conflict`. Keys are scoped to the caller (user or API key's project) and the operation; only successful responses are kept, so a failed request may be retried with the same key.
                  * @example 5f0c1a7e-2d7b-4c8f-9a43-0e8b7f6d2c11
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -6912,6 +6920,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -6986,7 +6995,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries.
+                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries. The same key with a different request, or while the first request is still running, answers 409 `conflict`. Keys are scoped to the caller (user or API key's project) and the operation; only successful responses are kept, so a failed request may be retried with the same key.
                  * @example 5f0c1a7e-2d7b-4c8f-9a43-0e8b7f6d2c11
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -7365,7 +7374,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries.
+                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries. The same key with a different request, or while the first request is still running, answers 409 `conflict`. Keys are scoped to the caller (user or API key's project) and the operation; only successful responses are kept, so a failed request may be retried with the same key.
                  * @example 5f0c1a7e-2d7b-4c8f-9a43-0e8b7f6d2c11
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -7402,6 +7411,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -7548,7 +7558,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries.
+                 * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries. The same key with a different request, or while the first request is still running, answers 409 `conflict`. Keys are scoped to the caller (user or API key's project) and the operation; only successful responses are kept, so a failed request may be retried with the same key.
                  * @example 5f0c1a7e-2d7b-4c8f-9a43-0e8b7f6d2c11
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];

@@ -288,7 +288,15 @@ function toDetails(errors: ErrorObject[], location: PendingDetail["location"]): 
     const key = `${name}|${rule}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    details.push({ location, field: name, rule, ...ruleMessage(rule, name, params) });
+    // Batch bodies (ingest) name the offending record by its index as well.
+    const record = /^\/records\/(\d+)/.exec(error.instancePath);
+    details.push({
+      location,
+      field: name,
+      rule,
+      ...(record ? { index: Number(record[1]) } : {}),
+      ...ruleMessage(rule, name, params),
+    });
   }
   return details;
 }

@@ -4,6 +4,7 @@ import { authenticate } from "./authenticate.js";
 import type { OperationSpec } from "./contract.js";
 import { errorBody } from "./error-handler.js";
 import { ApiError, type PendingDetail } from "./errors.js";
+import { idempotency } from "./idempotency.js";
 import type { OperationContext, OperationDefinition, OperationId } from "./operation.js";
 
 /**
@@ -31,28 +32,42 @@ export function contractRouter(app: AppContext, definitions: OperationDefinition
       req.principal = principal;
       if (!definition) throw new ApiError(501, "not_implemented", "not_implemented", { operation: op.id });
       validateRequest(app, op, req);
+      const idempotent = await idempotency(app, op, principal, req);
+      if (idempotent?.replay) {
+        res.setHeader("Idempotent-Replayed", "true");
+        res.status(idempotent.replay.status).json(idempotent.replay.body);
+        return;
+      }
       // Each handler is typed against its own operation; here they are all called the same way.
       const handler = definition.handler as unknown as (
         ctx: OperationContext<OperationId>,
       ) => Promise<{ status: number; body?: unknown; headers?: Record<string, string> } | undefined>;
-      const reply = await handler({
-        params: req.params as never,
-        query: req.query as never,
-        body: req.body as never,
-        principal,
-        app,
-        locale: req.locale,
-        log: req.log,
-        requestId: req.id,
-        req,
-        res,
-      });
+      let reply: Awaited<ReturnType<typeof handler>>;
+      try {
+        reply = await handler({
+          params: req.params as never,
+          query: req.query as never,
+          body: req.body as never,
+          principal,
+          app,
+          locale: req.locale,
+          log: req.log,
+          requestId: req.id,
+          req,
+          res,
+        });
+      } catch (error) {
+        await idempotent?.release();
+        throw error;
+      }
       if (!reply) return; // the handler wrote the response itself
+      await idempotent?.complete(reply.status, reply.body);
       for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
       res.status(reply.status);
       if (reply.status === 204) {
-        if (app.config.validateResponses)
+        if (app.config.validateResponses) {
           recordProblems(app, op, req, res, app.contract.checkResponse(op, 204, undefined, undefined));
+        }
         res.end();
       } else {
         res.json(reply.body);

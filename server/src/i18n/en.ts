@@ -40,6 +40,68 @@ export const en = {
   api_key_disabled: "The API key {prefix}... is disabled. Enable it again or use another key.",
   api_key_expired: "The API key {prefix}... expired at {expiredAt}. Create a new key.",
   auth_rejected: "The request was refused: {reason}",
+  // Ingestion: files and API batches
+  "ingest.mapping_unknown_field":
+    'The mapping names "{field}", which is not one of our fields; use one of: {fields}.',
+  "ingest.mapping_column_missing":
+    'The mapping sends {field} to the column "{column}", but the file has no such column. Its columns are: {available}.',
+  "ingest.column_missing":
+    "No column for {field} was found among the file's columns ({available}). Name it one of {synonyms}, or map {field} to your column.",
+  "ingest.amount_column_missing":
+    "No column for {field} was found, nor quantity and unit_price columns to compute it, among the file's columns ({available}). Add one, or map amount (or quantity and unit_price) to your columns.",
+  "ingest.duplicate_column":
+    'The header names two columns "{column}" (columns {first} and {second}); give each column its own name.',
+  "ingest.column_count":
+    "This line has {found} values but the header has {expected} columns; check the delimiter, and put values that contain it in double quotes.",
+  "ingest.value_required": "{field} is empty, but a {kind} record needs it; fill it in.",
+  "ingest.amount_required":
+    "{field} is empty; a purchase needs an amount, or both a quantity and a unit_price to multiply. Fill in one of them.",
+  "ingest.date_invalid":
+    '{field} is not a date we understand: "{value}" (use ISO 8601, e.g. 2026-05-01 or 2026-05-01T14:03:00Z).',
+  "ingest.date_impossible":
+    '{field} is not a real date or time: "{value}"; check the day, the month and their order.',
+  "ingest.date_out_of_range":
+    '{field} is in the year {year} ("{value}"); dates must be between 1900 and 2100, so check the value and its format.',
+  "ingest.number_invalid":
+    '{field} is not a number we understand: "{value}" (write digits with a dot or comma for decimals, e.g. 1234.50 or 1.234,50, without a currency sign).',
+  "ingest.value_not_allowed": '{field} is "{value}"; use one of: {values}.',
+  "ingest.currency_invalid":
+    '{field} is "{value}"; use a three-letter ISO 4217 code such as USD, EUR or TRY, or leave it empty for the project\'s currency.',
+  "ingest.file_empty":
+    "The file has no rows: it needs a header row with column names, then one row per order.",
+  "ingest.csv_delimiter_invalid":
+    "{delimiter} cannot separate CSV columns; use a single character other than a double quote or a line break, e.g. , ; | or a tab.",
+  "ingest.csv_quote_not_closed":
+    "The quoted value that starts on line {line} is never closed; add the closing double quote.",
+  "ingest.csv_quote_misplaced":
+    'Line {line} has a double quote inside an unquoted value, or text right after a closing quote; put the whole value in double quotes and double each quote inside it ("").',
+  "ingest.csv_record_too_large":
+    "The row that starts on line {line} is longer than {limit} bytes; usually a double quote on that line is never closed.",
+  "ingest.csv_malformed": "Line {line} cannot be read as CSV ({reason}); check its quotes and delimiters.",
+  "ingest.xlsx_unreadable":
+    "The file cannot be read as an XLSX workbook ({reason}); save it again as .xlsx, or export it as CSV.",
+  // Jobs, ingestion and idempotency
+  progress_expired:
+    "There is no live progress for job {id} any more (it is kept for about an hour). Read its persisted record at GET /api/engine/jobs/{id}/status.",
+  idempotency_mismatch:
+    "This Idempotency-Key was already used with a different request in the last 24 hours. Use a new key for a new request.",
+  idempotency_in_progress:
+    "A request with this Idempotency-Key is still running. Retry in a moment to get its result.",
+  quota_rows:
+    "This batch of {incoming} rows would take the organization past the {plan} plan's {limit} rows ({used} used). Upgrade the plan or delete old files.",
+  quota_storage:
+    "The organization has used {used} GB of the {plan} plan's {limit} GB of storage and this file does not fit. Upgrade the plan or delete old files.",
+  ingest_invalid_records:
+    "{count} of the {total} records are invalid, so nothing was stored. Fix them (the first problems are listed in details) and send the batch again.",
+  upload_not_multipart:
+    'Upload the file as multipart/form-data, in a part named "file" (got Content-Type {type}).',
+  upload_missing_file: 'The upload has no file: send it as a multipart part named "file".',
+  upload_invalid_rows:
+    "{count} of the {total} rows of {file} are invalid (the first are listed in details with their line numbers). Fix them, or send skipInvalidRows=true to skip and count them.",
+  upload_empty: "{file} has no data rows below its header.",
+  upload_unmapped_columns:
+    'The columns of {file} cannot be read as transactions (see details). Rename the columns or send a mapping such as {"customer_id":"CustomerID"}.',
+  upload_bad_mapping: "mapping must be a JSON object from our field names to your column names ({reason}).",
   // Our side
   internal_error:
     "Something went wrong on our side. Retry later; if it persists, contact support with request id {requestId}.",

@@ -42,6 +42,68 @@ export const tr: Record<MessageKey, string> = {
   api_key_expired:
     "{prefix}... API anahtarının süresi {expiredAt} tarihinde doldu. Yeni bir anahtar oluşturun.",
   auth_rejected: "İstek reddedildi: {reason}",
+  "ingest.mapping_unknown_field":
+    'Eşleme, alanlarımızdan biri olmayan "{field}" adını içeriyor; şunlardan birini kullanın: {fields}.',
+  "ingest.mapping_column_missing":
+    'Eşleme {field} alanını "{column}" sütununa bağlıyor, ancak dosyada böyle bir sütun yok. Dosyanın sütunları: {available}.',
+  "ingest.column_missing":
+    "Dosyanın sütunları ({available}) arasında {field} için bir sütun bulunamadı. Sütunu {synonyms} adlarından biriyle adlandırın veya eşlemede {field} alanını kendi sütununuza bağlayın.",
+  "ingest.amount_column_missing":
+    "Dosyanın sütunları ({available}) arasında {field} için bir sütun, onu hesaplamak için de quantity ve unit_price sütunları bulunamadı. Bir tane ekleyin veya eşlemede amount (ya da quantity ve unit_price) alanlarını kendi sütunlarınıza bağlayın.",
+  "ingest.duplicate_column":
+    'Başlıkta iki sütunun adı "{column}" ({first}. ve {second}. sütunlar); her sütuna ayrı bir ad verin.',
+  "ingest.column_count":
+    "Bu satırda {found} değer var, ancak başlıkta {expected} sütun var; ayırıcıyı kontrol edin ve ayırıcıyı içeren değerleri çift tırnak içine alın.",
+  "ingest.value_required": "{field} boş, ancak bir {kind} kaydı için gerekli; doldurun.",
+  "ingest.amount_required":
+    "{field} boş; bir satın almanın tutarı ya da çarpılacak quantity ve unit_price değerleri olmalıdır. Bunlardan birini doldurun.",
+  "ingest.date_invalid":
+    '{field} anlayabildiğimiz bir tarih değil: "{value}" (ISO 8601 kullanın, ör. 2026-05-01 veya 2026-05-01T14:03:00Z).',
+  "ingest.date_impossible":
+    '{field} gerçek bir tarih veya saat değil: "{value}"; günü, ayı ve sıralarını kontrol edin.',
+  "ingest.date_out_of_range":
+    '{field} {year} yılında ("{value}"); tarihler 1900 ile 2100 arasında olmalıdır, değeri ve biçimini kontrol edin.',
+  "ingest.number_invalid":
+    '{field} anlayabildiğimiz bir sayı değil: "{value}" (rakamları ondalık için nokta veya virgülle, para birimi işareti olmadan yazın; ör. 1234.50 veya 1.234,50).',
+  "ingest.value_not_allowed": '{field} değeri "{value}"; şunlardan birini kullanın: {values}.',
+  "ingest.currency_invalid":
+    '{field} değeri "{value}"; USD, EUR veya TRY gibi üç harfli bir ISO 4217 kodu kullanın ya da projenin para birimi için boş bırakın.',
+  "ingest.file_empty":
+    "Dosyada hiç satır yok: önce sütun adlarını içeren bir başlık satırı, ardından her sipariş için bir satır olmalıdır.",
+  "ingest.csv_delimiter_invalid":
+    "{delimiter} CSV sütunlarını ayıramaz; çift tırnak veya satır sonu dışında tek bir karakter kullanın, ör. , ; | veya sekme.",
+  "ingest.csv_quote_not_closed":
+    "{line}. satırda başlayan tırnaklı değer hiç kapanmıyor; kapanış çift tırnağını ekleyin.",
+  "ingest.csv_quote_misplaced":
+    '{line}. satırda tırnaksız bir değerin içinde çift tırnak ya da kapanış tırnağından hemen sonra metin var; değerin tamamını çift tırnak içine alın ve içindeki her tırnağı iki kez yazın ("").',
+  "ingest.csv_record_too_large":
+    "{line}. satırda başlayan kayıt {limit} bayttan uzun; genellikle o satırdaki bir çift tırnak hiç kapanmamıştır.",
+  "ingest.csv_malformed":
+    "{line}. satır CSV olarak okunamıyor ({reason}); tırnaklarını ve ayırıcılarını kontrol edin.",
+  "ingest.xlsx_unreadable":
+    "Dosya bir XLSX çalışma kitabı olarak okunamıyor ({reason}); yeniden .xlsx olarak kaydedin veya CSV olarak dışa aktarın.",
+  progress_expired:
+    "{id} işinin canlı ilerleme kaydı artık yok (yaklaşık bir saat tutulur). Kalıcı kaydını GET /api/engine/jobs/{id}/status adresinden okuyun.",
+  idempotency_mismatch:
+    "Bu Idempotency-Key son 24 saatte farklı bir istekle kullanıldı. Yeni bir istek için yeni bir anahtar kullanın.",
+  idempotency_in_progress:
+    "Bu Idempotency-Key ile gönderilen istek hâlâ işleniyor. Sonucunu almak için biraz sonra yeniden deneyin.",
+  quota_rows:
+    "{incoming} satırlık bu parti, organizasyonu {plan} planının {limit} satır sınırının üzerine çıkarır ({used} kullanıldı). Planı yükseltin veya eski dosyaları silin.",
+  quota_storage:
+    "Organizasyon {plan} planının {limit} GB depolama alanının {used} GB'ını kullandı ve bu dosya sığmıyor. Planı yükseltin veya eski dosyaları silin.",
+  ingest_invalid_records:
+    "{total} kaydın {count} tanesi geçersiz, bu yüzden hiçbir şey kaydedilmedi. Onları düzeltin (ilk sorunlar details içinde) ve partiyi yeniden gönderin.",
+  upload_not_multipart:
+    'Dosyayı multipart/form-data olarak, "file" adlı bir bölümde yükleyin (gelen Content-Type: {type}).',
+  upload_missing_file: 'Yüklemede dosya yok: dosyayı "file" adlı bir multipart bölümü olarak gönderin.',
+  upload_invalid_rows:
+    "{file} dosyasının {total} satırından {count} tanesi geçersiz (ilkleri satır numaralarıyla details içinde). Onları düzeltin veya atlayıp saymak için skipInvalidRows=true gönderin.",
+  upload_empty: "{file} dosyasında başlığın altında veri satırı yok.",
+  upload_unmapped_columns:
+    '{file} dosyasının sütunları işlem olarak okunamıyor (details\'e bakın). Sütunları yeniden adlandırın veya {"customer_id":"CustomerID"} gibi bir eşleme gönderin.',
+  upload_bad_mapping:
+    "mapping, alan adlarımızdan sütun adlarınıza giden bir JSON nesnesi olmalıdır ({reason}).",
   internal_error:
     "Bizim tarafımızda bir sorun oluştu. Daha sonra yeniden deneyin; sürerse {requestId} istek kimliğiyle destek ekibine yazın.",
   dependency_unavailable: "{dependency} şu anda kullanılamıyor. Birkaç saniye sonra yeniden deneyin.",

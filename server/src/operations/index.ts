@@ -1,21 +1,28 @@
 import type { OperationDefinition } from "../http/operation.js";
 import * as apiKeys from "./api-keys/api-keys.js";
-import { listPlans } from "./billing/list-plans.js";
-import { getHealth } from "./health/get-health.js";
+import * as plans from "./billing/list-plans.js";
+import * as files from "./files/files.js";
+import * as health from "./health/get-health.js";
+import * as ingest from "./ingest/ingest.js";
+import * as jobs from "./jobs/jobs.js";
 import * as members from "./organizations/members.js";
 import * as organizations from "./organizations/organizations.js";
 import * as projects from "./projects/projects.js";
-import { submitContact } from "./support/submit-contact.js";
+import * as support from "./support/submit-contact.js";
 
-const { userOf: _userOf, ...organizationOperations } = organizations;
+const isDefinition = (value: unknown): value is OperationDefinition =>
+  typeof value === "object" && value !== null && "id" in value && "handler" in value;
 
-/** Every implemented operation. The contract router answers 501 for the rest. */
-export const operations = [
-  getHealth,
-  submitContact,
-  listPlans,
-  ...Object.values(organizationOperations),
-  ...Object.values(members),
-  ...Object.values(projects),
-  ...Object.values(apiKeys),
-] as unknown as OperationDefinition[];
+/** Every implemented operation: the definitions exported by the area modules. The router answers 501 for the rest. */
+export const operations: OperationDefinition[] = [
+  health,
+  support,
+  plans,
+  organizations,
+  members,
+  projects,
+  apiKeys,
+  ingest,
+  files,
+  jobs,
+].flatMap((module) => Object.values(module).filter(isDefinition));

@@ -37,6 +37,7 @@ export interface TestResponse {
 export async function startTestServer(
   overrides: Partial<Config> = {},
   env: Record<string, string | undefined> = process.env,
+  options: { workers?: boolean } = {},
 ): Promise<TestServer> {
   const logs: string[] = [];
   const sink = new Writable({
@@ -61,7 +62,11 @@ export async function startTestServer(
       ...overrides,
     },
   );
-  const server = await startServer(config, { logger: createLogger(config, sink), inMemoryDatabase: true });
+  const server = await startServer(config, {
+    logger: createLogger(config, sink),
+    inMemoryDatabase: true,
+    workers: options.workers,
+  });
   const close = async () => {
     await server.close();
     if (databaseUrl && env.DATABASE_URL) await dropScratchDatabase(env.DATABASE_URL, databaseUrl);
@@ -182,4 +187,30 @@ export async function addMember(
   });
   if (accepted.status !== 200) throw new Error(`accept failed: ${accepted.status} ${accepted.text}`);
   return { ...person, memberId: accepted.body.id as string, invitationId: invite.body.id as string };
+}
+
+/** Sends records through the ingest API with the tenant's key; returns the accepted job. */
+export async function ingest(
+  server: TestServer,
+  tenant: Tenant,
+  records: Record<string, unknown>[],
+  extra: { batch_id?: string; headers?: Record<string, string> } = {},
+) {
+  const res = await server.request("/api/v1/ingest", {
+    body: { project_id: tenant.projectId, records, ...(extra.batch_id ? { batch_id: extra.batch_id } : {}) },
+    headers: { authorization: `Bearer ${tenant.apiKey}`, ...extra.headers },
+  });
+  if (res.status !== 202) throw new Error(`ingest failed: ${res.status} ${res.text}`);
+  return res.body as { job_id: string; file_id: string; status: string };
+}
+
+/** Polls a job's persisted status until it settles (completed, failed or skipped). */
+export async function waitForJob(server: TestServer, tenant: Tenant, jobId: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await server.request(`/api/engine/jobs/${jobId}/status`, { cookie: tenant.cookie });
+    if (["completed", "failed", "skipped"].includes(res.body?.status)) return res.body;
+    if (Date.now() > deadline) throw new Error(`job ${jobId} did not settle: ${res.text}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

@@ -55,3 +55,23 @@ export async function requireProject(
 }
 
 export const projectMismatch = () => new ApiError(403, "project_mismatch", "project_mismatch");
+
+/**
+ * For a resource found by its own id (a job, a file, a segment…): the caller must reach its project, and if
+ * not, the resource is "not found" under its own name, so the answer never names the other tenant's project.
+ */
+export async function requireProjectOf(
+  db: Knex,
+  principal: Principal,
+  projectId: string,
+  resource: string,
+  id: string,
+): Promise<ProjectAccess> {
+  if (principal.kind === "apiKey" && principal.projectId !== projectId) throw notFound(resource, id);
+  try {
+    return await requireProject(db, principal, projectId);
+  } catch (error) {
+    if (error instanceof ApiError) throw notFound(resource, id);
+    throw error;
+  }
+}

@@ -1,0 +1,69 @@
+import { randomUUID } from "node:crypto";
+import type { AppContext } from "../../context.js";
+import type { ProjectRow } from "../../db/projects.js";
+import { ApiError, type PendingDetail } from "../../http/errors.js";
+import { normalizeRecord } from "../../ingest/normalize.js";
+import { recordsToCsv } from "../../ingest/records-to-csv.js";
+import { type Accepted, queueIngest, replayBatch } from "./queue-ingest.js";
+import { requireIngestQuota } from "./quotas.js";
+
+const MAX_LISTED = 20;
+
+/**
+ * `POST /api/v1/ingest`: every record is checked before anything is stored; a batch with any invalid record
+ * is refused whole, naming the first offending records. A valid batch is converted to CSV, stored as a file
+ * and queued, exactly like an upload. The same batch_id again answers with the original job.
+ */
+export async function acceptRecords(
+  app: AppContext,
+  project: ProjectRow,
+  input: { records: Record<string, unknown>[]; batch_id?: string },
+): Promise<Accepted> {
+  if (input.batch_id) {
+    const replay = await replayBatch(app, project.id, input.batch_id);
+    if (replay) return replay;
+  }
+  const details: PendingDetail[] = [];
+  let invalidRecords = 0;
+  let problemCount = 0;
+  input.records.forEach((record, index) => {
+    const result = normalizeRecord(record, index, { dateOrder: "YMD" });
+    if (result.ok) return;
+    invalidRecords += 1;
+    problemCount += result.problems.length;
+    for (const problem of result.problems) {
+      if (details.length >= MAX_LISTED) break;
+      details.push({ ...problem, location: "body", field: `records[${index}].${problem.field}`, index });
+    }
+  });
+  if (invalidRecords > 0) {
+    throw new ApiError(
+      400,
+      "validation_failed",
+      "ingest_invalid_records",
+      { count: invalidRecords, total: input.records.length },
+      { details, errorCount: problemCount },
+    );
+  }
+
+  const csv = recordsToCsv(input.records);
+  const sizeBytes = Buffer.byteLength(csv);
+  await requireIngestQuota(app.db.knex, project.organization_id, {
+    rows: input.records.length,
+    bytes: sizeBytes,
+  });
+  const fileId = randomUUID();
+  const storageKey = `${project.id}/${fileId}.csv`;
+  await app.files.write(storageKey, csv);
+  return queueIngest(app, {
+    projectId: project.id,
+    fileId,
+    name: `${input.batch_id ?? `api-${new Date().toISOString().replace(/[:.]/g, "-")}`}.csv`,
+    source: "api",
+    format: "csv",
+    storageKey,
+    sizeBytes,
+    batchId: input.batch_id,
+    options: { mapping: "canonical", dateOrder: "YMD" },
+  });
+}

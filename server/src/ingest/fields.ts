@@ -1,0 +1,26 @@
+/**
+ * Our names for the columns of a transaction or campaign-exposure row, as the ingest API spells them
+ * (IngestRecord in openapi/segmento.yaml). Every other column is an extra feature of the customer.
+ */
+export const CANONICAL_FIELDS = [
+  "customer_id",
+  "order_date",
+  "amount",
+  "quantity",
+  "unit_price",
+  "order_id",
+  "currency",
+  "status",
+  "type",
+  "campaign_id",
+  "group",
+  "exposed_at",
+] as const;
+
+export type CanonicalField = (typeof CANONICAL_FIELDS)[number];
+
+const canonical: ReadonlySet<string> = new Set(CANONICAL_FIELDS);
+
+export function isCanonicalField(name: string): name is CanonicalField {
+  return canonical.has(name);
+}

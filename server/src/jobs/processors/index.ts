@@ -1,0 +1,35 @@
+import type { AppContext } from "../../context.js";
+import type { JobType } from "../../db/jobs.js";
+import type { JobContext } from "../queue.js";
+import { ingestFile } from "./ingest.js";
+
+export interface StageOutcome {
+  result: Record<string, unknown>;
+  /** Set when the stage did not run, with the reason (recorded as status `skipped`). */
+  skipped?: string;
+  message?: string;
+}
+
+export type Report = (pct: number, message: string) => Promise<void>;
+
+export interface Processor {
+  (ctx: JobContext, app: AppContext, report: Report): Promise<StageOutcome>;
+  /** Called once when the job has failed for good. */
+  onFailure?: (ctx: JobContext, app: AppContext, reason: string) => Promise<void>;
+}
+
+/** Stages this release does not run yet are recorded as skipped, with the reason, so the pipeline is visible. */
+const notInThisRelease =
+  (stage: string): Processor =>
+  async () => ({
+    result: {},
+    skipped: `The ${stage} stage is not available in this server version, so it was skipped.`,
+  });
+
+export const PROCESSORS: Record<JobType, Processor> = {
+  ingest: ingestFile,
+  segmentation: notInThisRelease("segmentation"),
+  predictive: notInThisRelease("predictive"),
+  action: notInThisRelease("action"),
+  automation_run: notInThisRelease("automation"),
+};
