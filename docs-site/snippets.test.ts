@@ -5,7 +5,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, TEST_ORIGIN, type TestServer } from "../server/test/helpers/test-server.js";
+import {
+  createTenant,
+  startTestServer,
+  TEST_ORIGIN,
+  type Tenant,
+  type TestServer,
+} from "../server/test/helpers/test-server.js";
 
 /** Every ```bash block of every page runs against a real server, with the docs' local base URL pointed at it. */
 const docsDir = fileURLToPath(new URL("./docs", import.meta.url));
@@ -13,8 +19,10 @@ const pages = readdirSync(docsDir).filter((f) => f.endsWith(".md"));
 const DOCS_BASE = "http://localhost:3001";
 
 let server: TestServer;
+let tenant: Tenant;
 beforeAll(async () => {
   server = await startTestServer({ trustedOrigins: [TEST_ORIGIN] });
+  tenant = await createTenant(server, "Docs");
 });
 afterAll(async () => {
   expect(server.app.contractViolations).toEqual([]);
@@ -35,7 +43,9 @@ describe.each(pages)("docs-site/docs/%s", (page) => {
     const script = snippet
       .replaceAll(DOCS_BASE, server.url)
       .replaceAll("ada@example.com", `ada.${path.basename(cwd).slice(-6).toLowerCase()}@example.com`);
-    const result = await promisify(execFile)("bash", ["-euo", "pipefail", "-c", script], { cwd }).catch(
+    // The variables the pages tell readers to set.
+    const env = { ...process.env, SEGMENTO_API_KEY: tenant.apiKey, PROJECT_ID: tenant.projectId };
+    const result = await promisify(execFile)("bash", ["-euo", "pipefail", "-c", script], { cwd, env }).catch(
       (e) => e,
     );
     expect(result.stderr ?? "", `snippet failed:\n${snippet}`).toBe("");

@@ -36,3 +36,14 @@ describe("configuration", () => {
     expect(() => loadConfig({ TRUSTED_ORIGINS: "app.example.com" })).toThrow(/must be an origin/);
   });
 });
+
+describe("documentation of the environment", () => {
+  it("the README's table lists every variable the server reads", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { ENVIRONMENT } = await import("../src/config.js");
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const listed = (name: string) => new RegExp(`^\\| \`${name}\`\\s+\\|`, "m").test(readme);
+    const missing = ENVIRONMENT.map(([name]) => name).filter((name) => !listed(name));
+    expect(missing).toEqual([]);
+  });
+});

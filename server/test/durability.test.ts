@@ -72,6 +72,11 @@ if (process.env.REDIS_URL && process.env.DATABASE_URL) {
         accepted.push(await ingest(server, tenant, records, { batch_id: `batch-${b}` }));
       }
       const db = server.app.db.knex;
+      // Follow the last batch live from this (API) process while other processes do the work.
+      const last = accepted.at(-1)!.job_id;
+      const live = fetch(`${server.url}/api/engine/jobs/${last}/progress/stream`, {
+        headers: { cookie: tenant.cookie },
+      }).then((res) => res.text());
       // Wait until the first worker is inside a job, then kill it without warning.
       const deadline = Date.now() + 30_000;
       while (!(await db("jobs").where({ project_id: tenant.projectId, status: "processing" }).first())) {
@@ -89,6 +94,8 @@ if (process.env.REDIS_URL && process.env.DATABASE_URL) {
       const settled = await Promise.all(accepted.map((a) => waitForJob(server, tenant, a.job_id, 90_000)));
       expect(settled.map((j) => j.status)).toEqual(Array(BATCHES).fill("completed"));
       expect(settled.some((j) => j.attempts > 1 || interrupted.includes(j.job_id))).toBe(true);
+      const stream = await live;
+      expect(stream).toContain(`"job_id":"${last}","status":"completed"`);
 
       const total = await db("transactions")
         .where({ project_id: tenant.projectId })
