@@ -82,7 +82,7 @@ async function main() {
             auth,
           );
           if (res.status !== 202) throw new Error(`batch ${from}: ${res.status} ${JSON.stringify(res.json)}`);
-          jobIds.push(res.json.job_id);
+          jobIds.push(String(res.json.job_id));
         }
       }),
     );
