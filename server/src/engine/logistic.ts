@@ -1,0 +1,108 @@
+/**
+ * L2-regularized logistic regression fitted by Newton's method (IRLS) on standardized features: exact, fast for
+ * the few features the Engine uses (d <= ~20) on up to millions of rows, and deterministic. Used by the churn
+ * fallback and the uplift T-learner.
+ */
+export interface LogisticModel {
+  /** Intercept first, then one weight per (standardized) feature. */
+  weights: number[];
+  means: number[];
+  scales: number[];
+  iterations: number;
+  converged: boolean;
+}
+
+export interface LogisticOptions {
+  /** L2 penalty on the feature weights (not the intercept). */
+  l2?: number;
+  maxIterations?: number;
+  tolerance?: number;
+}
+
+const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
+
+export function fitLogistic(x: number[][], y: number[], options: LogisticOptions = {}): LogisticModel {
+  const n = x.length;
+  if (n === 0 || n !== y.length)
+    throw new Error(`fitLogistic needs as many labels as rows (got ${n} rows, ${y.length} labels)`);
+  const d = x[0]!.length;
+  const l2 = options.l2 ?? 1e-3;
+  const maxIterations = options.maxIterations ?? 50;
+  const tolerance = options.tolerance ?? 1e-8;
+
+  const means = new Array<number>(d).fill(0);
+  const scales = new Array<number>(d).fill(0);
+  for (const row of x) for (let j = 0; j < d; j++) means[j]! += row[j]! / n;
+  for (const row of x) for (let j = 0; j < d; j++) scales[j]! += (row[j]! - means[j]!) ** 2 / n;
+  for (let j = 0; j < d; j++) scales[j] = Math.sqrt(scales[j]!) || 1;
+
+  const p = d + 1;
+  const weights = new Array<number>(p).fill(0);
+  const row = new Array<number>(p);
+  let iterations = 0;
+  let converged = false;
+  for (; iterations < maxIterations && !converged; iterations++) {
+    const gradient = new Array<number>(p).fill(0);
+    const hessian = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+    for (let i = 0; i < n; i++) {
+      row[0] = 1;
+      for (let j = 0; j < d; j++) row[j + 1] = (x[i]![j]! - means[j]!) / scales[j]!;
+      let z = 0;
+      for (let j = 0; j < p; j++) z += weights[j]! * row[j]!;
+      const mu = sigmoid(z);
+      const w = Math.max(mu * (1 - mu), 1e-12);
+      const residual = y[i]! - mu;
+      for (let a = 0; a < p; a++) {
+        gradient[a]! += residual * row[a]!;
+        const ra = w * row[a]!;
+        for (let b = a; b < p; b++) hessian[a]![b]! += ra * row[b]!;
+      }
+    }
+    for (let a = 0; a < p; a++) {
+      for (let b = 0; b < a; b++) hessian[a]![b] = hessian[b]![a]!;
+      if (a > 0) {
+        gradient[a]! -= l2 * n * weights[a]!;
+        hessian[a]![a]! += l2 * n;
+      }
+    }
+    const step = solve(hessian, gradient);
+    let change = 0;
+    for (let j = 0; j < p; j++) {
+      weights[j]! += step[j]!;
+      change = Math.max(change, Math.abs(step[j]!));
+    }
+    converged = change < tolerance;
+  }
+  return { weights, means, scales, iterations, converged };
+}
+
+export function predictLogistic(model: LogisticModel, x: number[]): number {
+  let z = model.weights[0]!;
+  for (let j = 0; j < x.length; j++)
+    z += model.weights[j + 1]! * ((x[j]! - model.means[j]!) / model.scales[j]!);
+  return sigmoid(z);
+}
+
+/** Solves A x = b for a symmetric positive definite A (Gaussian elimination with partial pivoting). */
+function solve(matrix: number[][], vector: number[]): number[] {
+  const n = vector.length;
+  const a = matrix.map((r, i) => [...r, vector[i]!]);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(a[r]![col]!) > Math.abs(a[pivot]![col]!)) pivot = r;
+    [a[col], a[pivot]] = [a[pivot]!, a[col]!];
+    const diagonal = a[col]![col]! || 1e-12;
+    for (let r = col + 1; r < n; r++) {
+      const factor = a[r]![col]! / diagonal;
+      if (factor === 0) continue;
+      for (let c = col; c <= n; c++) a[r]![c]! -= factor * a[col]![c]!;
+    }
+  }
+  const out = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let sum = a[r]![n]!;
+    for (let c = r + 1; c < n; c++) sum -= a[r]![c]! * out[c]!;
+    out[r] = sum / (a[r]![r]! || 1e-12);
+  }
+  return out;
+}
