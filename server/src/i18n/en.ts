@@ -91,6 +91,8 @@ export const en = {
     "This batch of {incoming} rows would take the organization past the {plan} plan's {limit} rows ({used} used). Upgrade the plan or delete old files.",
   quota_storage:
     "The organization has used {used} GB of the {plan} plan's {limit} GB of storage and this file does not fit. Upgrade the plan or delete old files.",
+  quota_model_runs:
+    "The {plan} plan includes {limit} model runs a month and {used} have run this month. Upgrade the plan or wait for next month.",
   ingest_invalid_records:
     "{count} of the {total} records are invalid, so nothing was stored. Fix them (the first problems are listed in details) and send the batch again.",
   upload_not_multipart:

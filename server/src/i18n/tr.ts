@@ -92,6 +92,8 @@ export const tr: Record<MessageKey, string> = {
     "{incoming} satırlık bu parti, organizasyonu {plan} planının {limit} satır sınırının üzerine çıkarır ({used} kullanıldı). Planı yükseltin veya eski dosyaları silin.",
   quota_storage:
     "Organizasyon {plan} planının {limit} GB depolama alanının {used} GB'ını kullandı ve bu dosya sığmıyor. Planı yükseltin veya eski dosyaları silin.",
+  quota_model_runs:
+    "{plan} planı ayda {limit} model çalıştırması içerir ve bu ay {used} çalıştırma yapıldı. Planı yükseltin veya gelecek ayı bekleyin.",
   ingest_invalid_records:
     "{total} kaydın {count} tanesi geçersiz, bu yüzden hiçbir şey kaydedilmedi. Onları düzeltin (ilk sorunlar details içinde) ve partiyi yeniden gönderin.",
   upload_not_multipart:

@@ -50,14 +50,13 @@ describe("ROC AUC", () => {
     const labels = scores.map((s) => (rand() < s ? 1 : 0) as 0 | 1);
     let wins = 0;
     let pairs = 0;
-    scores.forEach((si, i) =>
-      scores.forEach((sj, j) => {
-        if (labels[i] === 1 && labels[j] === 0) {
-          pairs++;
-          wins += si > sj ? 1 : si === sj ? 0.5 : 0;
-        }
-      }),
-    );
+    for (const [i, si] of scores.entries()) {
+      for (const [j, sj] of scores.entries()) {
+        if (labels[i] !== 1 || labels[j] !== 0) continue;
+        pairs++;
+        wins += si > sj ? 1 : si === sj ? 0.5 : 0;
+      }
+    }
     expect(rocAuc(scores, labels)).toBeCloseTo(wins / pairs, 12);
   });
 });

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { requireIngestQuota } from "../../billing/quotas.js";
 import type { AppContext } from "../../context.js";
 import type { ProjectRow } from "../../db/projects.js";
 import { ApiError, type PendingDetail } from "../../http/errors.js";
 import { normalizeRecord } from "../../ingest/normalize.js";
 import { recordsToCsv } from "../../ingest/records-to-csv.js";
 import { type Accepted, queueIngest, replayBatch } from "./queue-ingest.js";
-import { requireIngestQuota } from "./quotas.js";
 
 const MAX_LISTED = 20;
 

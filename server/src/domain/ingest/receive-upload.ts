@@ -3,13 +3,13 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import busboy from "busboy";
 import type { Request } from "express";
+import { requireIngestQuota } from "../../billing/quotas.js";
 import type { AppContext } from "../../context.js";
 import type { ProjectRow } from "../../db/projects.js";
 import { ApiError, type PendingDetail } from "../../http/errors.js";
 import { detectFormat, IngestFormatError } from "../../ingest/read-rows.js";
 import { readFileRows, sampleDateOrder, UnreadableFileError } from "./file-rows.js";
 import { type Accepted, queueIngest } from "./queue-ingest.js";
-import { requireIngestQuota } from "./quotas.js";
 
 const MAX_LISTED = 20;
 

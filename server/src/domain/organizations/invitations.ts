@@ -1,13 +1,12 @@
 import type { Knex } from "knex";
 import type { Auth } from "../../auth/better-auth.js";
-import { PLANS } from "../../billing/plans.js";
+import { planOf } from "../../billing/quotas.js";
 import {
   countMembers,
   countPendingInvitations,
   findInvitation,
   findMemberByEmail,
   findMemberByUser,
-  findOrganizationPlan,
   findPendingInvitation,
   findUser,
   type InvitationRow,
@@ -22,13 +21,9 @@ import { viaBetterAuth } from "./better-auth-call.js";
 type Deps = { db: Knex; auth: Auth };
 
 /** Team seats are counted as members plus pending invitations, so invitations cannot overbook the plan. */
-async function requireFreeSeat(
-  db: Knex,
-  organizationId: string,
-  plan: string,
-  pendingToo: boolean,
-): Promise<void> {
-  const limit = PLANS.find((p) => p.id === plan)?.limits.teamSeats ?? null;
+async function requireFreeSeat(db: Knex, organizationId: string, pendingToo: boolean): Promise<void> {
+  const { plan, limits } = await planOf(db, organizationId);
+  const limit = limits.teamSeats;
   if (limit === null) return;
   const used =
     (await countMembers(db, organizationId)) +
@@ -53,7 +48,7 @@ export async function inviteMember(
   if (await findPendingInvitation(deps.db, organization.id, input.email)) {
     throw new ApiError(409, "conflict", "invitation_pending", { email: input.email });
   }
-  await requireFreeSeat(deps.db, organization.id, organization.plan, true);
+  await requireFreeSeat(deps.db, organization.id, true);
   const created = await viaBetterAuth(() =>
     deps.auth.api.createInvitation({
       headers,
@@ -109,8 +104,7 @@ export async function acceptInvitation(
       expiredAt: invitation.expiresAt.toISOString(),
     });
   }
-  const plan = (await findOrganizationPlan(deps.db, invitation.organizationId)) ?? "free";
-  await requireFreeSeat(deps.db, invitation.organizationId, plan, false);
+  await requireFreeSeat(deps.db, invitation.organizationId, false);
   await viaBetterAuth(() => deps.auth.api.acceptInvitation({ headers, body: { invitationId } }));
   const member = await findMemberByUser(deps.db, invitation.organizationId, userId);
   if (!member) throw new Error(`membership from invitation ${invitationId} not found`);

@@ -1,0 +1,107 @@
+import type { Knex } from "knex";
+
+/** The date a project's models look from: its configured reference date, else its latest transaction. */
+export async function referenceDateOf(
+  db: Knex,
+  projectId: string,
+  configured: string | null,
+): Promise<Date | null> {
+  if (configured) return new Date(`${configured}T23:59:59.999Z`);
+  const row = await db("transactions")
+    .where({ project_id: projectId })
+    .max<{ max: Date | null }>({ max: "order_date" })
+    .first();
+  return row?.max ? new Date(row.max) : null;
+}
+
+/**
+ * RFM per customer, in SQL over the transactions up to the reference date:
+ * - recency: whole days since the customer's last transaction;
+ * - frequency: distinct orders among purchases (an order is its order_id, else its timestamp);
+ * - monetary: net value, purchases minus the absolute value of returns;
+ * - return rate: returned value / purchased value, capped at 1 (0 when nothing was purchased).
+ * Returns the number of customers scored.
+ */
+export async function computeRfm(db: Knex, projectId: string, referenceDate: Date): Promise<number> {
+  const result = await db.raw(
+    `WITH agg AS (
+       SELECT customer_key,
+              max(order_date) AS last_at,
+              count(DISTINCT coalesce(order_id, order_date::text)) FILTER (WHERE NOT is_return) AS orders,
+              coalesce(sum(amount) FILTER (WHERE NOT is_return), 0) AS gross,
+              coalesce(sum(abs(amount)) FILTER (WHERE is_return), 0) AS returned
+         FROM transactions
+        WHERE project_id = ? AND order_date <= ?
+        GROUP BY customer_key)
+     UPDATE customers AS c SET
+       rfm_recency_days = greatest(0, floor(extract(epoch FROM (?::timestamptz - agg.last_at)) / 86400))::int,
+       rfm_frequency = agg.orders,
+       rfm_monetary = agg.gross - agg.returned,
+       return_rate = CASE WHEN agg.gross > 0 THEN least(1, agg.returned / agg.gross) ELSE 0 END
+     FROM agg
+     WHERE c.project_id = ? AND c.customer_key = agg.customer_key`,
+    [projectId, referenceDate, referenceDate, projectId],
+  );
+  return result.rowCount ?? 0;
+}
+
+export interface CustomerFeatures {
+  id: string;
+  recencyDays: number;
+  frequency: number;
+  monetary: number;
+  returnRate: number;
+  tenureDays: number;
+}
+
+/** The scored customers' behaviour features, as the models read them. */
+export async function loadCustomerFeatures(
+  db: Knex,
+  projectId: string,
+  referenceDate: Date,
+): Promise<CustomerFeatures[]> {
+  const rows = await db("customers")
+    .where({ project_id: projectId })
+    .whereNotNull("rfm_recency_days")
+    .orderBy("id")
+    .select(
+      "id",
+      "rfm_recency_days",
+      "rfm_frequency",
+      "rfm_monetary",
+      "return_rate",
+      db.raw(
+        "greatest(0, floor(extract(epoch FROM (?::timestamptz - first_transaction_at)) / 86400))::int AS tenure_days",
+        [referenceDate],
+      ),
+    );
+  return rows.map((r) => ({
+    id: r.id,
+    recencyDays: r.rfm_recency_days,
+    frequency: r.rfm_frequency,
+    monetary: Number(r.rfm_monetary),
+    returnRate: r.return_rate,
+    tenureDays: r.tenure_days,
+  }));
+}
+
+/** Every purchase day of the project's customers up to the reference date (the churn models' input). */
+export async function loadPurchaseHistory(
+  db: Knex,
+  projectId: string,
+  referenceDate: Date,
+): Promise<{ customerId: string; at: Date; amount: number }[]> {
+  const rows = await db("transactions as t")
+    .join("customers as c", function () {
+      this.on("c.project_id", "t.project_id").andOn("c.customer_key", "t.customer_key");
+    })
+    .where("t.project_id", projectId)
+    .andWhere("t.order_date", "<=", referenceDate)
+    .andWhere("t.is_return", false)
+    .select("c.id as customer_id", "t.order_date", "t.amount");
+  return rows.map((r) => ({
+    customerId: r.customer_id,
+    at: new Date(r.order_date),
+    amount: Number(r.amount),
+  }));
+}
