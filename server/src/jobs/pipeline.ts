@@ -14,9 +14,17 @@ export const NEXT_STAGE: Partial<Record<JobType, JobType>> = {
   predictive: "action",
 };
 
-/** Enqueues a stage job and records it; returns the id that will run (debounced jobs share one). */
-export async function scheduleStage(app: AppContext, type: JobType, data: JobData): Promise<string> {
-  const debounce = type === "segmentation";
+/**
+ * Enqueues a stage job and records it; returns the id that will run (debounced jobs share one). Segmentation
+ * after ingestion waits for the burst to end; one asked for explicitly (`now`) starts at once.
+ */
+export async function scheduleStage(
+  app: AppContext,
+  type: JobType,
+  data: JobData,
+  options: { now?: boolean } = {},
+): Promise<string> {
+  const debounce = type === "segmentation" && !options.now;
   const id = await app.queue.enqueue(type, randomUUID(), data, {
     delayMs: debounce ? app.config.segmentationDebounceMs : 0,
     debounceKey: debounce ? `segmentation:${data.projectId}` : undefined,

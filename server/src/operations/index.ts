@@ -1,6 +1,7 @@
 import type { OperationDefinition } from "../http/operation.js";
 import * as apiKeys from "./api-keys/api-keys.js";
 import * as plans from "./billing/list-plans.js";
+import * as engine from "./engine/run-segmentation.js";
 import * as files from "./files/files.js";
 import * as health from "./health/get-health.js";
 import * as ingest from "./ingest/ingest.js";
@@ -25,4 +26,5 @@ export const operations: OperationDefinition[] = [
   ingest,
   files,
   jobs,
+  engine,
 ].flatMap((module) => Object.values(module).filter(isDefinition));

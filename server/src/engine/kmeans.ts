@@ -1,0 +1,252 @@
+import { kmeans } from "ml-kmeans";
+import { findKnee } from "./kneedle.js";
+import { sampleIndices, seededRandom } from "./random.js";
+import { silhouetteScore, squaredDistance } from "./silhouette.js";
+
+/**
+ * K-Means segmentation with an automatic k, reproducible from a seed.
+ *
+ * For each k in [kMin, min(kMax, n - 1, distinct customer profiles)], seeded k-means++ (ml-kmeans) runs RESTARTS
+ * times and the centroids with the lowest inertia (sum of squared distances to the assigned centroid) are kept.
+ * Speed: above FIT_SAMPLE customers the centroids are fitted on a seeded sample of FIT_SAMPLE rows, then every
+ * customer is assigned to the nearest centroid and inertia is measured on all of them; 20k rows place the
+ * centroids as well as the full data does for a segmentation, and keep 100k customers for k = 2..10 to seconds.
+ * The silhouette of each k is computed on one seeded sample of at most `silhouetteSample` customers, the same for
+ * every k, because it costs O(n²).
+ *
+ * k selection rule: Kneedle (convex, decreasing) finds the knee of inertia(k) over k = 1 (the total sum of
+ * squares, no clustering needed) and the tried range; anchoring the curve at k = 1 makes the elbow the one of the
+ * usual elbow plot instead of one that moves with kMin. If there is a knee and its silhouette is within 10 % of
+ * the best silhouette (at least 90 % of it), the knee is chosen: the simpler reading of the elbow wins when the
+ * separation is nearly as good. Otherwise the k with the best silhouette is chosen (ties: the smaller k).
+ *
+ * Small data never throws: with no customers k = 0; with fewer than 3 distinct profiles, fewer than kMin + 1
+ * customers or fewer distinct profiles than kMin there is nothing to compare, so every distinct profile is its
+ * own segment (1 customer gives k = 1), and `reason` says which case applied.
+ */
+
+export type ClusterOptions = {
+  kMin: number;
+  kMax: number;
+  seed: number;
+  /** Customers the silhouette is computed on, sampled when there are more (default 2000). */
+  silhouetteSample?: number;
+  /** Lloyd iterations per k-means run (default 100). */
+  maxIterations?: number;
+};
+
+/** One tried k. k = 1 is included as the anchor of the inertia curve; its silhouette is undefined (null). */
+export type KDiagnostic = { k: number; inertia: number; silhouette: number | null };
+
+export type Clustering = {
+  k: number;
+  /** Cluster of each customer, numbered by size: cluster 0 is the largest segment. */
+  labels: number[];
+  centroids: number[][];
+  /** The knee of the inertia curve, null when Kneedle finds none. */
+  knee: number | null;
+  /** The selection rule applied, in one sentence with its numbers. */
+  reason: string;
+  diagnostics: KDiagnostic[];
+};
+
+const RESTARTS = 4;
+const FIT_SAMPLE = 20_000;
+const KNEE_TOLERANCE = 0.1;
+
+/**
+ * Feature rows ready for k-means: log1p on the `logColumns` (skewed ones like frequency and monetary; negative
+ * values are clipped at 0 first, since a net refund is not "less than nothing" bought and log1p needs > -1), then
+ * z-scores with the population standard deviation (scale 1 for a constant column). `means` and `scales` are those
+ * of the log-transformed columns, to scale other rows the same way.
+ */
+export function scaleFeatures(
+  rows: number[][],
+  logColumns: boolean[],
+): { scaled: number[][]; means: number[]; scales: number[] } {
+  const transformed = rows.map((row) => {
+    if (row.length !== logColumns.length) {
+      throw new Error(`scaleFeatures: a row has ${row.length} columns, logColumns ${logColumns.length}`);
+    }
+    return row.map((value, c) => (logColumns[c] ? Math.log1p(Math.max(0, value)) : value));
+  });
+  const n = Math.max(rows.length, 1);
+  const means = logColumns.map((_, c) => transformed.reduce((sum, row) => sum + row[c]!, 0) / n);
+  const scales = means.map((mean, c) => {
+    const deviation = Math.sqrt(transformed.reduce((sum, row) => sum + (row[c]! - mean) ** 2, 0) / n);
+    return deviation > 0 ? deviation : 1;
+  });
+  const scaled = transformed.map((row) => row.map((value, c) => (value - means[c]!) / scales[c]!));
+  return { scaled, means, scales };
+}
+
+/** Customers' feature rows clustered with an automatically chosen k (rules in the file comment). */
+export function clusterCustomers(data: number[][], options: ClusterOptions): Clustering {
+  const { kMin, kMax, seed } = options;
+  if (!Number.isInteger(kMin) || !Number.isInteger(kMax) || kMin < 2 || kMax < kMin) {
+    throw new Error(`clusterCustomers needs integers 2 <= kMin <= kMax; got kMin ${kMin}, kMax ${kMax}`);
+  }
+  const n = data.length;
+  const random = seededRandom(seed);
+  const profiles = distinctProfiles(data, kMax + 1);
+  const kHigh = Math.min(kMax, n - 1, profiles.length);
+  const tooSmall = smallDataReason(n, profiles.length, kMin, kHigh);
+  if (tooSmall !== null) {
+    const { labels } = assignToNearest(data, profiles);
+    return { ...numberBySize(labels, profiles), knee: null, reason: tooSmall, diagnostics: [] };
+  }
+  let fitRows = n > FIT_SAMPLE ? sampleIndices(n, FIT_SAMPLE, random).map((i) => data[i]!) : data;
+  // k-means++ needs k distinct rows: if the sample missed rare profiles, fit on everyone.
+  if (distinctProfiles(fitRows, kHigh).length < kHigh) fitRows = data;
+
+  const silhouetteRows = sampleIndices(n, options.silhouetteSample ?? 2000, random).sort((a, b) => a - b);
+  const restartSeeds = Array.from({ length: RESTARTS }, () => Math.floor(random() * 2 ** 31));
+  const fits: (KDiagnostic & { centroids: number[][]; labels: number[] })[] = [];
+  for (let k = kMin; k <= kHigh; k++) {
+    const centroids = bestOfRestarts(fitRows, k, restartSeeds, options.maxIterations ?? 100);
+    const { labels, inertia } = assignToNearest(data, centroids);
+    fits.push({ k, centroids, labels, inertia, silhouette: sampleSilhouette(data, labels, silhouetteRows) });
+  }
+
+  const diagnostics: KDiagnostic[] = [
+    { k: 1, inertia: assignToNearest(data, [columnMeans(data)]).inertia, silhouette: null },
+    ...fits.map(({ k, inertia, silhouette }) => ({ k, inertia, silhouette })),
+  ];
+  const knee = findKnee(
+    diagnostics.map((d) => d.k),
+    diagnostics.map((d) => d.inertia),
+    { curve: "convex", direction: "decreasing" },
+  );
+  const { k, reason } = chooseK(diagnostics.slice(1), knee);
+  const chosen = fits.find((fit) => fit.k === k)!;
+  return { ...numberBySize(chosen.labels, chosen.centroids), knee, reason, diagnostics };
+}
+
+/** Why there is nothing to choose between, or null when k can be chosen normally. */
+function smallDataReason(n: number, profiles: number, kMin: number, kHigh: number): string | null {
+  if (n === 0) return "There are no customers to segment.";
+  const perProfile = `one segment per distinct customer profile (k = ${profiles})`;
+  if (profiles < 3) {
+    return `Only ${profiles} distinct customer profile(s) among ${n} customer(s), too few to compare values of k: ${perProfile}.`;
+  }
+  if (n < kMin + 1)
+    return `Only ${n} customers, fewer than the ${kMin + 1} needed to try k = ${kMin}: ${perProfile}.`;
+  if (kHigh < kMin)
+    return `Only ${profiles} distinct customer profiles, fewer than the smallest k tried (${kMin}): ${perProfile}.`;
+  return null;
+}
+
+/** The k selection rule of the file comment, with its reason. */
+function chooseK(tried: KDiagnostic[], knee: number | null): { k: number; reason: string } {
+  const best = tried.reduce<KDiagnostic | undefined>(
+    (top, d) => (d.silhouette !== null && (top === undefined || d.silhouette > top.silhouette!) ? d : top),
+    undefined,
+  );
+  const atKnee = tried.find((d) => d.k === knee);
+  if (best?.silhouette == null) {
+    const k = atKnee?.k ?? tried[0]!.k;
+    const source = atKnee ? "the inertia knee" : "the smallest k";
+    return { k, reason: `k = ${k}, ${source}: no silhouette could be computed on the sample.` };
+  }
+  if (tried.length === 1) {
+    return {
+      k: best.k,
+      reason: `k = ${best.k}, the only value in the range (silhouette ${round(best.silhouette)}).`,
+    };
+  }
+  const bestText = `the best silhouette (${round(best.silhouette)} at k = ${best.k})`;
+  const first = tried[0]!.k;
+  const last = tried[tried.length - 1]!.k;
+  const curve = `Kneedle over k = ${first === 2 ? "1" : `1 and ${first}`}..${last}`;
+  if (atKnee === undefined) {
+    return { k: best.k, reason: `k = ${best.k}: ${bestText}; ${curve} finds no knee in the inertia curve.` };
+  }
+  const kneeText = `the inertia knee (${curve}) is at k = ${atKnee.k} with silhouette ${round(atKnee.silhouette)}`;
+  if (atKnee.k === best.k)
+    return { k: best.k, reason: `k = ${best.k}: ${kneeText}, also the best silhouette.` };
+  const floor = best.silhouette - KNEE_TOLERANCE * Math.abs(best.silhouette);
+  if (atKnee.silhouette !== null && atKnee.silhouette >= floor) {
+    return { k: atKnee.k, reason: `k = ${atKnee.k}: ${kneeText}, within 10% of ${bestText}.` };
+  }
+  return { k: best.k, reason: `k = ${best.k}: ${bestText}; ${kneeText}, more than 10% below it.` };
+}
+
+/** The lowest-inertia centroids of seeded k-means++ runs on the rows. */
+function bestOfRestarts(rows: number[][], k: number, seeds: number[], maxIterations: number): number[][] {
+  let best: { centroids: number[][]; inertia: number } | undefined;
+  for (const seed of seeds) {
+    const { centroids } = kmeans(rows, k, { seed, initialization: "kmeans++", maxIterations });
+    const { inertia } = assignToNearest(rows, centroids);
+    if (best === undefined || inertia < best.inertia) best = { centroids, inertia };
+  }
+  return best!.centroids;
+}
+
+/** Each row's nearest centroid (first one on ties) and the inertia of that assignment. */
+function assignToNearest(rows: number[][], centroids: number[][]): { labels: number[]; inertia: number } {
+  let inertia = 0;
+  const labels = rows.map((row) => {
+    let nearest = 0;
+    let nearestDistance = Number.POSITIVE_INFINITY;
+    centroids.forEach((centroid, c) => {
+      const distance = squaredDistance(row, centroid);
+      if (distance < nearestDistance) {
+        nearest = c;
+        nearestDistance = distance;
+      }
+    });
+    inertia += nearestDistance;
+    return nearest;
+  });
+  return { labels, inertia };
+}
+
+/** Silhouette on the sampled customers, or null when the sample does not hold 2..size-1 clusters. */
+function sampleSilhouette(data: number[][], labels: number[], sample: number[]): number | null {
+  const sampleLabels = sample.map((i) => labels[i]!);
+  const clusters = new Set(sampleLabels).size;
+  if (clusters < 2 || clusters > sample.length - 1) return null;
+  return silhouetteScore(
+    sample.map((i) => data[i]!),
+    sampleLabels,
+  );
+}
+
+/** Up to `limit` distinct rows, in order of first appearance; stops early, since only small counts matter. */
+function distinctProfiles(rows: number[][], limit: number): number[][] {
+  const seen = new Map<string, number[]>();
+  for (const row of rows) {
+    const key = row.join(",");
+    if (!seen.has(key)) seen.set(key, row);
+    if (seen.size >= limit) break;
+  }
+  return [...seen.values()];
+}
+
+function columnMeans(rows: number[][]): number[] {
+  return rows[0]!.map((_, c) => rows.reduce((sum, row) => sum + row[c]!, 0) / rows.length);
+}
+
+/** Clusters renumbered from the largest to the smallest (stable), so the numbering does not depend on the seed
+ * path; a cluster left empty by assigning all customers to sample-fitted centroids is dropped. */
+function numberBySize(
+  labels: number[],
+  centroids: number[][],
+): Pick<Clustering, "k" | "labels" | "centroids"> {
+  const sizes = centroids.map(() => 0);
+  for (const label of labels) sizes[label]!++;
+  const order = centroids
+    .map((_, c) => c)
+    .filter((c) => sizes[c]! > 0)
+    .sort((a, b) => sizes[b]! - sizes[a]!);
+  const renumber = new Map(order.map((c, rank) => [c, rank]));
+  return {
+    k: order.length,
+    labels: labels.map((label) => renumber.get(label)!),
+    centroids: order.map((c) => centroids[c]!),
+  };
+}
+
+function round(value: number | null): string {
+  return value === null ? "none" : value.toFixed(3);
+}
