@@ -65,7 +65,10 @@ export function hyp2f1(a: number, b: number, c: number, z: number): number {
     sum += term;
     if (
       term === 0 ||
-      (Math.abs(term) <= 1e-16 * Math.abs(sum) && Math.abs((a + k) * (b + k)) <= Math.abs((c + k) * (k + 1)))
+      // Stop once the terms are negligible AND shrinking (the term ratio, z included, below 1): without z
+      // the check never holds when a + b > c + 1 and the loop ran its full length.
+      (Math.abs(term) <= 1e-16 * Math.abs(sum) &&
+        Math.abs((a + k) * (b + k) * z) <= Math.abs((c + k) * (k + 1)))
     )
       break;
   }

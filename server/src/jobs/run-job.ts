@@ -1,13 +1,9 @@
 import type { AppContext } from "../context.js";
 import { findJob, insertJob, type JobRow, updateJob } from "../db/jobs.js";
+import { PermanentJobError } from "./job-errors.js";
 import { NEXT_STAGE, scheduleStage } from "./pipeline.js";
 import { PROCESSORS, type StageOutcome } from "./processors/index.js";
 import type { JobContext, JobHandler } from "./queue.js";
-
-/** A failure that another attempt cannot fix (bad data, a deleted project): the job fails at once. */
-export class PermanentJobError extends Error {
-  override name = "PermanentJobError";
-}
 
 /**
  * The one place a job's life is recorded, whichever runner delivers it: the persisted row (status, attempts,

@@ -2,6 +2,8 @@ import type { AppContext } from "../../context.js";
 import type { JobType } from "../../db/jobs.js";
 import type { JobContext } from "../queue.js";
 import { ingestFile } from "./ingest.js";
+import { predictProject } from "./predictive.js";
+import { segmentProject } from "./segmentation.js";
 
 export interface StageOutcome {
   result: Record<string, unknown>;
@@ -28,8 +30,8 @@ const notInThisRelease =
 
 export const PROCESSORS: Record<JobType, Processor> = {
   ingest: ingestFile,
-  segmentation: notInThisRelease("segmentation"),
-  predictive: notInThisRelease("predictive"),
+  segmentation: segmentProject,
+  predictive: predictProject,
   action: notInThisRelease("action"),
   automation_run: notInThisRelease("automation"),
 };

@@ -7,7 +7,7 @@ import { type FileRow, findFile, updateFile } from "../../db/files.js";
 import { readFileRows, UnreadableFileError } from "../../domain/ingest/file-rows.js";
 import { isReturnStatus, type NormalizedRow } from "../../ingest/normalize.js";
 import { IngestFormatError } from "../../ingest/read-rows.js";
-import { PermanentJobError } from "../run-job.js";
+import { PermanentJobError } from "../job-errors.js";
 import type { Processor } from "./index.js";
 
 /**

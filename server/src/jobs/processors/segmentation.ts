@@ -10,11 +10,12 @@ import { customerEmbeddings, toVectorText } from "../../engine/embedding.js";
 import { clusterCustomers, scaleFeatures } from "../../engine/kmeans.js";
 import { nameClusters, rfmScores } from "../../engine/rfm-scores.js";
 import { translate } from "../../i18n/index.js";
-import { PermanentJobError } from "../run-job.js";
+import { PermanentJobError } from "../job-errors.js";
 import type { Processor } from "./index.js";
 
 /** A project's runs are reproducible: every random choice is seeded from its id. */
-export const projectSeed = (projectId: string) => Number.parseInt(createHash("sha256").update(projectId).digest("hex").slice(0, 8), 16);
+export const projectSeed = (projectId: string) =>
+  Number.parseInt(createHash("sha256").update(projectId).digest("hex").slice(0, 8), 16);
 
 /**
  * The segmentation stage: RFM in SQL as of the reference date, RFM scores and ABC classes, K-Means with an
@@ -28,7 +29,8 @@ export const segmentProject: Processor = async (ctx, app, report) => {
   const overQuota = await modelRunQuotaError(db, project.organization_id);
   if (overQuota) return { result: {}, skipped: translate("en", overQuota.messageKey, overQuota.params) };
   const referenceDate = await referenceDateOf(db, project.id, project.settings.referenceDate);
-  if (!referenceDate) return { result: {}, skipped: "The project has no transactions yet, so there is nothing to segment." };
+  if (!referenceDate)
+    return { result: {}, skipped: "The project has no transactions yet, so there is nothing to segment." };
 
   const durations: Record<string, number> = {};
   const time = async <T>(stage: string, work: () => Promise<T> | T): Promise<T> => {
@@ -41,7 +43,8 @@ export const segmentProject: Processor = async (ctx, app, report) => {
   await report(5, "Computing RFM");
   await time("rfm", () => computeRfm(db, project.id, referenceDate));
   const customers = await time("load", () => loadCustomerFeatures(db, project.id, referenceDate));
-  if (customers.length === 0) return { result: {}, skipped: "No customer has a transaction up to the reference date." };
+  if (customers.length === 0)
+    return { result: {}, skipped: "No customer has a transaction up to the reference date." };
 
   await report(20, `Scoring ${customers.length.toLocaleString("en-US")} customers`);
   const scores = await time("scores", () => rfmScores(customers));
@@ -102,7 +105,12 @@ export const segmentProject: Processor = async (ctx, app, report) => {
         organization_id: project.organization_id,
         job_id: ctx.id,
         kind: "segmentation",
-        parameters: { k_range: { min: kMin, max: kMax }, seed, reference_date: referenceDate.toISOString(), features: ["recency (log)", "frequency (log)", "monetary (log)"] },
+        parameters: {
+          k_range: { min: kMin, max: kMax },
+          seed,
+          reference_date: referenceDate.toISOString(),
+          features: ["recency (log)", "frequency (log)", "monetary (log)"],
+        },
         metrics: { k: clustering.k, reason: clustering.reason, diagnostics: clustering.diagnostics },
         durations_ms: durations,
         data_size: { customers: customers.length },
