@@ -5,18 +5,17 @@
  *
  *   RECORDS=200000 npm run bench:ingest    # a smaller run
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { loadConfig } from "../server/src/config.js";
-import { startServer } from "../server/src/server.js";
+import type { startServer } from "../server/src/server.js";
+import { benchServer } from "./harness.js";
 
 const TOTAL = Number(process.env.RECORDS ?? 1_000_000);
 const BATCH = 10_000;
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 4);
-const ORIGIN = "http://localhost:5173";
 
 function record(n: number) {
   const day = 1 + (n % 28);
@@ -31,37 +30,13 @@ function record(n: number) {
 
 async function main() {
   const databaseUrl = process.env.DATABASE_URL;
-  const config = loadConfig(
-    { ...process.env, PORT: "0", LOG_LEVEL: "warn", TRUSTED_ORIGINS: ORIGIN },
-    {
-      authSecret: process.env.BETTER_AUTH_SECRET ?? randomBytes(32).toString("hex"),
-      dataDir: `${process.cwd()}/.segmento/bench-${Date.now()}`,
-      rateLimit: { max: 1_000_000, windowMs: 60_000 },
-      segmentationDebounceMs: 600_000,
-      workerConcurrency: 2,
-    },
-  );
-  const server = await startServer(config);
-  const call = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${server.url}${path}`, {
-      method: body === undefined ? "GET" : "POST",
-      headers: { origin: ORIGIN, "content-type": "application/json", ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, headers: res.headers, json: (await res.json()) as Record<string, string> };
-  };
+  const { server, call, projectId, apiKey } = await benchServer({
+    segmentationDebounceMs: 600_000,
+    workerConcurrency: 2,
+  });
+  const project = { json: { id: projectId } };
   try {
-    const signUp = await call("/api/auth/sign-up/email", {
-      name: "Bench",
-      email: `bench.${randomUUID()}@example.com`,
-      password: randomBytes(12).toString("hex"),
-    });
-    const cookie = (signUp.headers.getSetCookie() ?? []).map((c) => c.split(";")[0]).join("; ");
-    const org = await call("/api/organizations", { name: "Bench" }, { cookie });
-    await server.app.db.knex("organization").where({ id: org.json.id }).update({ plan: "enterprise" });
-    const project = await call(`/api/organizations/${org.json.id}/projects`, { name: "Bench" }, { cookie });
-    const key = await call(`/api/projects/${project.json.id}/api-keys`, { name: "bench" }, { cookie });
-    const auth = { authorization: `Bearer ${key.json.key}` };
+    const auth = { authorization: `Bearer ${apiKey}` };
 
     console.log(
       `Segmento ingest bench: ${TOTAL.toLocaleString("en-US")} records, ${BATCH.toLocaleString("en-US")} per batch, ${CONCURRENCY} concurrent requests, on ${server.app.db.kind} + ${server.app.queue.kind}`,

@@ -63,9 +63,13 @@ describe("the Engine in the pipeline", () => {
       expect(c.churn_score).toBeGreaterThanOrEqual(0);
       expect(c.churn_score).toBeLessThanOrEqual(1);
       expect(["low", "medium", "high"]).toContain(c.churn_risk);
-      expect(c.embedding).toMatch(/^\[.*\]$/);
     }
     expect(customers.filter((c) => c.predicted_clv !== null).length).toBe(customers.length);
+    const embeddings = await server.app.db
+      .knex("customer_embeddings")
+      .where({ project_id: tenant.projectId });
+    expect(embeddings).toHaveLength(customers.length);
+    expect(embeddings[0].embedding.split(",")).toHaveLength(6);
     const revenueA = customers
       .filter((c) => c.abc_category === "A")
       .reduce((s, c) => s + Math.max(0, Number(c.rfm_monetary)), 0);

@@ -5,7 +5,7 @@ const BATCH = 5000;
 /**
  * Updates many rows of `table` by id in batches: each batch is one statement joining a JSON document of
  * rows (jsonb_to_recordset), so it runs the same on PostgreSQL and PGlite. `columns` maps each column to its
- * SQL type; a type like `vector` is read as text and cast.
+ * SQL type.
  */
 export async function bulkUpdateById(
   db: Knex,

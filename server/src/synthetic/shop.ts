@@ -8,6 +8,8 @@ export interface SyntheticShopOptions {
   days?: number;
   /** Mean orders per customer over the whole history (about; churned customers buy less). */
   meanOrders?: number;
+  /** Mean chance that a customer leaves after a purchase (beta-distributed across customers). */
+  meanDropout?: number;
   /** Share of orders that come back (as a second, negative record). */
   returnRate?: number;
   /** A campaign `campaignDaysBeforeEnd` before the end, exposing `campaignReach` of customers, with a holdout. */
@@ -27,12 +29,19 @@ const COUNTRIES = ["TR", "DE", "NL", "FR", "GB"];
  * it more (a feature-dependent effect the uplift model can find). Same seed, same shop.
  */
 export function syntheticShop(options: SyntheticShopOptions): ShopRecord[] {
+  return [...syntheticShopRecords(options)];
+}
+
+/** The same shop, one record at a time (for shops too big to hold as an array). */
+export function* syntheticShopRecords(options: SyntheticShopOptions): Generator<ShopRecord> {
   const random = seededRandom(options.seed ?? 42);
   const end = options.end ?? new Date(Date.UTC(2026, 10, 1));
   const days = options.days ?? 730;
   const start = end.getTime() - days * DAY;
   const meanOrders = options.meanOrders ?? 10;
   const returnRate = options.returnRate ?? 0.04;
+  const meanDropout = options.meanDropout ?? 0.18;
+  const dropoutSpread = (1.2 * (1 - meanDropout)) / meanDropout;
   const campaign =
     options.campaign === undefined
       ? { id: "autumn-2026", daysBeforeEnd: 60, reach: 0.5, controlShare: 0.2 }
@@ -60,15 +69,14 @@ export function syntheticShop(options: SyntheticShopOptions): ShopRecord[] {
   };
   const isoDate = (ms: number) => new Date(Math.min(ms, end.getTime())).toISOString();
 
-  const records: ShopRecord[] = [];
   let orderNumber = 0;
   for (let i = 0; i < options.customers; i++) {
     const customerId = `C-${String(i + 1).padStart(6, "0")}`;
     const arrival = start + random() * (days - 14) * DAY;
     const rate = gamma(1.5, meanOrders / 1.5 / days); // purchases per day while active
-    // Chance to leave after each purchase, beta-distributed across customers (mean about 0.2).
+    // Chance to leave after each purchase: Beta(1.2, spread), mean `meanDropout`.
     const keen = gamma(1.2, 1);
-    const dropout = keen / (keen + gamma(5, 1));
+    const dropout = keen / (keen + gamma(dropoutSpread, 1));
     const basket = gamma(3, 20); // typical order value
     const country = COUNTRIES[Math.floor(random() * COUNTRIES.length)]!;
     const orders: number[] = [];
@@ -81,13 +89,13 @@ export function syntheticShop(options: SyntheticShopOptions): ShopRecord[] {
     }
     if (campaign && random() < campaign.reach && arrival < campaignAt) {
       const group = random() < campaign.controlShare ? "control" : "treatment";
-      records.push({
+      yield {
         customer_id: customerId,
         type: "campaign_exposure",
         campaign_id: campaign.id,
         group,
         exposed_at: isoDate(campaignAt),
-      });
+      };
       const recentOrders = orders.filter((o) => o < campaignAt && o > campaignAt - 180 * DAY).length;
       const effect = Math.min(0.6, 0.05 + 0.1 * recentOrders);
       if (group === "treatment" && random() < effect) orders.push(campaignAt + random() * 25 * DAY);
@@ -102,16 +110,15 @@ export function syntheticShop(options: SyntheticShopOptions): ShopRecord[] {
         order_id: `O-${orderNumber}`,
         country,
       };
-      records.push(order);
+      yield order;
       if (random() < returnRate) {
-        records.push({
+        yield {
           ...order,
           order_date: isoDate(orderAt + (2 + random() * 10) * DAY),
           amount: -amount,
           status: "returned",
-        });
+        };
       }
     }
   }
-  return records;
 }

@@ -4,8 +4,8 @@ import type { Knex } from "knex";
 export const EMBEDDING_DIMENSIONS = 6;
 
 /**
- * The Engine's results: per-customer RFM, scores, segment and embedding on the customers table; segments
- * (clusters now, rules and hybrids later); and a record of every model run.
+ * The Engine's results: per-customer RFM, scores and segment on the customers table, their embeddings beside
+ * it; segments (clusters now, rules and hybrids later); and a record of every model run.
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable("customers", (t) => {
@@ -25,11 +25,22 @@ export async function up(knex: Knex): Promise<void> {
     t.double("predicted_clv");
     t.timestamp("scored_at", { useTz: true });
   });
-  await knex.raw(`ALTER TABLE customers ADD COLUMN embedding vector(${EMBEDDING_DIMENSIONS})`);
-  await knex.raw(
-    "CREATE INDEX customers_embedding_hnsw ON customers USING hnsw (embedding vector_cosine_ops)",
-  );
   await knex.raw("CREATE INDEX customers_project_segment ON customers (project_id, segment_id)");
+
+  // Embeddings live beside the customers, not in their table: every row version of a table with an HNSW index
+  // costs an index insertion, and customers are rewritten by every run (RFM, scores). m = 8 /
+  // ef_construction = 32 keep insertions cheap; six dimensions need no more for recall.
+  await knex.schema.createTable("customer_embeddings", (t) => {
+    t.uuid("customer_id").primary().references("id").inTable("customers").onDelete("CASCADE");
+    t.uuid("project_id").notNullable().references("id").inTable("projects").onDelete("CASCADE");
+    t.index(["project_id"]);
+  });
+  await knex.raw(
+    `ALTER TABLE customer_embeddings ADD COLUMN embedding vector(${EMBEDDING_DIMENSIONS}) NOT NULL`,
+  );
+  await knex.raw(
+    "CREATE INDEX customer_embeddings_hnsw ON customer_embeddings USING hnsw (embedding vector_cosine_ops) WITH (m = 8, ef_construction = 32)",
+  );
 
   await knex.schema.createTable("segments", (t) => {
     t.uuid("id").primary().defaultTo(knex.raw("gen_random_uuid()"));
@@ -65,7 +76,7 @@ export async function up(knex: Knex): Promise<void> {
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTable("model_runs");
   await knex.schema.dropTable("segments");
-  await knex.raw("DROP INDEX IF EXISTS customers_embedding_hnsw");
+  await knex.schema.dropTable("customer_embeddings");
   await knex.raw("DROP INDEX IF EXISTS customers_project_segment");
   await knex.schema.alterTable("customers", (t) => {
     for (const column of [
@@ -84,7 +95,6 @@ export async function down(knex: Knex): Promise<void> {
       "uplift_score",
       "predicted_clv",
       "scored_at",
-      "embedding",
     ]) {
       t.dropColumn(column);
     }

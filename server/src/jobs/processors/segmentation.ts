@@ -1,7 +1,12 @@
 import { createHash } from "node:crypto";
 import { modelRunQuotaError } from "../../billing/quotas.js";
 import { bulkUpdateById } from "../../db/bulk-update.js";
-import { computeRfm, loadCustomerFeatures, referenceDateOf } from "../../db/customer-metrics.js";
+import {
+  computeRfm,
+  loadCustomerFeatures,
+  referenceDateOf,
+  replaceEmbeddings,
+} from "../../db/customer-metrics.js";
 import { insertModelRun } from "../../db/model-runs.js";
 import { findProject } from "../../db/projects.js";
 import { replaceClusterSegments } from "../../db/segments.js";
@@ -87,7 +92,6 @@ export const segmentProject: Processor = async (ctx, app, report) => {
             abc_category: abc[i]!,
             segment_id: segment.id,
             segment_label: segment.name,
-            embedding: toVectorText(embeddings[i]!),
           };
         }),
         {
@@ -97,7 +101,6 @@ export const segmentProject: Processor = async (ctx, app, report) => {
           abc_category: "text",
           segment_id: "uuid",
           segment_label: "text",
-          embedding: "vector",
         },
       );
       await insertModelRun(trx, {
@@ -117,6 +120,14 @@ export const segmentProject: Processor = async (ctx, app, report) => {
       });
       return saved;
     }),
+  );
+  await report(90, "Indexing customers for similarity");
+  await time("embeddings_write", () =>
+    replaceEmbeddings(
+      db,
+      project.id,
+      customers.map((c, i) => ({ customer_id: c.id, embedding: toVectorText(embeddings[i]!) })),
+    ),
   );
   return {
     result: {

@@ -1,0 +1,202 @@
+/**
+ * npm run bench:engine — synthetic shops of 10k, 100k and 1M customers (about 10 transactions each) through the
+ * whole segmentation + predictive pipeline; prints the time and peak memory of each stage and of the whole, so
+ * growth with size is visible. Each size runs in its own process (clean memory peaks). Uses DATABASE_URL /
+ * REDIS_URL when set (the real services), else the embedded default.
+ *
+ *   SIZES=10000,100000 npm run bench:engine
+ */
+import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import type { Report } from "../server/src/jobs/processors/index.js";
+import { predictProject } from "../server/src/jobs/processors/predictive.js";
+import { segmentProject } from "../server/src/jobs/processors/segmentation.js";
+import { syntheticShopRecords } from "../server/src/synthetic/shop.js";
+import { benchServer } from "./harness.js";
+
+interface StageFigure {
+  stage: string;
+  ms: number;
+  peakRssMb: number;
+}
+
+const rssMb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
+
+/** Runs one shop size and prints its figures as one JSON line. */
+async function runSize(customers: number) {
+  const { server, projectId } = await benchServer({}, { workers: false });
+  const db = server.app.db.knex;
+  const figures: StageFigure[] = [];
+  let peak = rssMb();
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, rssMb());
+  }, 25);
+  const stage = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    peak = rssMb();
+    const started = performance.now();
+    const result = await work();
+    figures.push({
+      stage: name,
+      ms: Math.round(performance.now() - started),
+      peakRssMb: Math.max(peak, rssMb()),
+    });
+    return result;
+  };
+  try {
+    const transactions = await stage("load data (COPY, not measured as Engine)", () =>
+      load(server.app.config.databaseUrl, db, projectId, customers),
+    );
+    const ctx = (type: "segmentation" | "predictive") => ({
+      id: randomUUID(),
+      type,
+      data: { projectId },
+      attempt: 1,
+      maxAttempts: 1,
+    });
+    const noReport: Report = async () => {};
+    const whole = performance.now();
+    const segmentation = await stage("segmentation", () =>
+      segmentProject(ctx("segmentation"), server.app, noReport),
+    );
+    const predictive = await stage("predictive", () =>
+      predictProject(ctx("predictive"), server.app, noReport),
+    );
+    const inner = (outcome: { result: Record<string, unknown> }) =>
+      outcome.result.durations_ms as Record<string, number>;
+    console.log(
+      JSON.stringify({
+        customers,
+        transactions,
+        engineMs: Math.round(performance.now() - whole),
+        figures,
+        segmentation: inner(segmentation),
+        predictive: inner(predictive),
+        k: segmentation.result.k,
+        churnModel: predictive.result.churn_model,
+      }),
+    );
+  } finally {
+    clearInterval(sampler);
+    await server.close();
+  }
+}
+
+/** Writes the shop's transactions, exposures and customers' raw aggregates straight into the tables. */
+async function load(
+  databaseUrl: string | undefined,
+  db: Awaited<ReturnType<typeof benchServer>>["server"]["app"]["db"]["knex"],
+  projectId: string,
+  customers: number,
+) {
+  if (!databaseUrl)
+    throw new Error("bench:engine loads its shops with COPY: run it with DATABASE_URL (and REDIS_URL)");
+  const fileId = randomUUID();
+  let transactions = 0;
+  const exposures: string[] = [];
+  const lines = function* () {
+    let line = 1;
+    for (const r of syntheticShopRecords({ customers, seed: 11, meanOrders: 20, meanDropout: 0.05 })) {
+      line += 1;
+      if (r.type === "campaign_exposure") {
+        exposures.push(
+          `${projectId},${r.customer_id},${r.campaign_id},${r.group},${r.exposed_at},${fileId},${line}\n`,
+        );
+        continue;
+      }
+      transactions += 1;
+      const isReturn = Number(r.amount) < 0;
+      yield `${projectId},${r.customer_id},${r.order_date},${r.amount},${r.order_id},${isReturn ? "returned" : ""},${isReturn},${fileId},${line}\n`;
+    }
+  };
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await pipeline(
+      Readable.from(lines()),
+      client.query(
+        copyFrom(
+          "COPY transactions (project_id, customer_key, order_date, amount, order_id, status, is_return, file_id, line) FROM STDIN WITH (FORMAT csv)",
+        ),
+      ),
+    );
+    await pipeline(
+      Readable.from(exposures),
+      client.query(
+        copyFrom(
+          'COPY campaign_exposures (project_id, customer_key, campaign_id, "group", exposed_at, file_id, line) FROM STDIN WITH (FORMAT csv)',
+        ),
+      ),
+    );
+  } finally {
+    await client.end();
+  }
+  await db.raw(
+    `INSERT INTO customers (project_id, customer_key, customer_id_hash, first_transaction_at, last_transaction_at,
+                            purchase_count, return_count, gross_amount, return_amount)
+     SELECT project_id, customer_key, 'CUST_' || upper(substr(md5(project_id || ':' || customer_key), 1, 8)),
+            min(order_date), max(order_date), count(*) FILTER (WHERE NOT is_return), count(*) FILTER (WHERE is_return),
+            coalesce(sum(amount) FILTER (WHERE NOT is_return), 0), coalesce(sum(abs(amount)) FILTER (WHERE is_return), 0)
+       FROM transactions WHERE project_id = ? GROUP BY project_id, customer_key`,
+    [projectId],
+  );
+  await db.raw("ANALYZE transactions; ANALYZE customers");
+  return transactions;
+}
+
+function main() {
+  const sizes = (process.env.SIZES ?? "10000,100000,1000000").split(",").map(Number);
+  const self = fileURLToPath(import.meta.url);
+  console.log(
+    `Segmento Engine bench: segmentation + predictive on ${process.env.DATABASE_URL ? "PostgreSQL" : "embedded"}; sizes ${sizes.join(", ")}`,
+  );
+  const rows: Record<string, unknown>[] = [];
+  for (const size of sizes) {
+    const out = execFileSync(
+      process.execPath,
+      ["--import", "tsx", "--max-old-space-size=16000", self, "--size", String(size)],
+      {
+        env: process.env,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    const result = JSON.parse(out.trim().split("\n").at(-1)!);
+    rows.push(result);
+    console.log(
+      `\n${size.toLocaleString("en-US")} customers, ${result.transactions.toLocaleString("en-US")} transactions (k = ${result.k}, churn model ${result.churnModel})`,
+    );
+    for (const f of result.figures)
+      console.log(
+        `  ${f.stage.padEnd(44)} ${(f.ms / 1000).toFixed(1).padStart(7)} s   peak RSS ${String(f.peakRssMb).padStart(6)} MB`,
+      );
+    console.log(
+      `  ${"Engine total (segmentation + predictive)".padEnd(44)} ${(result.engineMs / 1000).toFixed(1).padStart(7)} s`,
+    );
+    console.log(`  segmentation steps (ms): ${JSON.stringify(result.segmentation)}`);
+    console.log(`  predictive steps (ms):   ${JSON.stringify(result.predictive)}`);
+  }
+  const base = rows[0] as { customers: number; engineMs: number; figures: StageFigure[] };
+  console.log("\ngrowth relative to the smallest shop (data x, time x, peak memory x):");
+  for (const row of rows as (typeof base)[]) {
+    const peak = (r: typeof base) => Math.max(...r.figures.slice(1).map((f) => f.peakRssMb));
+    console.log(
+      `  ${row.customers.toLocaleString("en-US").padStart(10)} customers: data ${(row.customers / base.customers).toFixed(0)}x, time ${(row.engineMs / base.engineMs).toFixed(1)}x, peak memory ${(peak(row) / peak(base)).toFixed(1)}x`,
+    );
+  }
+  console.log(`command: DATABASE_URL=... REDIS_URL=... SIZES=${sizes.join(",")} npm run bench:engine`);
+}
+
+const sizeArg = process.argv.indexOf("--size");
+if (sizeArg > 0) {
+  runSize(Number(process.argv[sizeArg + 1])).catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+} else {
+  main();
+}
