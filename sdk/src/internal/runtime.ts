@@ -1,0 +1,63 @@
+import { APIUserAbortError, SegmentoError } from "../core/errors.js";
+
+/** A page in a browser (not Deno, which has `window` but no `document`, nor a worker). */
+export const isBrowser = (): boolean => "window" in globalThis && "document" in globalThis;
+
+/** WebCrypto, which Node has on `globalThis` from 19 on (18 needs `--experimental-global-webcrypto`). */
+export function webCrypto(): Crypto {
+  const crypto = globalThis.crypto as Crypto | undefined;
+  if (!crypto?.subtle) {
+    throw new SegmentoError(
+      "WebCrypto (globalThis.crypto) is not available. On Node 18 run node with --experimental-global-webcrypto, " +
+        "or assign the webcrypto export of Node's crypto module to globalThis.crypto before using the SDK.",
+    );
+  }
+  return crypto;
+}
+
+/** A v4 UUID. Idempotency keys need to be unique, not secret, so Math.random stands in where WebCrypto is missing. */
+export const uuid = (): string =>
+  globalThis.crypto?.randomUUID?.() ??
+  "10000000-1000-4000-8000-100000000000".replace(/[018]/g, (c) =>
+    (Number(c) ^ ((Math.random() * 16) >> (Number(c) / 4))).toString(16),
+  );
+
+export const utf8 = (text: string) => new TextEncoder().encode(text);
+
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = new Uint8Array(await webCrypto().subtle.digest("SHA-256", utf8(text)));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/** Resolves after `ms`; rejects with APIUserAbortError as soon as the signal aborts. */
+export function sleep(ms: number, signal?: AbortSignal | null): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new APIUserAbortError());
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new APIUserAbortError());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** An AbortController that also aborts when any of the given signals does (AbortSignal.any is Node >= 20.3). */
+export function linkedController(...signals: (AbortSignal | null | undefined)[]): AbortController {
+  const controller = new AbortController();
+  for (const signal of signals) {
+    if (!signal) continue;
+    if (signal.aborted) {
+      controller.abort(signal.reason);
+      break;
+    }
+    signal.addEventListener("abort", () => controller.abort(signal.reason), {
+      once: true,
+      signal: controller.signal,
+    });
+  }
+  return controller;
+}

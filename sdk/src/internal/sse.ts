@@ -1,0 +1,67 @@
+/** One dispatched Server-Sent Event. */
+export interface ServerSentEvent {
+  event: string;
+  data: string;
+  /** The last event id seen on the stream so far (ids carry over to later events, as in EventSource). */
+  id: string | undefined;
+}
+
+/** Fields that change the connection rather than carry an event. */
+export interface StreamControl {
+  /** The server's reconnection delay (`retry:`), in ms. */
+  retry?: number;
+}
+
+/**
+ * Decodes a `text/event-stream` body by the WHATWG rules: lines end with CRLF, LF or CR; `:` starts a comment;
+ * a blank line dispatches the event; `data:` lines join with "\n"; `id:` persists; `retry:` takes digits only.
+ * Cancels the body when the consumer stops early or the signal aborts (not every fetch ties the body to it).
+ */
+export async function* decodeServerSentEvents(
+  body: ReadableStream<Uint8Array>,
+  control: StreamControl = {},
+  signal?: AbortSignal,
+): AsyncGenerator<ServerSentEvent> {
+  const reader = body.getReader();
+  const cancel = () => void reader.cancel().catch(() => {});
+  signal?.addEventListener("abort", cancel, { once: true });
+  const decoder = new TextDecoder();
+  let buffer = "";
+  let event = "";
+  let data: string[] = [];
+  let id: string | undefined;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      let text = buffer + (done ? decoder.decode() : decoder.decode(value, { stream: true }));
+      // A CR at the very end may be the first half of a CRLF split across chunks: hold it for the next one.
+      const heldCR = !done && text.endsWith("\r");
+      if (heldCR) text = text.slice(0, -1);
+      const lines = text.split(/\r\n|\r|\n/);
+      // The last piece is an unfinished line (at the end of the stream, an unterminated one: discarded).
+      const rest = lines.pop() ?? "";
+      buffer = heldCR ? `${rest}\r` : rest;
+      for (const line of lines) {
+        if (line === "") {
+          if (data.length > 0) yield { event: event || "message", data: data.join("\n"), id };
+          event = "";
+          data = [];
+          continue;
+        }
+        if (line.startsWith(":")) continue;
+        const colon = line.indexOf(":");
+        const field = colon === -1 ? line : line.slice(0, colon);
+        const raw = colon === -1 ? "" : line.slice(colon + 1);
+        const fieldValue = raw.startsWith(" ") ? raw.slice(1) : raw;
+        if (field === "event") event = fieldValue;
+        else if (field === "data") data.push(fieldValue);
+        else if (field === "id" && !fieldValue.includes("\0")) id = fieldValue;
+        else if (field === "retry" && /^\d+$/.test(fieldValue)) control.retry = Number(fieldValue);
+      }
+      if (done) return;
+    }
+  } finally {
+    signal?.removeEventListener("abort", cancel);
+    await reader.cancel().catch(() => {});
+  }
+}

@@ -1,0 +1,35 @@
+import type { RequestOptions } from "../client.js";
+import { APIResource } from "../internal/resource.js";
+import type { Input, Schema } from "../types.js";
+
+export class ApiKeys extends APIResource {
+  /** Creates a key; the raw `sk_live_` key is in this response only. */
+  create(
+    projectId: string,
+    body: Input<"ApiKeyCreate">,
+    options?: RequestOptions,
+  ): Promise<Schema<"ApiKeyCreated">> {
+    const init = { params: { path: { projectId } }, body };
+    return this.client.request("post", "/api/projects/{projectId}/api-keys", init, options);
+  }
+
+  list(projectId: string, options?: RequestOptions): Promise<Schema<"ApiKeyList">> {
+    const init = { params: { path: { projectId } } };
+    return this.client.request("get", "/api/projects/{projectId}/api-keys", init, options);
+  }
+
+  update(
+    projectId: string,
+    keyId: string,
+    body: Input<"ApiKeyUpdate">,
+    options?: RequestOptions,
+  ): Promise<Schema<"ApiKey">> {
+    const init = { params: { path: { projectId, keyId } }, body };
+    return this.client.request("patch", "/api/projects/{projectId}/api-keys/{keyId}", init, options);
+  }
+
+  delete(projectId: string, keyId: string, options?: RequestOptions): Promise<void> {
+    const init = { params: { path: { projectId, keyId } } };
+    return this.client.request("delete", "/api/projects/{projectId}/api-keys/{keyId}", init, options);
+  }
+}

@@ -1,0 +1,26 @@
+import type { RequestOptions } from "../client.js";
+import { APIResource } from "../internal/resource.js";
+import type { Input, Schema } from "../types.js";
+
+/**
+ * Email + password sessions (better-auth). On a server the client keeps the session cookie that sign-up and
+ * sign-in set and sends it on later calls; in a browser, the browser does.
+ */
+export class Auth extends APIResource {
+  signUp(body: Input<"SignUpRequest">, options?: RequestOptions): Promise<Schema<"SignUpResponse">> {
+    return this.client.request("post", "/api/auth/sign-up/email", { body }, options);
+  }
+
+  signIn(body: Input<"SignInRequest">, options?: RequestOptions): Promise<Schema<"SignInResponse">> {
+    return this.client.request("post", "/api/auth/sign-in/email", { body }, options);
+  }
+
+  signOut(options?: RequestOptions): Promise<Schema<"SignOutResponse">> {
+    return this.client.request("post", "/api/auth/sign-out", {}, options);
+  }
+
+  /** The current session and its user, or null. */
+  getSession(options?: RequestOptions): Promise<Schema<"SessionWithUser">> {
+    return this.client.request("get", "/api/auth/get-session", {}, options);
+  }
+}

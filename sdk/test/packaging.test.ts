@@ -1,0 +1,93 @@
+import { execFile } from "node:child_process";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const sdkDir = new URL("..", import.meta.url).pathname;
+const repoDir = new URL("../..", import.meta.url).pathname;
+
+/** What a consumer does: call the API, and tell a 404 by its class. */
+const program = (load: string) => `${load}
+const client = new Segmento({ apiKey: "sk_live_${"c".repeat(64)}", baseUrl: process.argv[2], maxRetries: 0 });
+client.projects.get("p1").then(async (project) => {
+  const error = await client.projects.get("missing").catch((e) => e);
+  console.log(JSON.stringify({
+    name: project.name,
+    notFound: error instanceof NotFoundError && error.requestId === "req_404",
+    defaultExport: Default === Segmento,
+    filter: filter.field("rfm_monetary").gte(1).op,
+  }));
+});
+`;
+
+let server: Server;
+let baseUrl: string;
+let workDir: string;
+let packageDir: string;
+
+beforeAll(async () => {
+  // A consumer's project with the package installed: its package.json and a fresh build (built here rather
+  // than into sdk/dist, which other suites may be importing meanwhile).
+  workDir = mkdtempSync(join(tmpdir(), "segmento-sdk-"));
+  packageDir = join(workDir, "node_modules", "@segmento", "sdk");
+  mkdirSync(packageDir, { recursive: true });
+  copyFileSync(join(sdkDir, "package.json"), join(packageDir, "package.json"));
+  symlinkSync(
+    join(repoDir, "node_modules", "openapi-fetch"),
+    join(workDir, "node_modules", "openapi-fetch"),
+    "dir",
+  );
+  await run("npx", ["tsup", "--out-dir", join(packageDir, "dist")], { cwd: sdkDir });
+
+  server = createServer((req, res) => {
+    const found = req.url === "/api/projects/p1" && req.headers.authorization?.startsWith("Bearer sk_live_");
+    res.writeHead(found ? 200 : 404, { "content-type": "application/json", "x-request-id": "req_404" });
+    res.end(
+      JSON.stringify(found ? { id: "p1", name: "Shop" } : { error: "Project not found", code: "not_found" }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(() => {
+  server?.close();
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+describe("the built package", () => {
+  it.each([
+    [
+      "CommonJS",
+      "check.cjs",
+      'const { Segmento, NotFoundError, filter, default: Default } = require("@segmento/sdk");',
+    ],
+    ["ESM", "check.mjs", 'import Default, { Segmento, NotFoundError, filter } from "@segmento/sdk";'],
+  ])("works from %s", async (_kind, file, load) => {
+    writeFileSync(join(workDir, file), program(load));
+    const { stdout } = await run(process.execPath, [join(workDir, file), baseUrl], { cwd: workDir });
+    expect(JSON.parse(stdout)).toEqual({ name: "Shop", notFound: true, defaultExport: true, filter: "gte" });
+  });
+
+  it("has no Node built-ins and requires nothing but openapi-fetch", () => {
+    const esm = readFileSync(join(packageDir, "dist/index.mjs"), "utf8");
+    const cjs = readFileSync(join(packageDir, "dist/index.js"), "utf8");
+    expect(esm).not.toMatch(/node:|require\(/);
+    expect(cjs).not.toMatch(/node:/);
+    expect([...cjs.matchAll(/require\(([^)]*)\)/g)].map(([, module]) => module)).toEqual(['"openapi-fetch"']);
+    expect(esm).toMatch(/^import .* from "openapi-fetch";$/m);
+  });
+});
