@@ -45,7 +45,11 @@ beforeAll(async () => {
     { customer_id: "alice-1", order_date: "2026-05-01", amount: 120, country: "TR" },
     { customer_id: "alice-2", order_date: "2026-05-03", amount: 35.5 },
   ]);
-  await waitForJob(server, a, batch.job_id);
+  // Follow the pipeline to its end, so A has segments and scored customers too.
+  let next: string | undefined = batch.job_id;
+  while (next) next = (await waitForJob(server, a, next, 60_000)).result?.next_job_id;
+  const segment = await server.app.db.knex("segments").where({ project_id: a.projectId }).first();
+  const customer = await server.app.db.knex("customers").where({ project_id: a.projectId }).first();
   Object.assign(ids, {
     orgId: a.orgId,
     projectId: a.projectId,
@@ -54,9 +58,9 @@ beforeAll(async () => {
     invitationId: invite.body.id,
     jobId: batch.job_id,
     fileId: batch.file_id,
+    segmentId: segment.id,
+    customerId: customer.id,
     // Resources of later releases: until their fixtures exist, a well-formed id stands in.
-    segmentId: randomUUID(),
-    customerId: randomUUID(),
     integrationId: randomUUID(),
     automationId: randomUUID(),
     deliveryId: randomUUID(),
@@ -136,5 +140,41 @@ describe("tenant isolation", () => {
   )("%s: the owning organization still gets its resource (the control)", async (_id, op) => {
     const res = await callAs(op, { cookie: a.cookie });
     expect(res.status, `${op.id}: ${res.text}`).toBe(200);
+  });
+});
+
+describe("tenant isolation through filters and segment references", () => {
+  it("a filter in B's project never reaches A's customers, whatever it names", async () => {
+    const filters = [
+      {
+        any: [
+          { field: "customer_id", op: "eq", value: "alice-1" },
+          { field: "id", op: "eq", value: ids.customerId },
+        ],
+      },
+    ];
+    const res = await server.request(
+      `/api/engine/projects/${b.projectId}/customers?filters=${encodeURIComponent(JSON.stringify(filters))}`,
+      { cookie: b.cookie },
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ customers: [], total: 0 });
+    const bySegment = await server.request(
+      `/api/engine/projects/${b.projectId}/customers?segment=${ids.segmentId}`,
+      {
+        cookie: b.cookie,
+      },
+    );
+    expect(bySegment.status).toBe(404);
+    const hybrid = await server.request(`/api/engine/projects/${b.projectId}/segments/preview`, {
+      body: {
+        kind: "hybrid",
+        base_segment_id: ids.segmentId,
+        rules: [{ field: "abc_category", op: "eq", value: "A" }],
+      },
+      cookie: b.cookie,
+    });
+    expect(hybrid.status).toBe(400);
+    expectNothingOfA(hybrid.text, ids.segmentId!);
   });
 });

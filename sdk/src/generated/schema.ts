@@ -2379,7 +2379,7 @@ export interface components {
              * @description `bgnbd`: BG/NBD; `logistic`: the supervised fallback.
              * @enum {string}
              */
-            model: "bgnbd" | "logistic";
+            model: "bgnbd" | "logistic" | "recency_rule";
             /** @description Backtest AUC; null when there was too little history to backtest. */
             auc: number | null;
             horizon_days: number;

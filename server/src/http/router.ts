@@ -31,7 +31,7 @@ export function contractRouter(app: AppContext, definitions: OperationDefinition
       const principal = await authenticate(req, op, app);
       req.principal = principal;
       if (!definition) throw new ApiError(501, "not_implemented", "not_implemented", { operation: op.id });
-      validateRequest(app, op, req);
+      const query = validateRequest(app, op, req);
       const idempotent = await idempotency(app, op, principal, req);
       if (idempotent?.replay) {
         res.setHeader("Idempotent-Replayed", "true");
@@ -46,7 +46,7 @@ export function contractRouter(app: AppContext, definitions: OperationDefinition
       try {
         reply = await handler({
           params: req.params as never,
-          query: req.query as never,
+          query: query as never,
           body: req.body as never,
           principal,
           app,
@@ -77,10 +77,15 @@ export function contractRouter(app: AppContext, definitions: OperationDefinition
   return router;
 }
 
-function validateRequest(app: AppContext, op: OperationSpec, req: Request): void {
+/**
+ * Checks the request against the operation and returns the query with its values coerced to the declared
+ * types (Express 5 re-parses `req.query` on every read, so the coerced copy is what handlers get).
+ */
+function validateRequest(app: AppContext, op: OperationSpec, req: Request): Record<string, unknown> {
+  const query = { ...(req.query as Record<string, unknown>) };
   const details: PendingDetail[] = [
     ...app.contract.validateParameters(op, "path", req.params as Record<string, unknown>),
-    ...app.contract.validateParameters(op, "query", req.query as Record<string, unknown>),
+    ...app.contract.validateParameters(op, "query", query),
     ...app.contract.validateParameters(op, "header", req.headers as Record<string, unknown>),
   ];
   const json = op.requestBody?.content["application/json"];
@@ -108,7 +113,7 @@ function validateRequest(app: AppContext, op: OperationSpec, req: Request): void
       details.push(...app.contract.validateBody(op, "application/json", req.body));
     }
   }
-  if (details.length === 0) return;
+  if (details.length === 0) return query;
   const first = details[0]!;
   const summary = details.length === 1 ? first.field : `${first.field} (+${details.length - 1})`;
   throw new ApiError(

@@ -93,6 +93,12 @@ export const en = {
     "The organization has used {used} GB of the {plan} plan's {limit} GB of storage and this file does not fit. Upgrade the plan or delete old files.",
   quota_model_runs:
     "The {plan} plan includes {limit} model runs a month and {used} have run this month. Upgrade the plan or wait for next month.",
+  filter_invalid: "The filter is invalid at {path}: {reason}.",
+  segment_name_taken: "A segment named {name} already exists in this project; choose another name.",
+  segment_base_invalid:
+    "base_segment_id {id} is not a cluster segment of this project: a hybrid segment starts from one of the project's cluster segments.",
+  segment_cluster_rules:
+    "{name} cannot take rules or combine: cluster segments come from the model, and combine applies to hybrid segments only. Create a hybrid segment on it instead.",
   ingest_invalid_records:
     "{count} of the {total} records are invalid, so nothing was stored. Fix them (the first problems are listed in details) and send the batch again.",
   upload_not_multipart:

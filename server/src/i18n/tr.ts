@@ -94,6 +94,12 @@ export const tr: Record<MessageKey, string> = {
     "Organizasyon {plan} planının {limit} GB depolama alanının {used} GB'ını kullandı ve bu dosya sığmıyor. Planı yükseltin veya eski dosyaları silin.",
   quota_model_runs:
     "{plan} planı ayda {limit} model çalıştırması içerir ve bu ay {used} çalıştırma yapıldı. Planı yükseltin veya gelecek ayı bekleyin.",
+  filter_invalid: "Filtre {path} konumunda geçersiz: {reason}.",
+  segment_name_taken: "Bu projede {name} adında bir segment zaten var; başka bir ad seçin.",
+  segment_base_invalid:
+    "base_segment_id {id} bu projenin bir küme segmenti değil: hibrit segment, projenin küme segmentlerinden birinden başlar.",
+  segment_cluster_rules:
+    "{name} kural veya combine alamaz: küme segmentleri modelden gelir ve combine yalnızca hibrit segmentler içindir. Bunun yerine üzerine bir hibrit segment oluşturun.",
   ingest_invalid_records:
     "{total} kaydın {count} tanesi geçersiz, bu yüzden hiçbir şey kaydedilmedi. Onları düzeltin (ilk sorunlar details içinde) ve partiyi yeniden gönderin.",
   upload_not_multipart:

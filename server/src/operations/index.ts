@@ -1,7 +1,10 @@
 import type { OperationDefinition } from "../http/operation.js";
 import * as apiKeys from "./api-keys/api-keys.js";
 import * as plans from "./billing/list-plans.js";
+import * as customers from "./engine/customers.js";
+import * as overview from "./engine/overview.js";
 import * as engine from "./engine/run-segmentation.js";
+import * as segments from "./engine/segments.js";
 import * as files from "./files/files.js";
 import * as health from "./health/get-health.js";
 import * as ingest from "./ingest/ingest.js";
@@ -27,4 +30,7 @@ export const operations: OperationDefinition[] = [
   files,
   jobs,
   engine,
+  customers,
+  segments,
+  overview,
 ].flatMap((module) => Object.values(module).filter(isDefinition));

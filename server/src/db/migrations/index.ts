@@ -3,6 +3,7 @@ import * as foundation from "./20261129_001_foundation.js";
 import * as projectsAndApiKeys from "./20261129_002_projects_and_api_keys.js";
 import * as ingestion from "./20261129_003_ingestion.js";
 import * as engine from "./20261129_004_engine.js";
+import * as segmentMemberships from "./20261129_005_segment_memberships.js";
 
 /** Migrations in the order they run. Listed here rather than read from disk, so bundling and tsx both work. */
 const migrations: Record<string, Knex.Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Knex.Migration> = {
   "20261129_002_projects_and_api_keys": projectsAndApiKeys,
   "20261129_003_ingestion": ingestion,
   "20261129_004_engine": engine,
+  "20261129_005_segment_memberships": segmentMemberships,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

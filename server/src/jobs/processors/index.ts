@@ -1,6 +1,7 @@
 import type { AppContext } from "../../context.js";
 import type { JobType } from "../../db/jobs.js";
 import type { JobContext } from "../queue.js";
+import { refreshSegments } from "./action.js";
 import { ingestFile } from "./ingest.js";
 import { predictProject } from "./predictive.js";
 import { segmentProject } from "./segmentation.js";
@@ -32,6 +33,6 @@ export const PROCESSORS: Record<JobType, Processor> = {
   ingest: ingestFile,
   segmentation: segmentProject,
   predictive: predictProject,
-  action: notInThisRelease("action"),
+  action: refreshSegments,
   automation_run: notInThisRelease("automation"),
 };

@@ -1,0 +1,159 @@
+import type { Knex } from "knex";
+
+/** The customers table, as the Engine's API reads it. Only scored customers (with RFM) are listed. */
+export interface CustomerRow {
+  id: string;
+  customer_key: string;
+  customer_id_hash: string;
+  segment_id: string | null;
+  segment_label: string | null;
+  churn_score: number | null;
+  churn_risk: "low" | "medium" | "high" | null;
+  abc_category: "A" | "B" | "C" | null;
+  rfm_recency_days: number;
+  rfm_frequency: number;
+  rfm_monetary: number;
+  rfm_r_score: number | null;
+  rfm_f_score: number | null;
+  rfm_m_score: number | null;
+  return_rate: number;
+  uplift_score: number | null;
+  predicted_clv: number | null;
+  first_transaction_at: Date;
+  last_transaction_at: Date;
+  extra_features: Record<string, unknown>;
+}
+
+export const CUSTOMER_COLUMNS = [
+  "id",
+  "customer_key",
+  "customer_id_hash",
+  "segment_id",
+  "segment_label",
+  "churn_score",
+  "churn_risk",
+  "abc_category",
+  "rfm_recency_days",
+  "rfm_frequency",
+  "rfm_monetary",
+  "rfm_r_score",
+  "rfm_f_score",
+  "rfm_m_score",
+  "return_rate",
+  "uplift_score",
+  "predicted_clv",
+  "first_transaction_at",
+  "last_transaction_at",
+  "extra_features",
+];
+
+export interface Condition {
+  sql: string;
+  bindings: unknown[];
+}
+
+/** The scored customers of a project that meet every condition. */
+export function scoredCustomers(db: Knex, projectId: string, conditions: Condition[]): Knex.QueryBuilder {
+  const query = db("customers").where({ project_id: projectId }).whereNotNull("rfm_recency_days");
+  for (const condition of conditions) query.whereRaw(condition.sql, condition.bindings as never[]);
+  return query;
+}
+
+export async function pageOfCustomers(
+  db: Knex,
+  projectId: string,
+  conditions: Condition[],
+  order: { column: string; direction: "asc" | "desc" },
+  page: { limit: number; offset: number },
+): Promise<{ rows: CustomerRow[]; total: number }> {
+  const [rows, count] = await Promise.all([
+    scoredCustomers(db, projectId, conditions)
+      .select(CUSTOMER_COLUMNS)
+      .orderByRaw(`?? ${order.direction} NULLS LAST, id ASC`, [order.column])
+      .limit(page.limit)
+      .offset(page.offset),
+    scoredCustomers(db, projectId, conditions).count<{ count: number }[]>({ count: "*" }),
+  ]);
+  return { rows: rows as CustomerRow[], total: Number(count[0]?.count ?? 0) };
+}
+
+export function findCustomer(
+  db: Knex,
+  customerId: string,
+): Promise<(CustomerRow & { project_id: string }) | undefined> {
+  return db("customers")
+    .where({ id: customerId })
+    .first([...CUSTOMER_COLUMNS, "project_id"]);
+}
+
+export function findCustomers(db: Knex, ids: string[]): Promise<CustomerRow[]> {
+  return db("customers").whereIn("id", ids).select(CUSTOMER_COLUMNS);
+}
+
+export interface GroupStats {
+  count: number;
+  avg_recency_days: number;
+  avg_frequency: number;
+  avg_monetary: number;
+  avg_churn_score: number | null;
+  churn_risk: { low: number; medium: number; high: number };
+  abc: { A: number; B: number; C: number };
+}
+
+/** Count, averages and distributions of the customers meeting the conditions, in one aggregate query. */
+export async function groupStats(db: Knex, projectId: string, conditions: Condition[]): Promise<GroupStats> {
+  const row = await scoredCustomers(db, projectId, conditions).first(
+    db.raw("count(*)::int AS count"),
+    db.raw("coalesce(avg(rfm_recency_days), 0)::float8 AS avg_recency_days"),
+    db.raw("coalesce(avg(rfm_frequency), 0)::float8 AS avg_frequency"),
+    db.raw("coalesce(avg(rfm_monetary), 0)::float8 AS avg_monetary"),
+    db.raw("avg(churn_score)::float8 AS avg_churn_score"),
+    db.raw("count(*) FILTER (WHERE churn_risk = 'low')::int AS low"),
+    db.raw("count(*) FILTER (WHERE churn_risk = 'medium')::int AS medium"),
+    db.raw("count(*) FILTER (WHERE churn_risk = 'high')::int AS high"),
+    db.raw("count(*) FILTER (WHERE abc_category = 'A')::int AS a"),
+    db.raw("count(*) FILTER (WHERE abc_category = 'B')::int AS b"),
+    db.raw("count(*) FILTER (WHERE abc_category = 'C')::int AS c"),
+  );
+  return {
+    count: row.count,
+    avg_recency_days: row.avg_recency_days,
+    avg_frequency: row.avg_frequency,
+    avg_monetary: row.avg_monetary,
+    avg_churn_score: row.avg_churn_score,
+    churn_risk: { low: row.low, medium: row.medium, high: row.high },
+    abc: { A: row.a, B: row.b, C: row.c },
+  };
+}
+
+/**
+ * The `limit` customers of the same project nearest to one by embedding (cosine), through the HNSW index.
+ * An iterative index scan keeps going until enough neighbours of this project are found, so the project
+ * filter does not cost recall; ef_search is raised for the same reason.
+ */
+export async function similarCustomers(
+  db: Knex,
+  projectId: string,
+  customerId: string,
+  limit: number,
+): Promise<{ id: string; similarity: number }[]> {
+  return db.transaction(async (trx) => {
+    await trx.raw("SET LOCAL hnsw.ef_search = 200");
+    await trx.raw("SET LOCAL hnsw.iterative_scan = relaxed_order");
+    const result = await trx.raw(
+      `SELECT id, similarity FROM (
+         SELECT e.customer_id AS id, e.embedding <=> q.embedding AS distance, 1 - (e.embedding <=> q.embedding) / 2 AS similarity
+           FROM customer_embeddings e,
+                (SELECT embedding FROM customer_embeddings WHERE customer_id = ?) q
+          WHERE e.project_id = ? AND e.customer_id <> ?
+          ORDER BY e.embedding <=> q.embedding
+          LIMIT ?) nearest
+       ORDER BY distance, id`,
+      [customerId, projectId, customerId, limit],
+    );
+    return (result.rows as { id: string; similarity: number }[]).map((r) => ({
+      id: r.id,
+      similarity: Number(r.similarity),
+    }));
+  });
+}

@@ -1,0 +1,77 @@
+import { type Condition, findCustomer, pageOfCustomers, similarCustomers } from "../../db/customers.js";
+import { findSegment, findSegmentByName } from "../../db/segments.js";
+import { filtersToSql, parseFilters } from "../../domain/customers/filter-language.js";
+import { requireProject, requireProjectOf } from "../../domain/organizations/access.js";
+import { membershipCondition } from "../../domain/segments/membership.js";
+import { ApiError, notFound } from "../../http/errors.js";
+import { defineOperation } from "../../http/operation.js";
+import { presentCustomer } from "./present.js";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const listCustomers = defineOperation("listCustomers", async ({ app, principal, params, query }) => {
+  const db = app.db.knex;
+  const { project } = await requireProject(db, principal, params.projectId);
+  const conditions: Condition[] = [];
+  if (query.filters !== undefined) {
+    let document: unknown;
+    try {
+      document = JSON.parse(query.filters);
+    } catch (error) {
+      throw new ApiError(400, "validation_failed", "filter_invalid", {
+        path: "filters",
+        reason: `it is not valid JSON (${(error as Error).message})`,
+      });
+    }
+    conditions.push(filtersToSql(parseFilters(document)));
+  }
+  if (query.churn_risk) conditions.push({ sql: "churn_risk = ?", bindings: [query.churn_risk] });
+  if (query.abc_category) conditions.push({ sql: "abc_category = ?", bindings: [query.abc_category] });
+  if (query.segment) {
+    // A segment by id or by name; an unknown one is a 404 (not an empty list), so typos show.
+    const segment = UUID.test(query.segment)
+      ? await findSegment(db, query.segment)
+      : await findSegmentByName(db, project.id, query.segment);
+    if (!segment || segment.project_id !== project.id) throw notFound("Segment", query.segment);
+    conditions.push(membershipCondition(segment));
+  }
+  const limit = query.limit ?? 50;
+  const page = query.page ?? 1;
+  const { rows, total } = await pageOfCustomers(
+    db,
+    project.id,
+    conditions,
+    { column: query.sort_by ?? "rfm_monetary", direction: query.sort_dir ?? "desc" },
+    { limit, offset: (page - 1) * limit },
+  );
+  return {
+    status: 200,
+    body: { customers: rows.map(presentCustomer), total, page, pages: Math.ceil(total / limit) },
+  };
+});
+
+export const listSimilarCustomers = defineOperation(
+  "listSimilarCustomers",
+  async ({ app, principal, params, query }) => {
+    const db = app.db.knex;
+    const customer = await findCustomer(db, params.customerId);
+    if (!customer) throw notFound("Customer", params.customerId);
+    await requireProjectOf(db, principal, customer.project_id, "Customer", params.customerId);
+    const nearest = await similarCustomers(db, customer.project_id, customer.id, query.limit ?? 10);
+    const rows = await Promise.all(
+      nearest.map(async (n) => ({ row: await findCustomer(db, n.id), similarity: n.similarity })),
+    );
+    return {
+      status: 200,
+      body: {
+        customer_id: customer.id,
+        similar: rows
+          .filter((r) => r.row)
+          .map((r) => ({
+            customer: presentCustomer(r.row!),
+            similarity: Math.min(1, Math.max(0, r.similarity)),
+          })),
+      },
+    };
+  },
+);
