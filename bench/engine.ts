@@ -25,7 +25,6 @@ const rssMb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
 /** Runs one shop size and prints its figures as one JSON line. */
 async function runSize(customers: number) {
   const { server, projectId } = await benchServer({}, { workers: false });
-  const db = server.app.db.knex;
   const figures: StageFigure[] = [];
   let peak = rssMb();
   const sampler = setInterval(() => {

@@ -1,0 +1,124 @@
+/**
+ * The main job, end to end through @segmento/sdk on the embedded default (no database to install): a seeded
+ * synthetic shop (a few thousand customers with purchase rhythms, returns and one campaign with a control
+ * group) is sent through the ingest API with a progress bar, the pipeline is followed to its end, and the
+ * results are reported: segments, churn risk, ABC classes, the customers most likely to churn and who is like
+ * them. Set DATABASE_URL / REDIS_URL to run the same on PostgreSQL + Redis.
+ */
+import { randomBytes } from "node:crypto";
+import { Segmento } from "../../sdk/src/index.js";
+import { loadConfig } from "../../server/src/config.js";
+import { startServer } from "../../server/src/server.js";
+import { syntheticShop } from "../../server/src/synthetic/shop.js";
+
+const ORIGIN = "http://localhost:5173";
+const CUSTOMERS = Number(process.env.DEMO_CUSTOMERS ?? 3000);
+const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
+const dim = (s: string) => `\x1b[2m${s}\x1b[0m`;
+const bar = (pct: number) =>
+  `[${"#".repeat(Math.round(pct / 4)).padEnd(25, ".")}] ${String(pct).padStart(3)}%`;
+const money = (n: number) => `$${n.toLocaleString("en-US", { maximumFractionDigits: 0 })}`;
+
+async function main() {
+  const started = performance.now();
+  const config = loadConfig({
+    ...process.env,
+    PORT: process.env.PORT ?? "0",
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+    TRUSTED_ORIGINS: ORIGIN,
+    SEGMENTATION_DEBOUNCE_MS: "200",
+  });
+  console.log(bold("Segmento demo"));
+  console.log(
+    dim(
+      `Starting the server (${config.databaseUrl ? "PostgreSQL" : `embedded PGlite in ${config.dataDir}`})...`,
+    ),
+  );
+  const server = await startServer(config);
+  try {
+    // A shop owner signs up and sets up a project with a session, then the shop's backend uses an API key.
+    const owner = new Segmento({ baseUrl: server.url, origin: ORIGIN });
+    const email = `demo.${randomBytes(4).toString("hex")}@example.com`;
+    await owner.auth.signUp({ name: "Demo Shop Owner", email, password: randomBytes(12).toString("hex") });
+    const org = await owner.organizations.create({ name: "Demo Shop" });
+    const project = await owner.projects.create(org.id, { name: "Online store" });
+    const { key, keyPrefix } = await owner.apiKeys.create(project.id, { name: "Demo backend" });
+    console.log(
+      `Signed up ${email}; organization ${org.slug} (${org.plan} plan), project ${project.id}, key ${keyPrefix}...`,
+    );
+
+    const shop = new Segmento({ baseUrl: server.url, apiKey: key });
+    const records = syntheticShop({ customers: CUSTOMERS, seed: 2026 });
+    console.log(
+      `\n${bold("Ingest")} ${records.length.toLocaleString("en-US")} records for ${CUSTOMERS.toLocaleString("en-US")} customers`,
+    );
+    const batches = await shop.ingest.send(project.id, records as Parameters<typeof shop.ingest.send>[1], {
+      batchId: "demo",
+    });
+    for (const [i, batch] of batches.entries()) {
+      for await (const event of shop.jobs.watch(batch.job_id)) {
+        process.stdout.write(
+          `\r  batch ${i + 1}/${batches.length} ${bar(event.pct)} ${event.message.padEnd(40)}`,
+        );
+      }
+    }
+    process.stdout.write("\n");
+
+    // The pipeline: segmentation waits for the burst of batches to end, then predictive and action follow.
+    let next = (await shop.jobs.status(batches.at(-1)!.job_id)).result?.next_job_id as string | undefined;
+    while (next) {
+      const job = await shop.jobs.status(next);
+      for await (const event of shop.jobs.watch(next)) {
+        process.stdout.write(`\r  ${job.type.padEnd(12)} ${bar(event.pct)} ${event.message.padEnd(40)}`);
+      }
+      const done = await shop.jobs.wait(next);
+      process.stdout.write(`\r  ${done.type.padEnd(12)} ${bar(100)} ${done.message.padEnd(40)}\n`);
+      next = (done.result as { next_job_id?: string } | null)?.next_job_id;
+    }
+
+    const overview = await shop.projects.overview(project.id);
+    console.log(`\n${bold("Segments")} ${dim(`(${overview.kmeans?.reason ?? "no clustering yet"})`)}`);
+    const { segments } = await shop.segments.list(project.id);
+    for (const s of segments) {
+      console.log(
+        `  ${s.name.padEnd(22)} ${String(s.customer_count).padStart(6)} customers   recency ${s.stats.avg_recency_days.toFixed(0).padStart(4)} d   frequency ${s.stats.avg_frequency.toFixed(1).padStart(5)}   monetary ${money(s.stats.avg_monetary).padStart(8)}`,
+      );
+      if (s.description) console.log(dim(`  ${" ".repeat(22)} ${s.description}`));
+    }
+    const { churn_risk: risk, abc } = overview;
+    console.log(
+      `\n${bold("Churn risk")} low ${risk.low}, medium ${risk.medium}, high ${risk.high}  ${dim(`(model: ${overview.models.churn?.model}, backtest AUC ${overview.models.churn?.auc?.toFixed(3) ?? "n/a"})`)}`,
+    );
+    console.log(
+      `${bold("ABC classes")} A ${abc.A}, B ${abc.B}, C ${abc.C}  ${dim("(A = the customers who bring 80 % of revenue)")}`,
+    );
+    const uplift = overview.models.uplift;
+    if (uplift) {
+      console.log(
+        `${bold("Campaign uplift")} ${uplift.qini !== null ? `Qini ${uplift.qini.toFixed(4)}, uplift@30% ${(uplift.uplift_at_30 ?? 0).toFixed(3)}` : uplift.reason}`,
+      );
+    }
+
+    console.log(`\n${bold("Most likely to churn")} and who is like them`);
+    const top = await shop.customers.list(project.id, { sort_by: "churn_score", sort_dir: "desc", limit: 5 });
+    for (const c of top.customers) {
+      const { similar } = await shop.customers.similar(c.id, { limit: 3 });
+      console.log(
+        `  ${c.customer_id}  churn ${(c.churn_score ?? 0).toFixed(2)} (${c.churn_risk})  ${c.segment_label}  spent ${money(c.rfm_monetary)}  last seen ${c.rfm_recency_days} d ago`,
+      );
+      console.log(
+        dim(
+          `    similar: ${similar.map((s) => `${s.customer.customer_id} (${s.similarity.toFixed(3)})`).join(", ")}`,
+        ),
+      );
+    }
+    console.log(dim(`\nDone in ${((performance.now() - started) / 1000).toFixed(1)} s.`));
+  } finally {
+    await server.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});
