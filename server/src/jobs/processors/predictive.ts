@@ -11,6 +11,7 @@ import { estimateUplift } from "../../engine/uplift.js";
 import { PermanentJobError } from "../job-errors.js";
 import type { Processor } from "./index.js";
 import { projectSeed } from "./segmentation.js";
+import { stepTimer } from "./step-timer.js";
 
 const DAYS_PER_MONTH = 30.4375;
 /** Gamma-Gamma needs repeat buyers to learn spend per order from. */
@@ -37,13 +38,7 @@ export const predictProject: Processor = async (ctx, app, report) => {
     return { result: {}, skipped: "The project has no transactions yet, so there is nothing to predict." };
   const { churnHorizonDays, churnThresholds, clvHorizonMonths } = project.settings;
   const seed = projectSeed(project.id);
-  const durations: Record<string, number> = {};
-  const time = async <T>(stage: string, work: () => Promise<T> | T): Promise<T> => {
-    const started = performance.now();
-    const result = await work();
-    durations[stage] = Math.round(performance.now() - started);
-    return result;
-  };
+  const { durations, time } = stepTimer();
 
   await report(5, "Loading purchase history");
   const history = await time("load", () => loadPurchaseHistory(db, project.id, referenceDate));

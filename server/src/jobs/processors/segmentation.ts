@@ -17,6 +17,7 @@ import { nameClusters, rfmScores } from "../../engine/rfm-scores.js";
 import { translate } from "../../i18n/index.js";
 import { PermanentJobError } from "../job-errors.js";
 import type { Processor } from "./index.js";
+import { stepTimer } from "./step-timer.js";
 
 /** A project's runs are reproducible: every random choice is seeded from its id. */
 export const projectSeed = (projectId: string) =>
@@ -37,13 +38,7 @@ export const segmentProject: Processor = async (ctx, app, report) => {
   if (!referenceDate)
     return { result: {}, skipped: "The project has no transactions yet, so there is nothing to segment." };
 
-  const durations: Record<string, number> = {};
-  const time = async <T>(stage: string, work: () => Promise<T> | T): Promise<T> => {
-    const started = performance.now();
-    const result = await work();
-    durations[stage] = Math.round(performance.now() - started);
-    return result;
-  };
+  const { durations, time } = stepTimer();
 
   await report(5, "Computing RFM");
   await time("rfm", () => computeRfm(db, project.id, referenceDate));
