@@ -19,6 +19,7 @@ export async function benchServer(overrides: Partial<Config> = {}, options: { wo
     { ...process.env, PORT: "0", LOG_LEVEL: "warn", TRUSTED_ORIGINS: ORIGIN },
     {
       authSecret: process.env.BETTER_AUTH_SECRET ?? randomBytes(32).toString("hex"),
+      encryptionKey: process.env.ENCRYPTION_KEY ?? randomBytes(32).toString("hex"),
       dataDir: `${process.cwd()}/.segmento/bench-${Date.now()}-${process.pid}`,
       rateLimit: { max: 1_000_000, windowMs: 60_000 },
       ...overrides,

@@ -19,6 +19,14 @@ export interface Config {
   dataDir: string;
   /** better-auth's signing secret; generated once and kept under dataDir when unset. */
   authSecret: string | undefined;
+  /** 32-byte key (64 hex) encrypting integration credentials; generated once and kept under dataDir when unset. */
+  encryptionKey: string | undefined;
+  /** host:port pairs webhooks may call although they are private (local development only). */
+  webhookAllowHosts: string[];
+  /** Provider API base URLs, overridable (tests and proxies); unset ones use the providers' own. */
+  providerBaseUrls: Partial<
+    Record<"sendgrid" | "mailchimp" | "amazon_ses" | "twilio" | "messagebird", string>
+  >;
   /** Origins allowed by CORS and by better-auth's Origin check. */
   trustedOrigins: string[];
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -101,6 +109,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       "BETTER_AUTH_SECRET must be at least 32 characters (generate one with `openssl rand -hex 32`)",
     );
   }
+  const encryptionKey = read("ENCRYPTION_KEY");
+  if (encryptionKey !== undefined && !/^[0-9a-f]{64}$/i.test(encryptionKey)) {
+    problems.push(
+      "ENCRYPTION_KEY must be 64 hex characters (32 bytes; generate one with `openssl rand -hex 32`)",
+    );
+  }
   const trustedOrigins = (read("TRUSTED_ORIGINS") ?? "")
     .split(",")
     .map((o) => o.trim())
@@ -121,6 +135,25 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     redisPrefix: read("REDIS_PREFIX") ?? "segmento",
     dataDir,
     authSecret,
+    encryptionKey,
+    webhookAllowHosts: (read("WEBHOOK_ALLOW_HOSTS") ?? "")
+      .split(",")
+      .map((h) => h.trim())
+      .filter(Boolean),
+    providerBaseUrls: Object.fromEntries(
+      (
+        [
+          ["sendgrid", "SENDGRID_API_BASE"],
+          ["mailchimp", "MAILCHIMP_API_BASE"],
+          ["amazon_ses", "SES_API_BASE"],
+          ["twilio", "TWILIO_API_BASE"],
+          ["messagebird", "MESSAGEBIRD_API_BASE"],
+        ] as const
+      ).flatMap(([channel, name]) => {
+        const value = url(name, ["http:", "https:"]);
+        return value ? [[channel, value]] : [];
+      }),
+    ),
     trustedOrigins: [...new Set([new URL(publicUrl).origin, ...trustedOrigins])],
     logLevel: logLevel ?? "info",
     bodyLimitBytes: int("BODY_LIMIT_BYTES", 16 * 1024 * 1024, 1024, 512 * 1024 * 1024),
@@ -163,6 +196,17 @@ export const ENVIRONMENT = [
   ["REDIS_PREFIX", "segmento", "Prefix of every Redis key."],
   ["SEGMENTO_DATA_DIR", ".segmento", "Embedded database, generated secrets and stored files."],
   ["BETTER_AUTH_SECRET", "(generated into the data dir)", "Session signing secret, >= 32 characters."],
+  [
+    "ENCRYPTION_KEY",
+    "(generated into the data dir)",
+    "64 hex characters encrypting integration credentials.",
+  ],
+  ["WEBHOOK_ALLOW_HOSTS", "(none)", "host:port list webhooks may call although private (development only)."],
+  ["SENDGRID_API_BASE", "https://api.sendgrid.com", "SendGrid API base URL (tests, proxies)."],
+  ["MAILCHIMP_API_BASE", "https://<dc>.api.mailchimp.com/3.0", "Mailchimp Marketing API base URL."],
+  ["SES_API_BASE", "https://email.<region>.amazonaws.com", "Amazon SES v2 base URL."],
+  ["TWILIO_API_BASE", "https://api.twilio.com", "Twilio API base URL."],
+  ["MESSAGEBIRD_API_BASE", "https://rest.messagebird.com", "MessageBird REST API base URL."],
   ["TRUSTED_ORIGINS", "(none)", "Comma-separated origins allowed by CORS and the session Origin check."],
   ["LOG_LEVEL", "info", "fatal, error, warn, info, debug, trace or silent."],
   ["BODY_LIMIT_BYTES", "16777216", "Largest accepted JSON body; larger bodies get 413."],

@@ -15,6 +15,7 @@ import { MemoryProgressStore, type ProgressStore, RedisProgressStore } from "./j
 import type { JobQueue } from "./jobs/queue.js";
 import { createLogger } from "./logger.js";
 import { Mailer } from "./mail/mailer.js";
+import { SecretBox } from "./security/secret-box.js";
 import { type FileStore, LocalFileStore } from "./storage/file-store.js";
 
 /** Everything a request or a job may need, built once per process and passed down explicitly. */
@@ -29,6 +30,8 @@ export interface AppContext {
   queue: JobQueue;
   progress: ProgressStore;
   files: FileStore;
+  /** Encrypts credentials at rest. */
+  secrets: SecretBox;
   version: string;
   /** Responses that did not match the contract (only collected when config.validateResponses is on). */
   contractViolations: string[];
@@ -43,7 +46,8 @@ export async function createContext(
   options: { logger?: Logger; contract?: Contract; inMemoryDatabase?: boolean } = {},
 ): Promise<AppContext> {
   const logger = options.logger ?? createLogger(config);
-  const secret = await resolveAuthSecret(config);
+  const secret = await sharedSecret(config, config.authSecret, "BETTER_AUTH_SECRET", "auth-secret");
+  const encryptionKey = await sharedSecret(config, config.encryptionKey, "ENCRYPTION_KEY", "encryption-key");
   const db = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -82,6 +86,7 @@ export async function createContext(
     queue,
     progress,
     files: new LocalFileStore(config.fileStoreDir),
+    secrets: new SecretBox(Buffer.from(encryptionKey, "hex")),
     version: VERSION,
     contractViolations: [],
     migrate: () => migrate(db, authOptions(settings)),
@@ -121,23 +126,28 @@ async function connectRedis(url: string, logger: Logger): Promise<Redis> {
 }
 
 /**
- * better-auth signs sessions with a secret every API process must share. In embedded mode one is generated on
- * first start and kept in the data directory; with a real database it must be configured.
+ * A secret every process must share (session signing, credential encryption): from the environment, or in
+ * embedded mode generated once (32 random bytes, hex) and kept in the data directory. With a real database
+ * it must be configured, since processes on other machines could not share a generated one.
  */
-async function resolveAuthSecret(config: Config): Promise<string> {
-  if (config.authSecret) return config.authSecret;
+async function sharedSecret(
+  config: Config,
+  configured: string | undefined,
+  name: string,
+  file: string,
+): Promise<string> {
+  if (configured) return configured;
   if (config.databaseUrl) {
     throw new ConfigError([
-      "BETTER_AUTH_SECRET is required when DATABASE_URL is set (every API process must sign sessions with the same secret); generate one with `openssl rand -hex 32`",
+      `${name} is required when DATABASE_URL is set (every process must use the same one); generate one with \`openssl rand -hex 32\``,
     ]);
   }
-  const file = path.join(config.dataDir, "auth-secret");
+  const target = path.join(config.dataDir, file);
   try {
-    return (await fs.readFile(file, "utf8")).trim();
+    return (await fs.readFile(target, "utf8")).trim();
   } catch {
     await fs.mkdir(config.dataDir, { recursive: true });
-    const secret = randomBytes(32).toString("hex");
-    await fs.writeFile(file, secret, { mode: 0o600, flag: "wx" }).catch(async () => {});
-    return (await fs.readFile(file, "utf8")).trim();
+    await fs.writeFile(target, randomBytes(32).toString("hex"), { mode: 0o600, flag: "wx" }).catch(() => {});
+    return (await fs.readFile(target, "utf8")).trim();
   }
 }

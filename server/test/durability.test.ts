@@ -38,6 +38,7 @@ if (process.env.REDIS_URL && process.env.DATABASE_URL) {
         REDIS_URL: server.app.config.redisUrl,
         REDIS_PREFIX: server.app.config.redisPrefix,
         BETTER_AUTH_SECRET: server.app.config.authSecret,
+        ENCRYPTION_KEY: server.app.config.encryptionKey,
         FILE_STORE_DIR: server.app.config.fileStoreDir,
         WORKER_LOCK_MS: "2000",
         WORKER_CONCURRENCY: "1",

@@ -50,6 +50,10 @@ beforeAll(async () => {
   while (next) next = (await waitForJob(server, a, next, 60_000)).result?.next_job_id;
   const segment = await server.app.db.knex("segments").where({ project_id: a.projectId }).first();
   const customer = await server.app.db.knex("customers").where({ project_id: a.projectId }).first();
+  const integration = await server.request(`/api/projects/${a.projectId}/integrations`, {
+    body: { channel: "sendgrid", name: "Alice Mail", config: { apiKey: "SG.alice-secret-key" } },
+    cookie: a.cookie,
+  });
   Object.assign(ids, {
     orgId: a.orgId,
     projectId: a.projectId,
@@ -60,8 +64,8 @@ beforeAll(async () => {
     fileId: batch.file_id,
     segmentId: segment.id,
     customerId: customer.id,
+    integrationId: integration.body.id,
     // Resources of later releases: until their fixtures exist, a well-formed id stands in.
-    integrationId: randomUUID(),
     automationId: randomUUID(),
     deliveryId: randomUUID(),
   });

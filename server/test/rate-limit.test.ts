@@ -77,6 +77,7 @@ if (process.env.REDIS_URL) {
           REDIS_URL: server.app.config.redisUrl,
           REDIS_PREFIX: server.app.config.redisPrefix,
           BETTER_AUTH_SECRET: server.app.config.authSecret,
+          ENCRYPTION_KEY: server.app.config.encryptionKey,
           RATE_LIMIT_MAX: "1000",
           RATE_LIMIT_WINDOW_MS: String(WINDOW_MS),
           LOG_LEVEL: "info",

@@ -12,6 +12,7 @@ import { type RequestOptions, request, startTestServer } from "./helpers/test-se
 async function serve(env: Record<string, string>, definitions?: OperationDefinition[]) {
   const config = loadConfig(env, {
     authSecret: randomBytes(32).toString("hex"),
+    encryptionKey: randomBytes(32).toString("hex"),
     validateResponses: true,
     logLevel: "silent",
   });

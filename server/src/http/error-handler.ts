@@ -35,18 +35,11 @@ export function errorBody(
 
 export function sendError(req: Request, res: Response, error: ApiError): void {
   for (const [name, value] of Object.entries(error.options.headers ?? {})) res.setHeader(name, value);
-  res
-    .status(error.status)
-    .json(
-      errorBody(
-        req,
-        error.code,
-        error.messageKey,
-        error.params,
-        error.options.details,
-        error.options.errorCount,
-      ),
-    );
+  const { details, errorCount, extra } = error.options;
+  res.status(error.status).json({
+    ...errorBody(req, error.code, error.messageKey, error.params, details, errorCount),
+    ...extra,
+  });
 }
 
 /** 404 for any path no route matched, in the shape of the surface the path belongs to. */

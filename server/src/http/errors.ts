@@ -29,6 +29,8 @@ export class ApiError extends Error {
       details?: PendingDetail[];
       errorCount?: number;
       headers?: Record<string, string>;
+      /** Fields the contract adds to this error's body (e.g. the provider's answer to a failed integration test). */
+      extra?: Record<string, unknown>;
     } = {},
   ) {
     super(`${code}: ${messageKey}`);

@@ -99,6 +99,11 @@ export const en = {
     "base_segment_id {id} is not a cluster segment of this project: a hybrid segment starts from one of the project's cluster segments.",
   segment_cluster_rules:
     "{name} cannot take rules or combine: cluster segments come from the model, and combine applies to hybrid segments only. Create a hybrid segment on it instead.",
+  integration_url_blocked:
+    "config.{field} cannot be used: {reason}. Webhooks must point at a public address.",
+  integration_not_webhook: "Only custom_webhook integrations have a signing secret; this one is {channel}.",
+  integration_test_failed:
+    "The provider refused the test call: {reason}. Check the credentials and settings.",
   ingest_invalid_records:
     "{count} of the {total} records are invalid, so nothing was stored. Fix them (the first problems are listed in details) and send the batch again.",
   upload_not_multipart:

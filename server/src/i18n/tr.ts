@@ -100,6 +100,12 @@ export const tr: Record<MessageKey, string> = {
     "base_segment_id {id} bu projenin bir küme segmenti değil: hibrit segment, projenin küme segmentlerinden birinden başlar.",
   segment_cluster_rules:
     "{name} kural veya combine alamaz: küme segmentleri modelden gelir ve combine yalnızca hibrit segmentler içindir. Bunun yerine üzerine bir hibrit segment oluşturun.",
+  integration_url_blocked:
+    "config.{field} kullanılamaz: {reason}. Webhook'lar herkese açık bir adrese işaret etmelidir.",
+  integration_not_webhook:
+    "Yalnızca custom_webhook entegrasyonlarının imza anahtarı vardır; bu entegrasyon {channel}.",
+  integration_test_failed:
+    "Sağlayıcı test çağrısını reddetti: {reason}. Kimlik bilgilerini ve ayarları kontrol edin.",
   ingest_invalid_records:
     "{total} kaydın {count} tanesi geçersiz, bu yüzden hiçbir şey kaydedilmedi. Onları düzeltin (ilk sorunlar details içinde) ve partiyi yeniden gönderin.",
   upload_not_multipart:

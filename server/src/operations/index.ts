@@ -8,6 +8,7 @@ import * as segments from "./engine/segments.js";
 import * as files from "./files/files.js";
 import * as health from "./health/get-health.js";
 import * as ingest from "./ingest/ingest.js";
+import * as integrations from "./integrations/integrations.js";
 import * as jobs from "./jobs/jobs.js";
 import * as members from "./organizations/members.js";
 import * as organizations from "./organizations/organizations.js";
@@ -33,4 +34,5 @@ export const operations: OperationDefinition[] = [
   customers,
   segments,
   overview,
+  integrations,
 ].flatMap((module) => Object.values(module).filter(isDefinition));

@@ -54,6 +54,7 @@ export async function startTestServer(
     { ...env, PORT: "0", DATABASE_URL: databaseUrl, LOG_LEVEL: "info" },
     {
       authSecret: randomBytes(32).toString("hex"),
+      encryptionKey: randomBytes(32).toString("hex"),
       redisPrefix: `segmento-test-${suffix}`,
       trustedOrigins: [TEST_ORIGIN],
       validateResponses: true,

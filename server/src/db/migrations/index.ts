@@ -4,6 +4,7 @@ import * as projectsAndApiKeys from "./20261129_002_projects_and_api_keys.js";
 import * as ingestion from "./20261129_003_ingestion.js";
 import * as engine from "./20261129_004_engine.js";
 import * as segmentMemberships from "./20261129_005_segment_memberships.js";
+import * as integrations from "./20261129_006_integrations.js";
 
 /** Migrations in the order they run. Listed here rather than read from disk, so bundling and tsx both work. */
 const migrations: Record<string, Knex.Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Knex.Migration> = {
   "20261129_003_ingestion": ingestion,
   "20261129_004_engine": engine,
   "20261129_005_segment_memberships": segmentMemberships,
+  "20261129_006_integrations": integrations,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

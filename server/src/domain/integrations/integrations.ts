@@ -1,0 +1,144 @@
+import { randomBytes } from "node:crypto";
+import type { AppContext } from "../../context.js";
+import type { IntegrationRow } from "../../db/integrations.js";
+import * as table from "../../db/integrations.js";
+import { ApiError, notFound } from "../../http/errors.js";
+import type { Principal } from "../../http/operation.js";
+import { requireProjectOf } from "../organizations/access.js";
+
+/**
+ * The fields of each channel's configuration that are credentials: encrypted at rest, never returned (shown as
+ * "[REDACTED]"), never logged. Slack and Teams webhook URLs embed their tokens, so they are secrets too; a custom
+ * webhook's URL is the customer's own endpoint (its signing secret protects it).
+ */
+export const SECRET_FIELDS: Record<string, string[]> = {
+  custom_webhook: ["signingSecret"],
+  sendgrid: ["apiKey"],
+  mailchimp: ["apiKey"],
+  amazon_ses: ["secretAccessKey"],
+  twilio: ["authToken"],
+  messagebird: ["apiKey"],
+  slack: ["webhookUrl"],
+  teams: ["webhookUrl"],
+};
+/** Fields holding a URL we will call: checked against private networks on save and again on every call. */
+export const URL_FIELDS: Record<string, string[]> = {
+  custom_webhook: ["url"],
+  slack: ["webhookUrl"],
+  teams: ["webhookUrl"],
+};
+export const REDACTED = "[REDACTED]";
+
+export const newSigningSecret = () => `whsec_${randomBytes(24).toString("base64")}`;
+
+/** Splits a full configuration into its visible part and its sealed secrets. */
+function seal(app: AppContext, channel: string, config: Record<string, string>) {
+  const secretNames = SECRET_FIELDS[channel] ?? [];
+  const visible: Record<string, string> = {};
+  const secrets: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config))
+    (secretNames.includes(key) ? secrets : visible)[key] = value;
+  return { config: visible, secrets: app.secrets.seal(JSON.stringify(secrets)) };
+}
+
+/** The whole configuration, credentials included: for calling the provider, never for a response. */
+export function openConfig(app: AppContext, row: IntegrationRow): Record<string, string> {
+  return { ...row.config, ...(JSON.parse(app.secrets.open(row.secrets)) as Record<string, string>) };
+}
+
+/** The configuration as the API shows it: every credential replaced by "[REDACTED]". */
+export function maskedConfig(row: IntegrationRow): Record<string, string> {
+  const masked = { ...row.config };
+  for (const name of SECRET_FIELDS[row.channel] ?? []) masked[name] = REDACTED;
+  return masked;
+}
+
+export async function requireIntegration(
+  app: AppContext,
+  principal: Principal,
+  id: string,
+): Promise<IntegrationRow> {
+  const row = await table.findIntegration(app.db.knex, id);
+  if (!row) throw notFound("Integration", id);
+  await requireProjectOf(app.db.knex, principal, row.project_id, "Integration", id);
+  return row;
+}
+
+export type UrlGuard = (url: string) => Promise<void>;
+
+/** Refuses a configuration whose URLs point into private networks (see channels/ssrf.ts). */
+async function checkUrls(channel: string, config: Record<string, string>, guard: UrlGuard) {
+  for (const field of URL_FIELDS[channel] ?? []) {
+    const url = config[field];
+    if (url === undefined) continue;
+    try {
+      await guard(url);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new ApiError(
+        400,
+        "validation_failed",
+        "integration_url_blocked",
+        { field, reason },
+        {
+          details: [
+            {
+              location: "body",
+              field: `config.${field}`,
+              rule: "public_url",
+              messageKey: "integration_url_blocked",
+              params: { field, reason },
+            },
+          ],
+          errorCount: 1,
+        },
+      );
+    }
+  }
+}
+
+export async function createIntegration(
+  app: AppContext,
+  projectId: string,
+  input: { channel: string; name: string; config: Record<string, string> },
+  guard: UrlGuard,
+): Promise<{ row: IntegrationRow; signingSecret?: string }> {
+  await checkUrls(input.channel, input.config, guard);
+  const signingSecret = input.channel === "custom_webhook" ? newSigningSecret() : undefined;
+  const full = signingSecret ? { ...input.config, signingSecret } : input.config;
+  const row = await table.insertIntegration(app.db.knex, {
+    project_id: projectId,
+    channel: input.channel,
+    name: input.name,
+    ...seal(app, input.channel, full),
+  });
+  return { row, signingSecret };
+}
+
+/** A partial update: fields sent replace the stored ones; a credential left out keeps its stored value. */
+export async function updateIntegration(
+  app: AppContext,
+  row: IntegrationRow,
+  changes: { name?: string; config?: Record<string, string> },
+  guard: UrlGuard,
+): Promise<IntegrationRow> {
+  let sealed: { config: Record<string, string>; secrets: string } | undefined;
+  if (changes.config) {
+    await checkUrls(row.channel, changes.config, guard);
+    sealed = seal(app, row.channel, { ...openConfig(app, row), ...changes.config });
+  }
+  return table.updateIntegration(app.db.knex, row.id, { name: changes.name, ...sealed });
+}
+
+export async function rotateSigningSecret(app: AppContext, row: IntegrationRow): Promise<string> {
+  if (row.channel !== "custom_webhook") {
+    throw new ApiError(400, "validation_failed", "integration_not_webhook", { channel: row.channel });
+  }
+  const signingSecret = newSigningSecret();
+  await table.updateIntegration(
+    app.db.knex,
+    row.id,
+    seal(app, row.channel, { ...openConfig(app, row), signingSecret }),
+  );
+  return signingSecret;
+}
