@@ -5,12 +5,15 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { syntheticShop } from "../server/src/synthetic/shop.js";
 import {
   createTenant,
+  ingest,
   startTestServer,
   TEST_ORIGIN,
   type Tenant,
   type TestServer,
+  waitForJob,
 } from "../server/test/helpers/test-server.js";
 
 /** Every ```bash block of every page runs against a real server, with the docs' local base URL pointed at it. */
@@ -21,9 +24,13 @@ const DOCS_BASE = "http://localhost:3001";
 let server: TestServer;
 let tenant: Tenant;
 beforeAll(async () => {
-  server = await startTestServer({ trustedOrigins: [TEST_ORIGIN] });
+  server = await startTestServer({ trustedOrigins: [TEST_ORIGIN], segmentationDebounceMs: 100 });
   tenant = await createTenant(server, "Docs");
-});
+  // Scored customers for the pages about them: a small synthetic shop through the whole pipeline.
+  const accepted = await ingest(server, tenant, syntheticShop({ customers: 300, seed: 5 }));
+  let next: string | undefined = accepted.job_id;
+  while (next) next = (await waitForJob(server, tenant, next, 60_000)).result?.next_job_id;
+}, 120_000);
 afterAll(async () => {
   expect(server.app.contractViolations).toEqual([]);
   await server.close();
