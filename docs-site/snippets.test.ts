@@ -8,12 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syntheticShop } from "../server/src/synthetic/shop.js";
 import {
   createTenant,
+  followPipeline,
   ingest,
   startTestServer,
   TEST_ORIGIN,
   type Tenant,
   type TestServer,
-  waitForJob,
 } from "../server/test/helpers/test-server.js";
 
 /** Every ```bash block of every page runs against a real server, with the docs' local base URL pointed at it. */
@@ -28,8 +28,7 @@ beforeAll(async () => {
   tenant = await createTenant(server, "Docs");
   // Scored customers for the pages about them: a small synthetic shop through the whole pipeline.
   const accepted = await ingest(server, tenant, syntheticShop({ customers: 300, seed: 5 }));
-  let next: string | undefined = accepted.job_id;
-  while (next) next = (await waitForJob(server, tenant, next, 60_000)).result?.next_job_id;
+  await followPipeline(server, tenant, accepted.job_id);
 }, 120_000);
 afterAll(async () => {
   expect(server.app.contractViolations).toEqual([]);

@@ -4,12 +4,12 @@ import { FILTER_FIELDS, matches, parseFilters } from "../src/domain/customers/fi
 import { syntheticShop } from "../src/synthetic/shop.js";
 import {
   createTenant,
+  followPipeline,
   ingest,
   setPlan,
   startTestServer,
   type Tenant,
   type TestServer,
-  waitForJob,
 } from "./helpers/test-server.js";
 
 let server: TestServer;
@@ -28,8 +28,7 @@ beforeAll(async () => {
   tenant = await createTenant(server, "Lists");
   await setPlan(server, tenant.orgId, "pro");
   const accepted = await ingest(server, tenant, syntheticShop({ customers: 400, seed: 21 }));
-  let id: string | undefined = accepted.job_id;
-  while (id) id = (await waitForJob(server, tenant, id, 120_000)).result?.next_job_id;
+  await followPipeline(server, tenant, accepted.job_id);
   const all = await list({ limit: 500, sort_by: "rfm_recency_days", sort_dir: "asc" });
   everyone = all.body.customers;
   expect(everyone.length).toBe(all.body.total);
@@ -341,8 +340,7 @@ describe("similar customers", () => {
     const other = await createTenant(server, "OtherShop");
     await setPlan(server, other.orgId, "pro");
     const job = await ingest(server, other, syntheticShop({ customers: 50, seed: 22 }));
-    let id: string | undefined = job.job_id;
-    while (id) id = (await waitForJob(server, other, id, 120_000)).result?.next_job_id;
+    await followPipeline(server, other, job.job_id);
     const target = everyone[3]!;
     const res = await server.request(`/api/engine/customers/${target.id}/similar?limit=10`, {
       cookie: tenant.cookie,

@@ -5,12 +5,12 @@ import { operations } from "../src/operations/index.js";
 import {
   addMember,
   createTenant,
+  followPipeline,
   ingest,
   setPlan,
   startTestServer,
   type Tenant,
   type TestServer,
-  waitForJob,
 } from "./helpers/test-server.js";
 
 /**
@@ -46,8 +46,7 @@ beforeAll(async () => {
     { customer_id: "alice-2", order_date: "2026-05-03", amount: 35.5 },
   ]);
   // Follow the pipeline to its end, so A has segments and scored customers too.
-  let next: string | undefined = batch.job_id;
-  while (next) next = (await waitForJob(server, a, next, 60_000)).result?.next_job_id;
+  await followPipeline(server, a, batch.job_id);
   const segment = await server.app.db.knex("segments").where({ project_id: a.projectId }).first();
   const customer = await server.app.db.knex("customers").where({ project_id: a.projectId }).first();
   const integration = await server.request(`/api/projects/${a.projectId}/integrations`, {

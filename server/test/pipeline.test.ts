@@ -2,29 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syntheticShop } from "../src/synthetic/shop.js";
 import {
   createTenant,
+  followPipeline,
   ingest,
   setPlan,
   startTestServer,
   type Tenant,
   type TestServer,
-  waitForJob,
 } from "./helpers/test-server.js";
 
 let server: TestServer;
 let tenant: Tenant;
 let finalJob: { status: string; result: Record<string, unknown> };
-
-/** Follows a job's chain of next stages to the last one and returns every stage's final status. */
-async function followPipeline(t: Tenant, firstJobId: string) {
-  const stages = [];
-  let id: string | undefined = firstJobId;
-  while (id) {
-    const job = await waitForJob(server, t, id, 120_000);
-    stages.push(job);
-    id = job.result?.next_job_id;
-  }
-  return stages;
-}
 
 beforeAll(async () => {
   server = await startTestServer({ segmentationDebounceMs: 200 });
@@ -34,7 +22,7 @@ beforeAll(async () => {
   const jobs = [];
   for (let i = 0; i < records.length; i += 10_000)
     jobs.push(await ingest(server, tenant, records.slice(i, i + 10_000)));
-  const stages = await followPipeline(tenant, jobs.at(-1)!.job_id);
+  const stages = await followPipeline(server, tenant, jobs.at(-1)!.job_id);
   finalJob = stages.at(-1)!;
   expect(stages.map((s) => [s.type, s.status])).toEqual([
     ["ingest", "completed"],
@@ -121,7 +109,7 @@ describe("the Engine in the pipeline", () => {
       cookie: tenant.cookie,
     });
     expect(res.status).toBe(202);
-    await followPipeline(tenant, res.body.job_id);
+    await followPipeline(server, tenant, res.body.job_id);
     const after = await server.app.db
       .knex("customers")
       .where({ project_id: tenant.projectId })
@@ -138,7 +126,7 @@ describe("the Engine in the pipeline", () => {
       campaign: { id: "all-in", daysBeforeEnd: 60, reach: 0.6, controlShare: 0 },
     });
     const job = await ingest(server, t, records);
-    const stages = await followPipeline(t, job.job_id);
+    const stages = await followPipeline(server, t, job.job_id);
     expect(stages.map((s) => s.status)).toEqual(["completed", "completed", "completed", "completed"]);
     const run = await server.app.db
       .knex("model_runs")
@@ -154,7 +142,7 @@ describe("the Engine in the pipeline", () => {
   it("counts model runs against the plan: the free plan's 5 a month, then 429 quota_exceeded", async () => {
     const t = await createTenant(server, "Quota");
     const job = await ingest(server, t, syntheticShop({ customers: 60, seed: 5, campaign: null }));
-    await followPipeline(t, job.job_id);
+    await followPipeline(server, t, job.job_id);
     const runs = () =>
       server.request(`/api/engine/projects/${t.projectId}/segmentation`, {
         method: "POST",
@@ -163,7 +151,7 @@ describe("the Engine in the pipeline", () => {
     for (let i = 1; i < 5; i++) {
       const res = await runs();
       expect(res.status).toBe(202);
-      await followPipeline(t, res.body.job_id);
+      await followPipeline(server, t, res.body.job_id);
     }
     const refused = await runs();
     expect(refused.status).toBe(429);

@@ -215,3 +215,20 @@ export async function waitForJob(server: TestServer, tenant: Tenant, jobId: stri
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** Follows a job through the pipeline's next stages to the last one; returns every stage's final status. */
+export async function followPipeline(
+  server: TestServer,
+  tenant: Tenant,
+  firstJobId: string,
+  timeoutMs = 120_000,
+) {
+  const stages = [];
+  let id: string | undefined = firstJobId;
+  while (id) {
+    const job = await waitForJob(server, tenant, id, timeoutMs);
+    stages.push(job);
+    id = job.result?.next_job_id;
+  }
+  return stages;
+}
