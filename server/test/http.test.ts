@@ -55,15 +55,15 @@ describe("errors", () => {
   });
 
   it("answers 501 in the spec's error shape for an operation without a handler, after authentication", async () => {
-    // Automations are not built yet: until they are, their operations answer 501.
-    const path = `/api/automations/${randomUUID()}`;
+    // Billing is not built yet: until it is, its operations answer 501.
+    const path = `/api/organizations/${randomUUID()}/usage`;
     const anonymous = await server.request(path);
     expect(anonymous.status).toBe(401);
     const { cookie } = await signUp(server);
     const res = await server.request(path, { cookie });
     expect(res.status).toBe(501);
     expect(res.body).toMatchObject({ code: "not_implemented" });
-    expect(res.body.error).toContain("getAutomation");
+    expect(res.body.error).toContain("getUsage");
   });
 
   it("answers 400 naming the field and the rule broken, localized", async () => {

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Contract, type OperationSpec } from "../src/http/contract.js";
 import { operations } from "../src/operations/index.js";
@@ -53,6 +52,25 @@ beforeAll(async () => {
     body: { channel: "sendgrid", name: "Alice Mail", config: { apiKey: "SG.alice-secret-key" } },
     cookie: a.cookie,
   });
+  const automation = await server.request(`/api/projects/${a.projectId}/automations`, {
+    body: {
+      name: "Alice Winback",
+      segmentId: segment.id,
+      integrationId: integration.body.id,
+      trigger: { type: "manual" },
+      template: { body: "Hi {{customer_id}}" },
+    },
+    cookie: a.cookie,
+  });
+  // A delivery of A's, written directly: running the automation would call the provider.
+  const [run] = await server.app.db
+    .knex("automation_runs")
+    .insert({ automation_id: automation.body.id, seed: 1, holdout_pct: 0 })
+    .returning("id");
+  const [delivery] = await server.app.db
+    .knex("deliveries")
+    .insert({ automation_id: automation.body.id, run_id: run.id, customer_id: customer.id, status: "dead" })
+    .returning("id");
   Object.assign(ids, {
     orgId: a.orgId,
     projectId: a.projectId,
@@ -64,9 +82,8 @@ beforeAll(async () => {
     segmentId: segment.id,
     customerId: customer.id,
     integrationId: integration.body.id,
-    // Resources of later releases: until their fixtures exist, a well-formed id stands in.
-    automationId: randomUUID(),
-    deliveryId: randomUUID(),
+    automationId: automation.body.id,
+    deliveryId: delivery.id,
   });
   // What must never appear in B's answers: A's names and ids (B's own ids are fine).
   secrets = [

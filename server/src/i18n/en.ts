@@ -104,6 +104,14 @@ export const en = {
   integration_not_webhook: "Only custom_webhook integrations have a signing secret; this one is {channel}.",
   integration_test_failed:
     "The provider refused the test call: {reason}. Check the credentials and settings.",
+  automation_reference: "{field} {id} is not a segment or integration of this project.",
+  automation_placeholder:
+    "{field} uses unknown placeholders: {names}. Use customer fields like {{customer_id}} or {{extra_features.country}}.",
+  automation_schedule_unavailable:
+    "Scheduled triggers are not available on this server yet; use manual, after_segmentation or segment_entry.",
+  quota_automations:
+    "The {plan} plan allows {limit} active automations and all are in use. Pause one or upgrade the plan.",
+  delivery_not_redeliverable: "Only failed or dead deliveries can be sent again; this one is {status}.",
   ingest_invalid_records:
     "{count} of the {total} records are invalid, so nothing was stored. Fix them (the first problems are listed in details) and send the batch again.",
   upload_not_multipart:

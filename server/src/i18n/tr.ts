@@ -106,6 +106,15 @@ export const tr: Record<MessageKey, string> = {
     "Yalnızca custom_webhook entegrasyonlarının imza anahtarı vardır; bu entegrasyon {channel}.",
   integration_test_failed:
     "Sağlayıcı test çağrısını reddetti: {reason}. Kimlik bilgilerini ve ayarları kontrol edin.",
+  automation_reference: "{field} {id} bu projenin bir segmenti veya entegrasyonu değil.",
+  automation_placeholder:
+    "{field} bilinmeyen yer tutucular kullanıyor: {names}. {{customer_id}} veya {{extra_features.country}} gibi müşteri alanlarını kullanın.",
+  automation_schedule_unavailable:
+    "Zamanlanmış tetikleyiciler bu sunucuda henüz yok; manual, after_segmentation veya segment_entry kullanın.",
+  quota_automations:
+    "{plan} planı {limit} etkin otomasyona izin verir ve hepsi kullanımda. Birini duraklatın veya planı yükseltin.",
+  delivery_not_redeliverable:
+    "Yalnızca başarısız veya ölü teslimatlar yeniden gönderilebilir; bunun durumu {status}.",
   ingest_invalid_records:
     "{total} kaydın {count} tanesi geçersiz, bu yüzden hiçbir şey kaydedilmedi. Onları düzeltin (ilk sorunlar details içinde) ve partiyi yeniden gönderin.",
   upload_not_multipart:

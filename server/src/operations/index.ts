@@ -1,5 +1,6 @@
 import type { OperationDefinition } from "../http/operation.js";
 import * as apiKeys from "./api-keys/api-keys.js";
+import * as automations from "./automations/automations.js";
 import * as plans from "./billing/list-plans.js";
 import * as customers from "./engine/customers.js";
 import * as overview from "./engine/overview.js";
@@ -35,4 +36,5 @@ export const operations: OperationDefinition[] = [
   segments,
   overview,
   integrations,
+  automations,
 ].flatMap((module) => Object.values(module).filter(isDefinition));

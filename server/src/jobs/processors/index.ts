@@ -2,6 +2,7 @@ import type { AppContext } from "../../context.js";
 import type { JobType } from "../../db/jobs.js";
 import type { JobContext } from "../queue.js";
 import { refreshSegments } from "./action.js";
+import { runAutomation } from "./automation-run.js";
 import { ingestFile } from "./ingest.js";
 import { predictProject } from "./predictive.js";
 import { segmentProject } from "./segmentation.js";
@@ -21,18 +22,10 @@ export interface Processor {
   onFailure?: (ctx: JobContext, app: AppContext, reason: string) => Promise<void>;
 }
 
-/** Stages this release does not run yet are recorded as skipped, with the reason, so the pipeline is visible. */
-const notInThisRelease =
-  (stage: string): Processor =>
-  async () => ({
-    result: {},
-    skipped: `The ${stage} stage is not available in this server version, so it was skipped.`,
-  });
-
 export const PROCESSORS: Record<JobType, Processor> = {
   ingest: ingestFile,
   segmentation: segmentProject,
   predictive: predictProject,
   action: refreshSegments,
-  automation_run: notInThisRelease("automation"),
+  automation_run: runAutomation,
 };
