@@ -107,8 +107,8 @@ export const en = {
   automation_reference: "{field} {id} is not a segment or integration of this project.",
   automation_placeholder:
     "{field} uses unknown placeholders: {names}. Use customer fields like {{customer_id}} or {{extra_features.country}}.",
-  automation_schedule_unavailable:
-    "Scheduled triggers are not available on this server yet; use manual, after_segmentation or segment_entry.",
+  automation_cron_invalid:
+    'trigger.cron is not a valid schedule: {reason} (e.g. "0 9 * * 1" = Mondays at 09:00 UTC).',
   quota_automations:
     "The {plan} plan allows {limit} active automations and all are in use. Pause one or upgrade the plan.",
   delivery_not_redeliverable: "Only failed or dead deliveries can be sent again; this one is {status}.",

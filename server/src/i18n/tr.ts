@@ -109,8 +109,8 @@ export const tr: Record<MessageKey, string> = {
   automation_reference: "{field} {id} bu projenin bir segmenti veya entegrasyonu değil.",
   automation_placeholder:
     "{field} bilinmeyen yer tutucular kullanıyor: {names}. {{customer_id}} veya {{extra_features.country}} gibi müşteri alanlarını kullanın.",
-  automation_schedule_unavailable:
-    "Zamanlanmış tetikleyiciler bu sunucuda henüz yok; manual, after_segmentation veya segment_entry kullanın.",
+  automation_cron_invalid:
+    'trigger.cron geçerli bir zamanlama değil: {reason} (ör. "0 9 * * 1" = pazartesileri 09:00 UTC).',
   quota_automations:
     "{plan} planı {limit} etkin otomasyona izin verir ve hepsi kullanımda. Birini duraklatın veya planı yükseltin.",
   delivery_not_redeliverable:

@@ -8,6 +8,7 @@ import { findSegment } from "../../db/segments.js";
 import { ApiError, notFound, type PendingDetail } from "../../http/errors.js";
 import type { Principal } from "../../http/operation.js";
 import { requireProjectOf } from "../organizations/access.js";
+import { parseCron } from "./cron.js";
 import { unknownPlaceholders } from "./template.js";
 
 export interface AutomationInput {
@@ -49,8 +50,13 @@ async function check(db: Knex, projectId: string, input: AutomationInput) {
       });
     }
   }
-  if (input.trigger?.type === "schedule")
-    throw invalid("trigger.type", "automation_schedule_unavailable", {});
+  if (input.trigger?.type === "schedule") {
+    try {
+      parseCron(input.trigger.cron ?? "");
+    } catch (error) {
+      throw invalid("trigger.cron", "automation_cron_invalid", { reason: (error as Error).message });
+    }
+  }
   for (const [field, text] of [
     ["template.subject", input.template?.subject],
     ["template.body", input.template?.body],
