@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,6 +10,7 @@ import {
   createTenant,
   ingest,
   request,
+  setPlan,
   startTestServer,
   TEST_ORIGIN,
   type Tenant,
@@ -42,6 +45,7 @@ if (process.env.REDIS_URL && process.env.DATABASE_URL) {
         FILE_STORE_DIR: server.app.config.fileStoreDir,
         WORKER_LOCK_MS: "2000",
         WORKER_CONCURRENCY: "1",
+        WEBHOOK_ALLOW_HOSTS: server.app.config.webhookAllowHosts.join(","),
         LOG_LEVEL: "warn",
       },
       stdio: ["ignore", "ignore", "inherit"],
@@ -50,13 +54,37 @@ if (process.env.REDIS_URL && process.env.DATABASE_URL) {
     return child;
   }
 
+  // A customer's webhook endpoint, slow enough that a run is still sending when its worker is killed.
+  const received: string[] = [];
+  const hooks = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => {
+      body += chunk;
+    });
+    req.on("end", () => {
+      setTimeout(() => {
+        received.push(JSON.parse(body).data.customer.customer_id);
+        res.writeHead(200).end("{}");
+      }, 40);
+    });
+  });
+
   beforeAll(async () => {
-    server = await startTestServer({ segmentationDebounceMs: 60_000 }, process.env, { workers: false });
+    await new Promise<void>((resolve) => hooks.listen(0, "127.0.0.1", resolve));
+    const hooksHost = `127.0.0.1:${(hooks.address() as AddressInfo).port}`;
+    server = await startTestServer(
+      { segmentationDebounceMs: 60_000, webhookAllowHosts: [hooksHost] },
+      process.env,
+      {
+        workers: false,
+      },
+    );
     tenant = await createTenant(server, "Durable");
   });
   afterAll(async () => {
     for (const worker of workers) worker.kill("SIGKILL");
     await server.close();
+    hooks.close();
   });
 
   describe("a worker killed mid-job", () => {
@@ -113,6 +141,71 @@ if (process.env.REDIS_URL && process.env.DATABASE_URL) {
         .where({ project_id: tenant.projectId })
         .sum<{ sum: number }[]>({ sum: "purchase_count" });
       expect(Number(purchases[0]!.sum)).toBe(BATCHES * PER_BATCH);
+    }, 120_000);
+  });
+
+  describe("a delivery worker killed mid-run", () => {
+    it("sends no customer twice: deliveries cut off while sending are not resent blindly", async () => {
+      for (const worker of workers) worker.kill("SIGKILL");
+      const t = await createTenant(server, "Deliveries");
+      await setPlan(server, t.orgId, "pro");
+      const records = Array.from({ length: 150 }, (_, i) => ({
+        customer_id: `k${i}`,
+        order_date: "2026-05-01",
+        amount: 10 + i,
+      }));
+      const first = startWorker();
+      await waitForJob(server, t, (await ingest(server, t, records)).job_id, 60_000);
+      // Scored customers without waiting for the Engine: this test is about deliveries.
+      await server.app.db
+        .knex("customers")
+        .where({ project_id: t.projectId })
+        .update({ rfm_recency_days: 0, rfm_frequency: 1, rfm_monetary: 1, return_rate: 0 });
+      const segment = await server.request(`/api/engine/projects/${t.projectId}/segments`, {
+        body: { name: "Everyone", kind: "rule", rules: [{ field: "rfm_recency_days", op: "gte", value: 0 }] },
+        cookie: t.cookie,
+      });
+      const hookUrl = `http://${server.app.config.webhookAllowHosts[0]}/hooks`;
+      const integration = await server.request(`/api/projects/${t.projectId}/integrations`, {
+        body: { channel: "custom_webhook", name: "CRM", config: { url: hookUrl } },
+        cookie: t.cookie,
+      });
+      const automation = await server.request(`/api/projects/${t.projectId}/automations`, {
+        body: {
+          name: "All",
+          segmentId: segment.body.id,
+          integrationId: integration.body.id,
+          trigger: { type: "manual" },
+          template: { body: "Hi {{customer_id}}" },
+          holdoutPct: 0,
+        },
+        cookie: t.cookie,
+      });
+      const run = await server.request(`/api/automations/${automation.body.id}/run`, {
+        method: "POST",
+        cookie: t.cookie,
+      });
+      const deadline = Date.now() + 30_000;
+      while (received.length < 20) {
+        if (Date.now() > deadline) throw new Error("the run never started sending");
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      first.kill("SIGKILL");
+      await new Promise((resolve) => first.once("exit", resolve));
+      startWorker();
+      const job = await waitForJob(server, t, run.body.job_id, 90_000);
+      expect(job.status).toBe("completed");
+      const counts = new Map<string, number>();
+      for (const id of received) counts.set(id, (counts.get(id) ?? 0) + 1);
+      expect([...counts.values()].every((n) => n === 1)).toBe(true);
+      const deliveries = await server.app.db.knex("deliveries").where({ run_id: run.body.run_id });
+      expect(deliveries).toHaveLength(150);
+      const delivered = deliveries.filter((d) => d.status === "delivered").length;
+      const interrupted = deliveries.filter(
+        (d) => d.status === "failed" && /interrupted/.test(d.last_error ?? ""),
+      );
+      expect(delivered + interrupted.length).toBe(150);
+      expect(delivered).toBeGreaterThanOrEqual(received.length - interrupted.length);
     }, 120_000);
   });
 } else {
