@@ -13,6 +13,7 @@ import { BullJobQueue } from "./jobs/bullmq-queue.js";
 import { InProcessJobQueue } from "./jobs/in-process-queue.js";
 import { MemoryProgressStore, type ProgressStore, RedisProgressStore } from "./jobs/progress.js";
 import type { JobQueue } from "./jobs/queue.js";
+import { RateGate } from "./jobs/rate-gate.js";
 import { createLogger } from "./logger.js";
 import { Mailer } from "./mail/mailer.js";
 import { SecretBox } from "./security/secret-box.js";
@@ -32,6 +33,8 @@ export interface AppContext {
   files: FileStore;
   /** Encrypts credentials at rest. */
   secrets: SecretBox;
+  /** Per-second limits shared by every process (provider rate limits). */
+  rateGate: RateGate;
   version: string;
   /** Responses that did not match the contract (only collected when config.validateResponses is on). */
   contractViolations: string[];
@@ -87,6 +90,7 @@ export async function createContext(
     progress,
     files: new LocalFileStore(config.fileStoreDir),
     secrets: new SecretBox(Buffer.from(encryptionKey, "hex")),
+    rateGate: new RateGate(redis, config.redisPrefix),
     version: VERSION,
     contractViolations: [],
     migrate: () => migrate(db, authOptions(settings)),

@@ -139,6 +139,13 @@ describe("integrations", () => {
     });
     expect(rotated.body.signingSecret).toMatch(/^whsec_/);
     expect(rotated.body.signingSecret).not.toBe(created.body.signingSecret);
+    const logs = server.logs.join("\n");
+    for (const secret of [created.body.signingSecret, rotated.body.signingSecret]) {
+      expect(logs).not.toContain(secret);
+      expect(logs).not.toContain(secret.slice("whsec_".length));
+    }
+    const read = await server.request(`/api/integrations/${created.body.id}`, { cookie: tenant.cookie });
+    expect(read.text).not.toContain(rotated.body.signingSecret.slice("whsec_".length));
     const notWebhook = (await server.request(base(), { cookie: tenant.cookie })).body.integrations.find(
       (i: { channel: string }) => i.channel === "sendgrid",
     );

@@ -1,5 +1,6 @@
 import type { Knex } from "knex";
 import { deliver } from "../../channels/index.js";
+import { CHANNEL_LIMITS } from "../../channels/limits.js";
 import { assertPublicUrl } from "../../channels/ssrf.js";
 import type { ChannelName } from "../../channels/types.js";
 import { findAutomation, findRun, updateAutomation } from "../../db/automations.js";
@@ -15,7 +16,6 @@ import { PermanentJobError } from "../job-errors.js";
 import type { Processor } from "./index.js";
 
 const MAX_ATTEMPTS = 5;
-const CONCURRENCY = 5;
 const INTERRUPTED =
   "interrupted while sending (the worker stopped); not resent automatically so nobody gets it twice: redeliver to send again";
 
@@ -23,7 +23,7 @@ const INTERRUPTED =
  * One run of an automation: the segment's members are split by a seeded draw into a holdout (never
  * contacted) and the treated group; both are recorded as campaign exposures for the Engine's uplift model, and
  * one delivery per treated customer is created (unique per run, so a retried run sends nobody twice). Then the
- * deliveries are sent with bounded concurrency, retried with exponential backoff on 429 / 5xx / network errors,
+ * deliveries are sent within the channel's concurrency and per-second limits (shared by all workers), retried with exponential backoff on 429 / 5xx / network errors,
  * and logged with the provider's answer; what keeps failing ends as `dead`.
  */
 export const runAutomation: Processor = async (ctx, app, report) => {
@@ -70,11 +70,13 @@ export const runAutomation: Processor = async (ctx, app, report) => {
       ).map((c) => [c.id, presentCustomer(c)]),
     );
     let waitMs = 0;
-    for (let i = 0; i < pending.length; i += CONCURRENCY) {
+    const { concurrency, perSecond } = CHANNEL_LIMITS[channel];
+    for (let i = 0; i < pending.length; i += concurrency) {
       await Promise.all(
-        pending.slice(i, i + CONCURRENCY).map(async (delivery) => {
+        pending.slice(i, i + concurrency).map(async (delivery) => {
           const customer = customers.get(delivery.customer_id);
           if (!customer) return;
+          await app.rateGate.pass(`integration:${integration.id}`, perSecond);
           await db("deliveries")
             .where({ id: delivery.id })
             .update({ status: "sending", attempts: delivery.attempts + 1, updated_at: db.fn.now() });
