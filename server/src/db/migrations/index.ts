@@ -6,6 +6,7 @@ import * as engine from "./20261129_004_engine.js";
 import * as segmentMemberships from "./20261129_005_segment_memberships.js";
 import * as integrations from "./20261129_006_integrations.js";
 import * as automations from "./20261129_007_automations.js";
+import * as customerListIndexes from "./20261129_008_customer_list_indexes.js";
 
 /** Migrations in the order they run. Listed here rather than read from disk, so bundling and tsx both work. */
 const migrations: Record<string, Knex.Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Knex.Migration> = {
   "20261129_005_segment_memberships": segmentMemberships,
   "20261129_006_integrations": integrations,
   "20261129_007_automations": automations,
+  "20261129_008_customer_list_indexes": customerListIndexes,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
