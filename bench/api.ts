@@ -5,17 +5,16 @@
  *
  *   CUSTOMERS=20000 DURATION=10 npm run bench:api
  */
-import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import autocannon from "autocannon";
 import express from "express";
 import pg from "pg";
-import { pageOfCustomers, similarCustomers } from "../server/src/db/customers.js";
+import { customerPageQueries, similarCustomers } from "../server/src/db/customers.js";
 import { filtersToSql, parseFilters } from "../server/src/domain/customers/filter-language.js";
 import type { Report } from "../server/src/jobs/processors/index.js";
 import { predictProject } from "../server/src/jobs/processors/predictive.js";
 import { segmentProject } from "../server/src/jobs/processors/segmentation.js";
-import { benchServer, loadSyntheticShop } from "./harness.js";
+import { benchServer, engineJob, loadSyntheticShop } from "./harness.js";
 
 const CUSTOMERS = Number(process.env.CUSTOMERS ?? 100_000);
 const DURATION = Number(process.env.DURATION ?? 15);
@@ -34,33 +33,17 @@ async function main() {
   try {
     process.stdout.write(`loading and scoring ${CUSTOMERS.toLocaleString("en-US")} customers... `);
     await loadSyntheticShop(app, projectId, CUSTOMERS);
-    const ctx = (type: "segmentation" | "predictive") => ({
-      id: randomUUID(),
-      type,
-      data: { projectId },
-      attempt: 1,
-      maxAttempts: 1,
-    });
     const quiet: Report = async () => {};
-    await segmentProject(ctx("segmentation"), app, quiet);
-    await predictProject(ctx("predictive"), app, quiet);
+    await segmentProject(engineJob("segmentation", projectId), app, quiet);
+    await predictProject(engineJob("predictive", projectId), app, quiet);
     console.log("done");
 
     // The bare route: the same two statements (page and count) the endpoint runs, on a plain pg pool.
     const condition = filtersToSql(parseFilters(FILTERS));
     const order = { column: "rfm_monetary", direction: "desc" as const };
-    const pageSql = (await import("../server/src/db/customers.js")).scoredCustomers(db, projectId, [
-      condition,
-    ]);
-    const page = pageSql
-      .clone()
-      .select("*")
-      .orderByRaw("?? desc NULLS LAST, id ASC", [order.column])
-      .limit(50)
-      .offset(0)
-      .toSQL()
-      .toNative();
-    const count = pageSql.clone().count({ count: "*" }).toSQL().toNative();
+    const queries = customerPageQueries(db, projectId, [condition], order, { limit: 50, offset: 0 });
+    const page = queries.page.toSQL().toNative();
+    const count = queries.count.toSQL().toNative();
     const pool = new pg.Pool({ connectionString: app.config.databaseUrl, max: 10 });
     const bare = express();
     bare.get("/customers", async (_req, res) => {
@@ -73,8 +56,6 @@ async function main() {
     const bareServer = bare.listen(0, "127.0.0.1");
     await new Promise((resolve) => bareServer.once("listening", resolve));
     const bareUrl = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}`;
-    // Sanity: both return the same page.
-    await pageOfCustomers(db, projectId, [condition], order, { limit: 50, offset: 0 });
 
     const headers = { authorization: `Bearer ${apiKey}` };
     const listPath = `/api/engine/projects/${projectId}/customers?limit=50&sort_by=rfm_monetary&sort_dir=desc&filters=${encodeURIComponent(JSON.stringify(FILTERS))}`;

@@ -7,12 +7,11 @@
  *   SIZES=10000,100000 npm run bench:engine
  */
 import { execFileSync } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import type { Report } from "../server/src/jobs/processors/index.js";
 import { predictProject } from "../server/src/jobs/processors/predictive.js";
 import { segmentProject } from "../server/src/jobs/processors/segmentation.js";
-import { benchServer, loadSyntheticShop } from "./harness.js";
+import { benchServer, engineJob, loadSyntheticShop } from "./harness.js";
 
 interface StageFigure {
   stage: string;
@@ -45,20 +44,13 @@ async function runSize(customers: number) {
     const transactions = await stage("load data (COPY, not measured as Engine)", () =>
       loadSyntheticShop(server.app, projectId, customers),
     );
-    const ctx = (type: "segmentation" | "predictive") => ({
-      id: randomUUID(),
-      type,
-      data: { projectId },
-      attempt: 1,
-      maxAttempts: 1,
-    });
     const noReport: Report = async () => {};
     const whole = performance.now();
     const segmentation = await stage("segmentation", () =>
-      segmentProject(ctx("segmentation"), server.app, noReport),
+      segmentProject(engineJob("segmentation", projectId), server.app, noReport),
     );
     const predictive = await stage("predictive", () =>
-      predictProject(ctx("predictive"), server.app, noReport),
+      predictProject(engineJob("predictive", projectId), server.app, noReport),
     );
     const inner = (outcome: { result: Record<string, unknown> }) =>
       outcome.result.durations_ms as Record<string, number>;

@@ -111,3 +111,8 @@ export async function loadSyntheticShop(app: AppContext, projectId: string, cust
   await db.raw("ANALYZE transactions; ANALYZE customers");
   return transactions;
 }
+
+/** The job an Engine stage receives, for running a processor directly on a project without the queue. */
+export function engineJob(type: "segmentation" | "predictive", projectId: string) {
+  return { id: randomUUID(), type, data: { projectId }, attempt: 1, maxAttempts: 1 };
+}

@@ -59,6 +59,24 @@ export function scoredCustomers(db: Knex, projectId: string, conditions: Conditi
   return query;
 }
 
+/** The two statements behind a page of the customers list: the page itself and the total it belongs to. */
+export function customerPageQueries(
+  db: Knex,
+  projectId: string,
+  conditions: Condition[],
+  order: { column: string; direction: "asc" | "desc" },
+  page: { limit: number; offset: number },
+): { page: Knex.QueryBuilder; count: Knex.QueryBuilder } {
+  return {
+    page: scoredCustomers(db, projectId, conditions)
+      .select(CUSTOMER_COLUMNS)
+      .orderByRaw(`?? ${order.direction} NULLS LAST, id ASC`, [order.column])
+      .limit(page.limit)
+      .offset(page.offset),
+    count: scoredCustomers(db, projectId, conditions).count({ count: "*" }),
+  };
+}
+
 export async function pageOfCustomers(
   db: Knex,
   projectId: string,
@@ -66,15 +84,9 @@ export async function pageOfCustomers(
   order: { column: string; direction: "asc" | "desc" },
   page: { limit: number; offset: number },
 ): Promise<{ rows: CustomerRow[]; total: number }> {
-  const [rows, count] = await Promise.all([
-    scoredCustomers(db, projectId, conditions)
-      .select(CUSTOMER_COLUMNS)
-      .orderByRaw(`?? ${order.direction} NULLS LAST, id ASC`, [order.column])
-      .limit(page.limit)
-      .offset(page.offset),
-    scoredCustomers(db, projectId, conditions).count<{ count: number }[]>({ count: "*" }),
-  ]);
-  return { rows: rows as CustomerRow[], total: Number(count[0]?.count ?? 0) };
+  const queries = customerPageQueries(db, projectId, conditions, order, page);
+  const [rows, count] = await Promise.all([queries.page, queries.count]);
+  return { rows: rows as CustomerRow[], total: Number((count as { count: number }[])[0]?.count ?? 0) };
 }
 
 export function findCustomer(
