@@ -8,6 +8,7 @@ import type { OperationDefinition } from "./http/operation.js";
 import { globalRateLimit } from "./http/rate-limit.js";
 import { requestContext } from "./http/request-context.js";
 import { contractRouter } from "./http/router.js";
+import { staticSites } from "./http/static-sites.js";
 import { operations } from "./operations/index.js";
 
 /** Builds the HTTP app from a context. No side effects: nothing listens, nothing connects. */
@@ -47,6 +48,7 @@ export function createApp(app: AppContext, definitions: OperationDefinition[] = 
   }
   server.use(express.json({ limit: app.config.bodyLimitBytes }));
   server.use(contractRouter(app, definitions));
+  server.use(staticSites(app));
   server.use(routeNotFound);
   server.use(errorHandler);
   return server;

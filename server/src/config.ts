@@ -1,4 +1,8 @@
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The checkout (or image) root: this file is server/src/config.ts or server/dist/config.js. */
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 /**
  * Everything the server reads from the environment, parsed and checked once at start.
@@ -54,6 +58,10 @@ export interface Config {
   workerLockMs: number;
   /** Interval of the SSE heartbeat comment that keeps proxies from closing a quiet stream. */
   sseHeartbeatMs: number;
+  /** The built documentation site served at /docs. */
+  docsSiteDir: string;
+  /** The built dashboard served at /. */
+  dashboardDir: string;
 }
 
 export class ConfigError extends Error {
@@ -176,6 +184,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     workerConcurrency: int("WORKER_CONCURRENCY", 2, 1, 64),
     workerLockMs: int("WORKER_LOCK_MS", 30_000, 1000, 10 * 60 * 1000),
     sseHeartbeatMs: int("SSE_HEARTBEAT_MS", 15_000, 100, 10 * 60 * 1000),
+    docsSiteDir: path.resolve(read("DOCS_SITE_DIR") ?? path.join(REPO_ROOT, "docs-site/.vitepress/dist")),
+    dashboardDir: path.resolve(read("DASHBOARD_DIR") ?? path.join(REPO_ROOT, "examples/dashboard/dist")),
     ...overrides,
   };
   if (problems.length > 0) throw new ConfigError(problems);
@@ -222,4 +232,6 @@ export const ENVIRONMENT = [
     "false",
     "true: check every response against the OpenAPI contract (tests).",
   ],
+  ["DOCS_SITE_DIR", "docs-site/.vitepress/dist", "The built documentation site, served at /docs."],
+  ["DASHBOARD_DIR", "examples/dashboard/dist", "The built dashboard, served at /."],
 ] as const;

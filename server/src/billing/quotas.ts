@@ -2,7 +2,7 @@ import type { Knex } from "knex";
 import { organizationFileUsage } from "../db/files.js";
 import { countModelRuns } from "../db/model-runs.js";
 import { findOrganizationPlan } from "../db/organizations.js";
-import { ApiError } from "../http/errors.js";
+import { DomainError } from "../domain/errors.js";
 import { PLANS } from "./plans.js";
 
 const GB = 1024 ** 3;
@@ -31,7 +31,7 @@ export async function requireIngestQuota(
   const { plan, limits } = await planOf(db, organizationId);
   const usage = await organizationFileUsage(db, organizationId);
   if (limits.rows !== null && usage.rows + incoming.rows > limits.rows) {
-    throw new ApiError(429, "quota_exceeded", "quota_rows", {
+    throw new DomainError("quota_exceeded", "quota_exceeded", "quota_rows", {
       plan,
       limit: limits.rows,
       used: usage.rows,
@@ -39,7 +39,7 @@ export async function requireIngestQuota(
     });
   }
   if (limits.storageGb !== null && (usage.bytes + incoming.bytes) / GB > limits.storageGb) {
-    throw new ApiError(429, "quota_exceeded", "quota_storage", {
+    throw new DomainError("quota_exceeded", "quota_exceeded", "quota_storage", {
       plan,
       limit: limits.storageGb,
       used: Math.round((usage.bytes / GB) * 1000) / 1000,
@@ -48,10 +48,14 @@ export async function requireIngestQuota(
 }
 
 /** Model runs of the month, as a 429 `quota_exceeded` error when the plan's are used up, else undefined. */
-export async function modelRunQuotaError(db: Knex, organizationId: string): Promise<ApiError | undefined> {
+export async function modelRunQuotaError(db: Knex, organizationId: string): Promise<DomainError | undefined> {
   const { plan, limits } = await planOf(db, organizationId);
   if (limits.modelRuns === null) return undefined;
   const used = await countModelRuns(db, organizationId, periodStart());
   if (used < limits.modelRuns) return undefined;
-  return new ApiError(429, "quota_exceeded", "quota_model_runs", { plan, limit: limits.modelRuns, used });
+  return new DomainError("quota_exceeded", "quota_exceeded", "quota_model_runs", {
+    plan,
+    limit: limits.modelRuns,
+    used,
+  });
 }

@@ -2,10 +2,10 @@ import { fromNodeHeaders } from "better-auth/node";
 import type { Request } from "express";
 import type { AppContext } from "../context.js";
 import { authenticateApiKey } from "../domain/api-keys/authenticate-api-key.js";
+import { DomainError } from "../domain/errors.js";
 import { projectMismatch } from "../domain/organizations/access.js";
+import type { Principal } from "../domain/principal.js";
 import type { OperationSpec } from "./contract.js";
-import { ApiError } from "./errors.js";
-import type { Principal } from "./operation.js";
 
 /** Resolves one security scheme of the contract to a principal, or undefined when the request does not carry it. */
 type SchemeResolver = (req: Request, app: AppContext) => Promise<Principal | undefined>;
@@ -50,6 +50,6 @@ export async function authenticate(req: Request, op: OperationSpec, app: AppCont
   const onlyApiKey = op.security.every(
     (alternative) => alternative.length === 1 && alternative[0] === "apiKey",
   );
-  if (onlyApiKey) throw new ApiError(401, "api_key_missing", "api_key_missing");
-  throw new ApiError(401, "unauthorized", "unauthorized", { operation: op.id });
+  if (onlyApiKey) throw new DomainError("unauthenticated", "api_key_missing", "api_key_missing");
+  throw new DomainError("unauthenticated", "unauthorized", "unauthorized", { operation: op.id });
 }

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { parse } from "yaml";
-import type { PendingDetail } from "./errors.js";
+import type { PendingDetail } from "../domain/errors.js";
 
 /** The contract: openapi/segmento.yaml, read once. Everything the router does is derived from it. */
 export const SPEC_PATH = fileURLToPath(new URL("../../../openapi/segmento.yaml", import.meta.url));

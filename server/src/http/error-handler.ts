@@ -1,7 +1,13 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
 import { isDatabaseUnavailable } from "../db/database.js";
+import {
+  DependencyUnavailableError,
+  DomainError,
+  type ErrorDetail,
+  type PendingDetail,
+} from "../domain/errors.js";
 import { type MessageKey, type MessageParams, translate } from "../i18n/index.js";
-import { ApiError, DependencyUnavailableError, type ErrorDetail, type PendingDetail } from "./errors.js";
+import { STATUS_OF } from "./errors.js";
 
 /** Which body shape a request's errors take: the engine's `{detail}` or the gateway's `{error}`. */
 export function surfaceOf(req: Request): "engine" | "gateway" {
@@ -33,10 +39,11 @@ export function errorBody(
   return body;
 }
 
-export function sendError(req: Request, res: Response, error: ApiError): void {
-  for (const [name, value] of Object.entries(error.options.headers ?? {})) res.setHeader(name, value);
+export function sendError(req: Request, res: Response, error: DomainError): void {
+  if (error.options.retryAfterSeconds !== undefined)
+    res.setHeader("Retry-After", String(error.options.retryAfterSeconds));
   const { details, errorCount, extra } = error.options;
-  res.status(error.status).json({
+  res.status(STATUS_OF[error.kind]).json({
     ...errorBody(req, error.code, error.messageKey, error.params, details, errorCount),
     ...extra,
   });
@@ -44,44 +51,49 @@ export function sendError(req: Request, res: Response, error: ApiError): void {
 
 /** 404 for any path no route matched, in the shape of the surface the path belongs to. */
 export const routeNotFound: RequestHandler = (req, _res, next) => {
-  next(new ApiError(404, "route_not_found", "route_not_found", { method: req.method, path: req.path }));
+  next(
+    new DomainError("not_found", "route_not_found", "route_not_found", {
+      method: req.method,
+      path: req.path,
+    }),
+  );
 };
 
-/** Turns anything thrown into a response: ApiErrors as they are, parser and dependency failures mapped, the rest 500. */
+/** Turns anything thrown into a response: domain errors by kind, parser and dependency failures mapped, the rest 500. */
 export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next) => {
   if (res.headersSent) {
     next(error);
     return;
   }
-  sendError(req, res, toApiError(error, req));
+  sendError(req, res, toDomainError(error, req));
 };
 
-function toApiError(error: unknown, req: Request): ApiError {
-  if (error instanceof ApiError) return error;
+function toDomainError(error: unknown, req: Request): DomainError {
+  if (error instanceof DomainError) return error;
   const parserType = (error as { type?: string }).type;
   if (parserType === "entity.too.large") {
     const limit = (error as { limit?: number }).limit ?? 0;
-    return new ApiError(413, "payload_too_large", "payload_too_large", { limit });
+    return new DomainError("too_large", "payload_too_large", "payload_too_large", { limit });
   }
   if (parserType === "entity.parse.failed") {
-    return new ApiError(400, "invalid_json", "invalid_json", { reason: (error as Error).message });
+    return new DomainError("invalid", "invalid_json", "invalid_json", { reason: (error as Error).message });
   }
   if (parserType === "encoding.unsupported" || parserType === "charset.unsupported") {
-    return new ApiError(400, "invalid_json", "invalid_json", { reason: (error as Error).message });
+    return new DomainError("invalid", "invalid_json", "invalid_json", { reason: (error as Error).message });
   }
   if (error instanceof DependencyUnavailableError || isDatabaseUnavailable(error)) {
     const dependency = error instanceof DependencyUnavailableError ? error.dependency : "database";
     req.log.error({ err: error, dependency }, "dependency unavailable");
-    return new ApiError(
-      503,
+    return new DomainError(
+      "unavailable",
       "dependency_unavailable",
       "dependency_unavailable",
       { dependency },
       {
-        headers: { "Retry-After": "5" },
+        retryAfterSeconds: 5,
       },
     );
   }
   req.log.error({ err: error }, "unhandled error");
-  return new ApiError(500, "internal_error", "internal_error", { requestId: req.id });
+  return new DomainError("internal", "internal_error", "internal_error", { requestId: req.id });
 }

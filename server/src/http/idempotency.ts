@@ -6,9 +6,9 @@ import {
   completeIdempotencyKey,
   releaseIdempotencyKey,
 } from "../db/idempotency-keys.js";
+import { DomainError } from "../domain/errors.js";
+import type { Principal } from "../domain/principal.js";
 import type { OperationSpec } from "./contract.js";
-import { ApiError } from "./errors.js";
-import type { Principal } from "./operation.js";
 
 export interface IdempotentRun {
   replay?: { status: number; body: unknown };
@@ -56,8 +56,8 @@ export async function idempotency(
   const db = app.db.knex;
   const scope = scopeOf(op, principal, req);
   const claim = await claimIdempotencyKey(db, scope, key, fingerprint(req));
-  if (claim.kind === "mismatch") throw new ApiError(409, "conflict", "idempotency_mismatch");
-  if (claim.kind === "in_progress") throw new ApiError(409, "conflict", "idempotency_in_progress");
+  if (claim.kind === "mismatch") throw new DomainError("conflict", "conflict", "idempotency_mismatch");
+  if (claim.kind === "in_progress") throw new DomainError("conflict", "conflict", "idempotency_in_progress");
   return {
     replay: claim.kind === "replay" ? { status: claim.statusCode, body: claim.body } : undefined,
     complete: (status, body) => completeIdempotencyKey(db, scope, key, status, body),

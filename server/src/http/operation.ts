@@ -2,6 +2,7 @@ import type { operations, Readable, Writable } from "@segmento/sdk/schema";
 import type { Request, RequestHandler, Response } from "express";
 import type { Logger } from "pino";
 import type { AppContext } from "../context.js";
+import type { Principal } from "../domain/principal.js";
 import type { Locale } from "../i18n/index.js";
 
 /** Every operationId of the contract, as the generated types know them. */
@@ -32,12 +33,6 @@ export type Reply<Id extends OperationId> = {
   };
 }[keyof Op<Id>["responses"] & SuccessStatus];
 
-/** Who is calling: a signed-in user, a project's API key, or nobody (public operations). */
-export type Principal =
-  | { kind: "session"; userId: string; sessionId: string; activeOrganizationId: string | null }
-  | { kind: "apiKey"; keyId: string; projectId: string }
-  | { kind: "public" };
-
 export interface OperationContext<Id extends OperationId> {
   params: PathOf<Id>;
   query: QueryOf<Id>;
@@ -53,7 +48,7 @@ export interface OperationContext<Id extends OperationId> {
 
 /**
  * A handler answers with a Reply, or with nothing when it wrote the response itself (streams). Errors are
- * thrown as ApiError and rendered by the error middleware in the operation's surface shape.
+ * thrown as DomainError and rendered by the error middleware in the operation's surface shape.
  */
 export type OperationHandler<Id extends OperationId> = (
   ctx: OperationContext<Id>,

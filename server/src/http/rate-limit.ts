@@ -3,8 +3,8 @@ import type { RequestHandler } from "express";
 import { ipKeyGenerator, rateLimit } from "express-rate-limit";
 import { type RedisReply, RedisStore } from "rate-limit-redis";
 import type { AppContext } from "../context.js";
+import { DependencyUnavailableError, DomainError } from "../domain/errors.js";
 import type { MessageKey } from "../i18n/index.js";
-import { ApiError, DependencyUnavailableError } from "./errors.js";
 
 /**
  * A fixed-window limiter with the IETF RateLimit-* headers (draft 6). Counters live in Redis when there is one,
@@ -39,12 +39,12 @@ export function rateLimiter(
       const resetTime = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const retryAfter = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now()) - Date.now()) / 1000));
       next(
-        new ApiError(
-          429,
+        new DomainError(
+          "rate_limited",
           "rate_limited",
           options.messageKey,
           { limit: options.max, windowMinutes: Math.round(options.windowMs / 60000), retryAfter },
-          { headers: { "Retry-After": String(retryAfter) } },
+          { retryAfterSeconds: retryAfter },
         ),
       );
     },
@@ -52,7 +52,7 @@ export function rateLimiter(
   // Apart from our own 429, the limiter fails only when its store (Redis) is unreachable: say so with a 503.
   return (req, res, next) =>
     limiter(req, res, (error?: unknown) =>
-      next(error && !(error instanceof ApiError) ? new DependencyUnavailableError("redis", error) : error),
+      next(error && !(error instanceof DomainError) ? new DependencyUnavailableError("redis", error) : error),
     );
 }
 

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { RequestHandler } from "express";
 import type { Logger } from "pino";
+import type { Principal } from "../domain/principal.js";
 import { type Locale, negotiateLocale } from "../i18n/index.js";
 import type { OperationSpec } from "./contract.js";
-import type { Principal } from "./operation.js";
 
 declare module "express-serve-static-core" {
   interface Request {

@@ -1,9 +1,9 @@
 import express, { type Request, type Response, type Router } from "express";
 import type { AppContext } from "../context.js";
+import { DomainError, type PendingDetail } from "../domain/errors.js";
 import { authenticate } from "./authenticate.js";
 import type { OperationSpec } from "./contract.js";
 import { errorBody } from "./error-handler.js";
-import { ApiError, type PendingDetail } from "./errors.js";
 import { idempotency } from "./idempotency.js";
 import type { OperationContext, OperationDefinition, OperationId } from "./operation.js";
 
@@ -30,7 +30,8 @@ export function contractRouter(app: AppContext, definitions: OperationDefinition
     router[op.method](op.expressPath, async (req, res) => {
       const principal = await authenticate(req, op, app);
       req.principal = principal;
-      if (!definition) throw new ApiError(501, "not_implemented", "not_implemented", { operation: op.id });
+      if (!definition)
+        throw new DomainError("not_implemented", "not_implemented", "not_implemented", { operation: op.id });
       const query = validateRequest(app, op, req);
       const idempotent = await idempotency(app, op, principal, req);
       if (idempotent?.replay) {
@@ -116,8 +117,8 @@ function validateRequest(app: AppContext, op: OperationSpec, req: Request): Reco
   if (details.length === 0) return query;
   const first = details[0]!;
   const summary = details.length === 1 ? first.field : `${first.field} (+${details.length - 1})`;
-  throw new ApiError(
-    400,
+  throw new DomainError(
+    "invalid",
     "validation_failed",
     "validation_failed",
     { summary },

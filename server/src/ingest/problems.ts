@@ -1,4 +1,4 @@
-import type { PendingDetail } from "../http/errors.js";
+import type { PendingDetail } from "../domain/errors.js";
 
 /**
  * One broken rule in an ingested file or batch, before localization: the same shape as an API error detail minus

@@ -2,7 +2,7 @@ import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { JobType } from "../db/jobs.js";
-import { DependencyUnavailableError } from "../http/errors.js";
+import { DependencyUnavailableError } from "../domain/errors.js";
 import {
   type EnqueueOptions,
   JOB_TYPES,

@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
 import type { ApiKeyRow } from "../../db/api-keys.js";
 import * as apiKeys from "../../db/api-keys.js";
-import { ApiError, notFound } from "../../http/errors.js";
+import { DomainError, notFound } from "../errors.js";
 import { generateApiKey } from "./api-key-secret.js";
 
 /** Creates a key and returns it with its raw secret: the only moment the secret exists outside the caller. */
@@ -12,8 +12,8 @@ export async function createApiKey(
 ): Promise<{ row: ApiKeyRow; key: string }> {
   const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
   if (expiresAt && expiresAt.getTime() <= now.getTime()) {
-    throw new ApiError(
-      400,
+    throw new DomainError(
+      "invalid",
       "validation_failed",
       "expires_in_past",
       { expiresAt: input.expiresAt ?? "" },

@@ -2,7 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { Knex } from "knex";
 import type { Logger } from "pino";
 import { findApiKeyByHash, touchApiKey } from "../../db/api-keys.js";
-import { ApiError } from "../../http/errors.js";
+import { DomainError } from "../errors.js";
 import { API_KEY_PATTERN, hashApiKey } from "./api-key-secret.js";
 
 export interface ApiKeyPrincipal {
@@ -24,16 +24,19 @@ export async function authenticateApiKey(
   const match = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
   if (!match) return undefined;
   const key = match[1]!;
-  if (!API_KEY_PATTERN.test(key)) throw new ApiError(401, "api_key_malformed", "api_key_malformed");
+  if (!API_KEY_PATTERN.test(key))
+    throw new DomainError("unauthenticated", "api_key_malformed", "api_key_malformed");
   const hash = hashApiKey(key);
   const row = await findApiKeyByHash(db, hash);
   // The lookup is by digest; the compare is constant-time anyway, so no timing reveals how close a guess was.
   if (!row || !timingSafeEqual(row.key_hash, hash))
-    throw new ApiError(401, "api_key_unknown", "api_key_unknown");
+    throw new DomainError("unauthenticated", "api_key_unknown", "api_key_unknown");
   if (!row.enabled)
-    throw new ApiError(401, "api_key_disabled", "api_key_disabled", { prefix: row.key_prefix });
+    throw new DomainError("unauthenticated", "api_key_disabled", "api_key_disabled", {
+      prefix: row.key_prefix,
+    });
   if (row.expires_at && row.expires_at.getTime() <= now.getTime()) {
-    throw new ApiError(401, "api_key_expired", "api_key_expired", {
+    throw new DomainError("unauthenticated", "api_key_expired", "api_key_expired", {
       prefix: row.key_prefix,
       expiredAt: row.expires_at.toISOString(),
     });

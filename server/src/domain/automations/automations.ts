@@ -5,9 +5,9 @@ import * as table from "../../db/automations.js";
 import { findIntegration } from "../../db/integrations.js";
 import { findProject } from "../../db/projects.js";
 import { findSegment } from "../../db/segments.js";
-import { ApiError, notFound, type PendingDetail } from "../../http/errors.js";
-import type { Principal } from "../../http/operation.js";
+import { DomainError, notFound, type PendingDetail } from "../errors.js";
 import { requireProjectOf } from "../organizations/access.js";
+import type { Principal } from "../principal.js";
 import { parseCron } from "./cron.js";
 import { unknownPlaceholders } from "./template.js";
 
@@ -29,7 +29,7 @@ export async function requireAutomation(db: Knex, principal: Principal, id: stri
 }
 
 const invalid = (field: string, messageKey: PendingDetail["messageKey"], params: Record<string, string>) =>
-  new ApiError(400, "validation_failed", messageKey, params, {
+  new DomainError("invalid", "validation_failed", messageKey, params, {
     details: [{ location: "body", field, rule: "reference", messageKey, params }],
     errorCount: 1,
   });
@@ -75,7 +75,10 @@ async function requireAutomationSlot(db: Knex, projectId: string) {
   if (limits.automations === null) return;
   const active = await table.countActiveAutomations(db, project.organization_id);
   if (active >= limits.automations) {
-    throw new ApiError(429, "quota_exceeded", "quota_automations", { plan, limit: limits.automations });
+    throw new DomainError("quota_exceeded", "quota_exceeded", "quota_automations", {
+      plan,
+      limit: limits.automations,
+    });
   }
 }
 

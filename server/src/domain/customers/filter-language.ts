@@ -1,4 +1,4 @@
-import { ApiError, type PendingDetail } from "../../http/errors.js";
+import { DomainError, type PendingDetail } from "../errors.js";
 
 /**
  * The customer filter language: a JSON array of conditions ANDed together, with `{ any: [...] }` (OR) and
@@ -125,7 +125,7 @@ export function parseFilters(
     );
   if (conditions > MAX_CONDITIONS) problem("", "maxItems", `at most ${MAX_CONDITIONS} conditions in all`);
   if (details.length > 0) {
-    throw new ApiError(400, "validation_failed", "filter_invalid", details[0]!.params, {
+    throw new DomainError("invalid", "validation_failed", "filter_invalid", details[0]!.params, {
       details: details.slice(0, 20),
       errorCount: details.length,
     });

@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import { requireIngestQuota } from "../../billing/quotas.js";
 import type { AppContext } from "../../context.js";
 import type { ProjectRow } from "../../db/projects.js";
-import { ApiError, type PendingDetail } from "../../http/errors.js";
 import { normalizeRecord } from "../../ingest/normalize.js";
 import { recordsToCsv } from "../../ingest/records-to-csv.js";
+import { DomainError, type PendingDetail } from "../errors.js";
 import { type Accepted, queueIngest, replayBatch } from "./queue-ingest.js";
 
 const MAX_LISTED = 20;
@@ -37,8 +37,8 @@ export async function acceptRecords(
     }
   });
   if (invalidRecords > 0) {
-    throw new ApiError(
-      400,
+    throw new DomainError(
+      "invalid",
       "validation_failed",
       "ingest_invalid_records",
       { count: invalidRecords, total: input.records.length },

@@ -6,8 +6,8 @@ import type { Request } from "express";
 import { requireIngestQuota } from "../../billing/quotas.js";
 import type { AppContext } from "../../context.js";
 import type { ProjectRow } from "../../db/projects.js";
-import { ApiError, type PendingDetail } from "../../http/errors.js";
 import { detectFormat, IngestFormatError } from "../../ingest/read-rows.js";
+import { DomainError, type PendingDetail } from "../errors.js";
 import { readFileRows, sampleDateOrder, UnreadableFileError } from "./file-rows.js";
 import { type Accepted, queueIngest } from "./queue-ingest.js";
 
@@ -37,7 +37,7 @@ function receive(
       });
     } catch {
       reject(
-        new ApiError(400, "validation_failed", "upload_not_multipart", {
+        new DomainError("invalid", "validation_failed", "upload_not_multipart", {
           type: req.get("content-type") ?? "none",
         }),
       );
@@ -96,8 +96,8 @@ export async function receiveUpload(app: AppContext, project: ProjectRow, req: R
   const fileId = randomUUID();
   const received = await receive(app, project, fileId, req);
   if (!received) {
-    throw new ApiError(
-      400,
+    throw new DomainError(
+      "invalid",
       "validation_failed",
       "upload_missing_file",
       {},
@@ -118,13 +118,13 @@ export async function receiveUpload(app: AppContext, project: ProjectRow, req: R
   const discard = () => app.files.remove(received.storageKey);
   try {
     if (received.truncated) {
-      throw new ApiError(413, "payload_too_large", "payload_too_large", {
+      throw new DomainError("too_large", "payload_too_large", "payload_too_large", {
         limit: app.config.uploadLimitBytes,
       });
     }
     const format = detectFormat(received.name, await firstBytes(app.files.read(received.storageKey)));
     if (!format) {
-      throw new ApiError(415, "unsupported_media_type", "unsupported_media_type", {
+      throw new DomainError("unsupported_media_type", "unsupported_media_type", "unsupported_media_type", {
         type: path.extname(received.name) || received.name,
         expected: "a CSV (.csv) or Excel (.xlsx) file",
       });
@@ -146,15 +146,16 @@ export async function receiveUpload(app: AppContext, project: ProjectRow, req: R
       }
     }
     if (invalid > 0 && !options.skipInvalidRows) {
-      throw new ApiError(
-        400,
+      throw new DomainError(
+        "invalid",
         "validation_failed",
         "upload_invalid_rows",
         { count: invalid, total: rows + invalid, file: received.name },
         { details, errorCount: invalid },
       );
     }
-    if (rows === 0) throw new ApiError(400, "validation_failed", "upload_empty", { file: received.name });
+    if (rows === 0)
+      throw new DomainError("invalid", "validation_failed", "upload_empty", { file: received.name });
     await requireIngestQuota(app.db.knex, project.organization_id, { rows, bytes: received.sizeBytes });
     return await queueIngest(app, {
       projectId: project.id,
@@ -169,8 +170,8 @@ export async function receiveUpload(app: AppContext, project: ProjectRow, req: R
   } catch (error) {
     await discard();
     if (error instanceof UnreadableFileError) {
-      throw new ApiError(
-        400,
+      throw new DomainError(
+        "invalid",
         "validation_failed",
         "upload_unmapped_columns",
         { file: received.name },
@@ -181,7 +182,7 @@ export async function receiveUpload(app: AppContext, project: ProjectRow, req: R
       );
     }
     if (error instanceof IngestFormatError) {
-      throw new ApiError(400, "validation_failed", error.messageKey, error.params, {
+      throw new DomainError("invalid", "validation_failed", error.messageKey, error.params, {
         details: [
           {
             location: "body",
@@ -206,7 +207,7 @@ function parseOptions(fields: Record<string, string>, format: "csv" | "xlsx") {
       if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not an object");
       mapping = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
     } catch (error) {
-      throw new ApiError(400, "validation_failed", "upload_bad_mapping", {
+      throw new DomainError("invalid", "validation_failed", "upload_bad_mapping", {
         reason: error instanceof Error ? error.message : String(error),
       });
     }

@@ -2,9 +2,9 @@ import { randomBytes } from "node:crypto";
 import type { AppContext } from "../../context.js";
 import type { IntegrationRow } from "../../db/integrations.js";
 import * as table from "../../db/integrations.js";
-import { ApiError, notFound } from "../../http/errors.js";
-import type { Principal } from "../../http/operation.js";
+import { DomainError, notFound } from "../errors.js";
 import { requireProjectOf } from "../organizations/access.js";
+import type { Principal } from "../principal.js";
 
 /**
  * The fields of each channel's configuration that are credentials: encrypted at rest, never returned (shown as
@@ -75,8 +75,8 @@ async function checkUrls(channel: string, config: Record<string, string>, guard:
       await guard(url);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new ApiError(
-        400,
+      throw new DomainError(
+        "invalid",
         "validation_failed",
         "integration_url_blocked",
         { field, reason },
@@ -132,7 +132,9 @@ export async function updateIntegration(
 
 export async function rotateSigningSecret(app: AppContext, row: IntegrationRow): Promise<string> {
   if (row.channel !== "custom_webhook") {
-    throw new ApiError(400, "validation_failed", "integration_not_webhook", { channel: row.channel });
+    throw new DomainError("invalid", "validation_failed", "integration_not_webhook", {
+      channel: row.channel,
+    });
   }
   const signingSecret = newSigningSecret();
   await table.updateIntegration(

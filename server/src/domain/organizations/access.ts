@@ -1,8 +1,8 @@
 import type { Knex } from "knex";
 import { findOrganizationOfUser, type OrganizationRow, type Role } from "../../db/organizations.js";
 import { findProject, type ProjectRow } from "../../db/projects.js";
-import { ApiError, notFound } from "../../http/errors.js";
-import type { Principal } from "../../http/operation.js";
+import { DomainError, notFound } from "../errors.js";
+import type { Principal } from "../principal.js";
 
 /**
  * Tenancy in one place. A resource of an organization the caller does not belong to is answered exactly like
@@ -23,7 +23,7 @@ export async function requireOrganization(
 /** 403 unless the caller's role in the organization is owner or admin. */
 export function requireManager(organization: OrganizationRow, action: string): void {
   if (!isManager(organization.role)) {
-    throw new ApiError(403, "forbidden", "forbidden_role", { action, role: organization.role });
+    throw new DomainError("forbidden", "forbidden", "forbidden_role", { action, role: organization.role });
   }
 }
 
@@ -54,7 +54,7 @@ export async function requireProject(
   return { project, role: organization.role };
 }
 
-export const projectMismatch = () => new ApiError(403, "project_mismatch", "project_mismatch");
+export const projectMismatch = () => new DomainError("forbidden", "project_mismatch", "project_mismatch");
 
 /**
  * For a resource found by its own id (a job, a file, a segment…): the caller must reach its project, and if
@@ -71,7 +71,7 @@ export async function requireProjectOf(
   try {
     return await requireProject(db, principal, projectId);
   } catch (error) {
-    if (error instanceof ApiError) throw notFound(resource, id);
+    if (error instanceof DomainError) throw notFound(resource, id);
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 import { isAPIError } from "better-auth/api";
-import { ApiError } from "../../http/errors.js";
+import { DomainError } from "../errors.js";
 
 /**
  * Runs a better-auth API call. Our own checks run first and answer the expected cases with our codes; what
@@ -11,20 +11,28 @@ export async function viaBetterAuth<T>(call: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (!isAPIError(error)) throw error;
     const status = typeof error.statusCode === "number" && error.statusCode >= 400 ? error.statusCode : 400;
-    const mapped =
+    const kind =
       status === 401 || status === 403
-        ? 403
+        ? "forbidden"
         : status === 404
-          ? 404
+          ? "not_found"
           : status >= 500
-            ? 500
+            ? "internal"
             : status === 409
-              ? 409
-              : 400;
+              ? "conflict"
+              : "invalid";
     const reason = (error.body as { message?: string } | undefined)?.message ?? error.message;
-    throw new ApiError(
-      mapped,
-      mapped === 403 ? "forbidden" : mapped === 409 ? "conflict" : "validation_failed",
+    throw new DomainError(
+      kind,
+      kind === "forbidden"
+        ? "forbidden"
+        : kind === "conflict"
+          ? "conflict"
+          : kind === "not_found"
+            ? "not_found"
+            : kind === "internal"
+              ? "internal_error"
+              : "validation_failed",
       "auth_rejected",
       {
         reason,

@@ -14,7 +14,7 @@ import {
   type OrganizationRow,
   type Role,
 } from "../../db/organizations.js";
-import { ApiError, notFound } from "../../http/errors.js";
+import { DomainError, notFound } from "../errors.js";
 import { requireManager } from "./access.js";
 import { viaBetterAuth } from "./better-auth-call.js";
 
@@ -29,7 +29,7 @@ async function requireFreeSeat(db: Knex, organizationId: string, pendingToo: boo
     (await countMembers(db, organizationId)) +
     (pendingToo ? await countPendingInvitations(db, organizationId) : 0);
   if (used >= limit) {
-    throw new ApiError(429, "quota_exceeded", "seats_exhausted", { plan, limit });
+    throw new DomainError("quota_exceeded", "quota_exceeded", "seats_exhausted", { plan, limit });
   }
 }
 
@@ -41,12 +41,12 @@ export async function inviteMember(
 ): Promise<InvitationRow> {
   requireManager(organization, "Inviting a member");
   if (input.role === "owner" && organization.role !== "owner")
-    throw new ApiError(403, "forbidden", "owner_only");
+    throw new DomainError("forbidden", "forbidden", "owner_only");
   if (await findMemberByEmail(deps.db, organization.id, input.email)) {
-    throw new ApiError(409, "conflict", "already_member", { email: input.email });
+    throw new DomainError("conflict", "conflict", "already_member", { email: input.email });
   }
   if (await findPendingInvitation(deps.db, organization.id, input.email)) {
-    throw new ApiError(409, "conflict", "invitation_pending", { email: input.email });
+    throw new DomainError("conflict", "conflict", "invitation_pending", { email: input.email });
   }
   await requireFreeSeat(deps.db, organization.id, true);
   const created = await viaBetterAuth(() =>
@@ -76,7 +76,7 @@ export async function cancelInvitation(
   const invitation = await requireInvitationOf(deps.db, organization, invitationId);
   requireManager(organization, "Cancelling an invitation");
   if (invitation.status !== "pending") {
-    throw new ApiError(409, "conflict", "invitation_not_pending", { status: invitation.status });
+    throw new DomainError("conflict", "conflict", "invitation_not_pending", { status: invitation.status });
   }
   await viaBetterAuth(() => deps.auth.api.cancelInvitation({ headers, body: { invitationId } }));
 }
@@ -94,13 +94,13 @@ export async function acceptInvitation(
   ]);
   if (!invitation) throw notFound("Invitation", invitationId);
   if (!user || user.email.toLowerCase() !== invitation.email.toLowerCase()) {
-    throw new ApiError(403, "forbidden", "invitation_wrong_user");
+    throw new DomainError("forbidden", "forbidden", "invitation_wrong_user");
   }
   if (invitation.status !== "pending") {
-    throw new ApiError(409, "conflict", "invitation_not_pending", { status: invitation.status });
+    throw new DomainError("conflict", "conflict", "invitation_not_pending", { status: invitation.status });
   }
   if (invitation.expiresAt.getTime() <= Date.now()) {
-    throw new ApiError(409, "conflict", "invitation_expired", {
+    throw new DomainError("conflict", "conflict", "invitation_expired", {
       expiredAt: invitation.expiresAt.toISOString(),
     });
   }

@@ -7,7 +7,7 @@ import {
   type OrganizationRow,
   type Role,
 } from "../../db/organizations.js";
-import { ApiError, notFound } from "../../http/errors.js";
+import { DomainError, notFound } from "../errors.js";
 import { requireManager } from "./access.js";
 import { viaBetterAuth } from "./better-auth-call.js";
 
@@ -22,7 +22,7 @@ async function requireMember(db: Knex, organization: OrganizationRow, memberId: 
 /** The last owner can be neither demoted nor removed: an organization always has someone who can pay and manage. */
 async function refuseLastOwner(db: Knex, organization: OrganizationRow, member: MemberRow): Promise<void> {
   if (member.role === "owner" && (await countMembers(db, organization.id, "owner")) <= 1) {
-    throw new ApiError(409, "last_owner", "last_owner", { name: member.name });
+    throw new DomainError("conflict", "last_owner", "last_owner", { name: member.name });
   }
 }
 
@@ -36,7 +36,7 @@ export async function changeMemberRole(
   requireManager(organization, "Changing a member's role");
   const member = await requireMember(deps.db, organization, memberId);
   if ((role === "owner" || member.role === "owner") && organization.role !== "owner") {
-    throw new ApiError(403, "forbidden", "owner_only");
+    throw new DomainError("forbidden", "forbidden", "owner_only");
   }
   if (member.role === role) return member;
   if (role !== "owner") await refuseLastOwner(deps.db, organization, member);
@@ -59,7 +59,7 @@ export async function removeMember(
   if (!leaving) {
     requireManager(organization, "Removing a member");
     if (member.role === "owner" && organization.role !== "owner")
-      throw new ApiError(403, "forbidden", "owner_only");
+      throw new DomainError("forbidden", "forbidden", "owner_only");
   }
   await refuseLastOwner(deps.db, organization, member);
   if (leaving) {

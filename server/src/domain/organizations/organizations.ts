@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Knex } from "knex";
 import type { Auth } from "../../auth/better-auth.js";
 import { findOrganizationOfUser, isSlugTaken, type OrganizationRow } from "../../db/organizations.js";
-import { ApiError } from "../../http/errors.js";
+import { DomainError } from "../errors.js";
 import { viaBetterAuth } from "./better-auth-call.js";
 
 /** A URL-safe slug from a name: "Acme Shop GmbH" -> "acme-shop-gmbh". */
@@ -25,7 +25,8 @@ export async function createOrganization(
 ): Promise<OrganizationRow> {
   let slug = input.slug;
   if (slug) {
-    if (await isSlugTaken(deps.db, slug)) throw new ApiError(409, "conflict", "slug_taken", { slug });
+    if (await isSlugTaken(deps.db, slug))
+      throw new DomainError("conflict", "conflict", "slug_taken", { slug });
   } else {
     slug = slugify(input.name);
     while (await isSlugTaken(deps.db, slug))
@@ -49,7 +50,7 @@ export async function updateOrganization(
   changes: { name?: string; slug?: string },
 ): Promise<OrganizationRow> {
   if (changes.slug && (await isSlugTaken(deps.db, changes.slug, organization.id))) {
-    throw new ApiError(409, "conflict", "slug_taken", { slug: changes.slug });
+    throw new DomainError("conflict", "conflict", "slug_taken", { slug: changes.slug });
   }
   await viaBetterAuth(() =>
     deps.auth.api.updateOrganization({ headers, body: { organizationId: organization.id, data: changes } }),

@@ -2,7 +2,7 @@ import type { Knex } from "knex";
 import type { OrganizationRow } from "../../db/organizations.js";
 import type { ProjectRow, ProjectSettings } from "../../db/projects.js";
 import * as projects from "../../db/projects.js";
-import { ApiError, type PendingDetail } from "../../http/errors.js";
+import { DomainError, type PendingDetail } from "../errors.js";
 import { requireManager } from "../organizations/access.js";
 
 export const DEFAULT_SETTINGS: ProjectSettings = {
@@ -46,8 +46,8 @@ export function mergeSettings(base: ProjectSettings, patch: SettingsPatch | unde
     });
   }
   if (details.length > 0) {
-    throw new ApiError(
-      400,
+    throw new DomainError(
+      "invalid",
       "validation_failed",
       "validation_failed",
       { summary: details[0]!.field },

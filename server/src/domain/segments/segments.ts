@@ -8,10 +8,10 @@ import {
   type SegmentRow,
   updateSegmentRow,
 } from "../../db/segments.js";
-import { ApiError, notFound } from "../../http/errors.js";
-import type { Principal } from "../../http/operation.js";
 import { parseFilters } from "../customers/filter-language.js";
+import { DomainError, notFound } from "../errors.js";
 import { requireProjectOf } from "../organizations/access.js";
+import type { Principal } from "../principal.js";
 import { membershipCondition } from "./membership.js";
 
 export interface SegmentDraft {
@@ -35,8 +35,8 @@ async function checkDraft(db: Knex, projectId: string, draft: SegmentDraft) {
   if (draft.kind !== "hybrid") return { base: null, combine: null };
   const base = draft.base_segment_id ? await findSegment(db, draft.base_segment_id) : undefined;
   if (!base || base.project_id !== projectId || base.kind !== "cluster") {
-    throw new ApiError(
-      400,
+    throw new DomainError(
+      "invalid",
       "validation_failed",
       "segment_base_invalid",
       { id: draft.base_segment_id ?? "" },
@@ -60,7 +60,7 @@ async function checkDraft(db: Knex, projectId: string, draft: SegmentDraft) {
 async function requireFreeName(db: Knex, projectId: string, name: string, exceptId?: string) {
   const existing = await findSegmentByName(db, projectId, name);
   if (existing && existing.id !== exceptId)
-    throw new ApiError(409, "conflict", "segment_name_taken", { name });
+    throw new DomainError("conflict", "conflict", "segment_name_taken", { name });
 }
 
 export async function createSegment(
@@ -87,10 +87,10 @@ export async function updateSegment(
   changes: { name?: string; description?: string | null; rules?: unknown[]; combine?: "narrow" | "widen" },
 ): Promise<SegmentRow> {
   if (segment.kind === "cluster" && (changes.rules !== undefined || changes.combine !== undefined)) {
-    throw new ApiError(400, "validation_failed", "segment_cluster_rules", { name: segment.name });
+    throw new DomainError("invalid", "validation_failed", "segment_cluster_rules", { name: segment.name });
   }
   if (changes.combine !== undefined && segment.kind !== "hybrid") {
-    throw new ApiError(400, "validation_failed", "segment_cluster_rules", { name: segment.name });
+    throw new DomainError("invalid", "validation_failed", "segment_cluster_rules", { name: segment.name });
   }
   if (changes.rules !== undefined) parseFilters(changes.rules, "body", "rules");
   if (changes.name !== undefined) await requireFreeName(db, segment.project_id, changes.name, segment.id);

@@ -2,8 +2,8 @@ import type { AutomationRow, DeliveryRow } from "../../db/automations.js";
 import * as table from "../../db/automations.js";
 import * as automations from "../../domain/automations/automations.js";
 import { queueRun } from "../../domain/automations/queue-run.js";
+import { DomainError, notFound } from "../../domain/errors.js";
 import { requireProject, requireProjectOf } from "../../domain/organizations/access.js";
-import { ApiError, notFound } from "../../http/errors.js";
 import { defineOperation } from "../../http/operation.js";
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -109,7 +109,7 @@ export const redeliver = defineOperation("redeliver", async ({ app, principal, p
   if (!delivery || !automation) throw notFound("Delivery", params.deliveryId);
   await requireProjectOf(db, principal, automation.project_id, "Delivery", params.deliveryId);
   if (delivery.status !== "failed" && delivery.status !== "dead") {
-    throw new ApiError(409, "conflict", "delivery_not_redeliverable", { status: delivery.status });
+    throw new DomainError("conflict", "conflict", "delivery_not_redeliverable", { status: delivery.status });
   }
   const queued = await table.updateDelivery(db, delivery.id, { status: "queued", last_error: null });
   await queueRun(app, automation, { runId: delivery.run_id });

@@ -1,9 +1,9 @@
 import { type Condition, findCustomer, pageOfCustomers, similarCustomers } from "../../db/customers.js";
 import { findSegment, findSegmentByName } from "../../db/segments.js";
 import { filtersToSql, parseFilters } from "../../domain/customers/filter-language.js";
+import { DomainError, notFound } from "../../domain/errors.js";
 import { requireProject, requireProjectOf } from "../../domain/organizations/access.js";
 import { membershipCondition } from "../../domain/segments/membership.js";
-import { ApiError, notFound } from "../../http/errors.js";
 import { defineOperation } from "../../http/operation.js";
 import { presentCustomer } from "./present.js";
 
@@ -18,7 +18,7 @@ export const listCustomers = defineOperation("listCustomers", async ({ app, prin
     try {
       document = JSON.parse(query.filters);
     } catch (error) {
-      throw new ApiError(400, "validation_failed", "filter_invalid", {
+      throw new DomainError("invalid", "validation_failed", "filter_invalid", {
         path: "filters",
         reason: `it is not valid JSON (${(error as Error).message})`,
       });

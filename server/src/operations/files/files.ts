@@ -1,7 +1,7 @@
 import type { FileRow } from "../../db/files.js";
 import * as filesTable from "../../db/files.js";
+import { notFound } from "../../domain/errors.js";
 import { requireProject, requireProjectOf } from "../../domain/organizations/access.js";
-import { notFound } from "../../http/errors.js";
 import { defineOperation } from "../../http/operation.js";
 
 export const presentFile = (f: FileRow) => ({

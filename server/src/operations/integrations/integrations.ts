@@ -3,9 +3,9 @@ import { assertPublicUrl } from "../../channels/ssrf.js";
 import type { AppContext } from "../../context.js";
 import type { IntegrationRow } from "../../db/integrations.js";
 import * as table from "../../db/integrations.js";
+import { DomainError } from "../../domain/errors.js";
 import * as integrations from "../../domain/integrations/integrations.js";
 import { requireProject } from "../../domain/organizations/access.js";
-import { ApiError } from "../../http/errors.js";
 import { defineOperation } from "../../http/operation.js";
 
 const present = (row: IntegrationRow) => ({
@@ -88,8 +88,8 @@ export const testIntegration = defineOperation("testIntegration", async ({ app, 
     baseUrls: app.config.providerBaseUrls,
   });
   if (!result.ok) {
-    throw new ApiError(
-      422,
+    throw new DomainError(
+      "unprocessable",
       "integration_test_failed",
       "integration_test_failed",
       { reason: result.reason ?? "no reason given" },

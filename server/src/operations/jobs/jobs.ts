@@ -1,6 +1,6 @@
 import type { JobRow } from "../../db/jobs.js";
+import { DomainError } from "../../domain/errors.js";
 import { requireJob } from "../../domain/jobs/access.js";
-import { ApiError } from "../../http/errors.js";
 import { defineOperation } from "../../http/operation.js";
 import { streamProgress } from "./stream-progress.js";
 
@@ -31,7 +31,7 @@ export const getJobStatus = defineOperation("getJobStatus", async ({ app, princi
 export const getJobProgress = defineOperation("getJobProgress", async ({ app, principal, params }) => {
   const job = await requireJob(app.db.knex, principal, params.jobId);
   const progress = await app.progress.latest(job.id);
-  if (!progress) throw new ApiError(404, "not_found", "progress_expired", { id: job.id });
+  if (!progress) throw new DomainError("not_found", "not_found", "progress_expired", { id: job.id });
   return { status: 200, body: progress };
 });
 

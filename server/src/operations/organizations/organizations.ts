@@ -5,7 +5,8 @@ import {
   createOrganization as create,
   updateOrganization as update,
 } from "../../domain/organizations/organizations.js";
-import { defineOperation, type Principal } from "../../http/operation.js";
+import type { Principal } from "../../domain/principal.js";
+import { defineOperation } from "../../http/operation.js";
 import { presentOrganization } from "../present.js";
 
 /** Organization routes are session-only; the contract's security guarantees a session principal here. */

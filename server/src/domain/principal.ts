@@ -1,0 +1,5 @@
+/** Who is calling: a signed-in user, a project's API key, or nobody (public operations). */
+export type Principal =
+  | { kind: "session"; userId: string; sessionId: string; activeOrganizationId: string | null }
+  | { kind: "apiKey"; keyId: string; projectId: string }
+  | { kind: "public" };
