@@ -28,9 +28,10 @@ describe("the contract", () => {
 
   it("has every endpoint of the product docs, with the docs' paths", () => {
     // The docs list an endpoint as a line "/api/...Session|API key|Public..." whose method ends the line before.
-    const docs = readFileSync(path.join(root, "../shared/seed/segmento-product-docs.txt"), "utf8").split(
-      "\n",
-    );
+    const docs = readFileSync(
+      path.join(root, "server/test/fixtures/docs/segmento-product-docs.txt"),
+      "utf8",
+    ).split("\n");
     const documented: string[] = [];
     docs.forEach((line, i) => {
       const route = /^(\/api\/[A-Za-z0-9_/:.-]+?)(?:Session|API key|Public)/.exec(line.trim());

@@ -1,8 +1,8 @@
-/** Readers for the CDNOW reference files in ../shared/datasets/cdnow (read in place, never copied). */
+/** Readers for the vendored CDNOW reference files (server/test/fixtures/cdnow, see its SOURCES.md). */
 import { readFileSync } from "node:fs";
 import type { PurchaseRecord } from "../../src/engine/customer-history.js";
 
-const DIR = new URL("../../../../shared/datasets/cdnow/", import.meta.url);
+const DIR = new URL("../fixtures/cdnow/", import.meta.url);
 
 /** CDNOW_sample.txt: `master_id sample_id YYYYMMDD cds dollars`, CRLF, no header; customers keyed by sample_id. */
 export function cdnowSamplePurchases(): PurchaseRecord[] {

@@ -1,4 +1,4 @@
-/** Reader for ../shared/datasets/iris/iris.csv (read in place, never copied). */
+/** Reader for the vendored iris.csv (server/test/fixtures/iris, see its SOURCES.md). */
 import { readFileSync } from "node:fs";
 
 /**
@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
  * sepal width, petal length, petal width (cm) and the species as 0/1/2 (see the folder's SOURCES.md).
  */
 export function irisData(): { features: number[][]; species: number[] } {
-  const text = readFileSync(new URL("../../../../shared/datasets/iris/iris.csv", import.meta.url), "utf8");
+  const text = readFileSync(new URL("../fixtures/iris/iris.csv", import.meta.url), "utf8");
   const rows = text
     .split(/\r?\n/)
     .slice(1)

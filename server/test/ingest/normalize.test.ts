@@ -456,10 +456,7 @@ describe("problems", () => {
 
 describe("the CDNOW sample (YYYYMMDD dates)", () => {
   // Whitespace-separated, no header: master customer id, sample id, date (YYYYMMDD), number of CDs, dollar value.
-  const text = readFileSync(
-    new URL("../../../../shared/datasets/cdnow/CDNOW_sample.txt", import.meta.url),
-    "utf8",
-  );
+  const text = readFileSync(new URL("../fixtures/cdnow/CDNOW_sample.txt", import.meta.url), "utf8");
   const lines = text.split(/\r?\n/).filter((line) => line.trim() !== "");
   const mapping = mappingFor(["customer_id", "sample_id", "date", "number_of_cds", "dollar_value"]);
   const rows = lines.map((line, i) => {
