@@ -11,10 +11,10 @@ import express from "express";
 import pg from "pg";
 import { customerPageQueries, similarCustomers } from "../server/src/db/customers.js";
 import { filtersToSql, parseFilters } from "../server/src/domain/customers/filter-language.js";
-import type { Report } from "../server/src/jobs/processors/index.js";
-import { predictProject } from "../server/src/jobs/processors/predictive.js";
-import { segmentProject } from "../server/src/jobs/processors/segmentation.js";
-import { benchServer, engineJob, loadSyntheticShop } from "./harness.js";
+import { predictProject } from "../server/src/domain/pipeline/predict-project.js";
+import type { Progress } from "../server/src/domain/pipeline/progress.js";
+import { segmentProject } from "../server/src/domain/pipeline/segment-project.js";
+import { benchServer, engineStage, loadSyntheticShop } from "./harness.js";
 
 const CUSTOMERS = Number(process.env.CUSTOMERS ?? 100_000);
 const DURATION = Number(process.env.DURATION ?? 15);
@@ -33,9 +33,9 @@ async function main() {
   try {
     process.stdout.write(`loading and scoring ${CUSTOMERS.toLocaleString("en-US")} customers... `);
     await loadSyntheticShop(app, projectId, CUSTOMERS);
-    const quiet: Report = async () => {};
-    await segmentProject(engineJob("segmentation", projectId), app, quiet);
-    await predictProject(engineJob("predictive", projectId), app, quiet);
+    const quiet: Progress = async () => {};
+    await segmentProject(...engineStage(app, projectId), quiet);
+    await predictProject(...engineStage(app, projectId), quiet);
     console.log("done");
 
     // The bare route: the same two statements (page and count) the endpoint runs, on a plain pg pool.

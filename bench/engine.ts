@@ -8,10 +8,10 @@
  */
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { Report } from "../server/src/jobs/processors/index.js";
-import { predictProject } from "../server/src/jobs/processors/predictive.js";
-import { segmentProject } from "../server/src/jobs/processors/segmentation.js";
-import { benchServer, engineJob, loadSyntheticShop } from "./harness.js";
+import { predictProject } from "../server/src/domain/pipeline/predict-project.js";
+import type { Progress } from "../server/src/domain/pipeline/progress.js";
+import { segmentProject } from "../server/src/domain/pipeline/segment-project.js";
+import { benchServer, engineStage, loadSyntheticShop } from "./harness.js";
 
 interface StageFigure {
   stage: string;
@@ -44,24 +44,25 @@ async function runSize(customers: number) {
     const transactions = await stage("load data (COPY, not measured as Engine)", () =>
       loadSyntheticShop(server.app, projectId, customers),
     );
-    const noReport: Report = async () => {};
+    const noReport: Progress = async () => {};
     const whole = performance.now();
     const segmentation = await stage("segmentation", () =>
-      segmentProject(engineJob("segmentation", projectId), server.app, noReport),
+      segmentProject(...engineStage(server.app, projectId), noReport),
     );
     const predictive = await stage("predictive", () =>
-      predictProject(engineJob("predictive", projectId), server.app, noReport),
+      predictProject(...engineStage(server.app, projectId), noReport),
     );
-    const inner = (outcome: { result: Record<string, unknown> }) =>
-      outcome.result.durations_ms as Record<string, number>;
+    if (segmentation.status !== "completed" || predictive.status !== "completed") {
+      throw new Error(`a stage was skipped: ${JSON.stringify({ segmentation, predictive })}`);
+    }
     console.log(
       JSON.stringify({
         customers,
         transactions,
         engineMs: Math.round(performance.now() - whole),
         figures,
-        segmentation: inner(segmentation),
-        predictive: inner(predictive),
+        segmentation: segmentation.result.durations_ms,
+        predictive: predictive.result.durations_ms,
         k: segmentation.result.k,
         churnModel: predictive.result.churn_model,
       }),

@@ -112,7 +112,10 @@ export async function loadSyntheticShop(app: AppContext, projectId: string, cust
   return transactions;
 }
 
-/** The job an Engine stage receives, for running a processor directly on a project without the queue. */
-export function engineJob(type: "segmentation" | "predictive", projectId: string) {
-  return { id: randomUUID(), type, data: { projectId }, attempt: 1, maxAttempts: 1 };
+/** What an Engine stage is given, for running it directly on a project without the queue. */
+export function engineStage(app: AppContext, projectId: string) {
+  return [
+    { db: app.db.knex, engine: app.engine },
+    { projectId, jobId: randomUUID() },
+  ] as const;
 }

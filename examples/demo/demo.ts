@@ -55,25 +55,24 @@ async function main() {
     const batches = await shop.ingest.send(project.id, records as Parameters<typeof shop.ingest.send>[1], {
       batchId: "demo",
     });
+    // Each batch is followed through the whole pipeline as a run; the run that finishes last includes every
+    // batch (its segmentation started after all of them were stored).
+    let last: Awaited<ReturnType<typeof shop.runs.wait>> | undefined;
     for (const [i, batch] of batches.entries()) {
-      for await (const event of shop.jobs.watch(batch.job_id)) {
+      for await (const event of shop.runs.watch(batch.run_id)) {
+        const stage = event.stage ?? "";
         process.stdout.write(
-          `\r  batch ${i + 1}/${batches.length} ${bar(event.pct)} ${event.message.padEnd(40)}`,
+          `\r  batch ${i + 1}/${batches.length} ${bar(event.pct)} ${stage.padEnd(12)} ${event.message.slice(0, 40).padEnd(40)}`,
         );
       }
+      const run = await shop.runs.get(batch.run_id);
+      if (!last || (run.finished_at ?? "") > (last.finished_at ?? "")) last = run;
     }
     process.stdout.write("\n");
-
-    // The pipeline: segmentation waits for the burst of batches to end, then predictive and action follow.
-    let next = (await shop.jobs.status(batches.at(-1)!.job_id)).result?.next_job_id as string | undefined;
-    while (next) {
-      const job = await shop.jobs.status(next);
-      for await (const event of shop.jobs.watch(next)) {
-        process.stdout.write(`\r  ${job.type.padEnd(12)} ${bar(event.pct)} ${event.message.padEnd(40)}`);
-      }
-      const done = await shop.jobs.wait(next);
-      process.stdout.write(`\r  ${done.type.padEnd(12)} ${bar(100)} ${done.message.padEnd(40)}\n`);
-      next = (done.result as { next_job_id?: string } | null)?.next_job_id;
+    if (last && last.status !== "completed") {
+      console.log(`\n${bold("The pipeline did not complete:")} ${last.status} — ${last.message}`);
+      process.exitCode = 1;
+      return;
     }
 
     const overview = await shop.projects.overview(project.id);

@@ -14,6 +14,7 @@ import {
   SegmentoError,
 } from "./core/errors.js";
 import { Jobs } from "./core/jobs.js";
+import { Runs } from "./core/runs.js";
 import { webhooks } from "./core/webhooks.js";
 import type { paths } from "./generated/schema.js";
 import { CookieJar } from "./internal/cookies.js";
@@ -107,6 +108,7 @@ export class Segmento {
   readonly ingest = new Ingest(this);
   readonly files = new Files(this);
   readonly jobs = new Jobs(this);
+  readonly runs = new Runs(this);
   readonly segments = new Segments(this);
   readonly customers = new Customers(this);
   readonly integrations = new Integrations(this);

@@ -38,6 +38,7 @@ export {
 } from "./core/filters.js";
 export type { JobEvent, JobProgress, JobStatus, WaitOptions, WatchOptions } from "./core/jobs.js";
 export { type Paged, PagePromise } from "./core/pagination.js";
+export type { Run, RunList, RunProgress, RunWatchOptions } from "./core/runs.js";
 export { type SignOptions, type VerifyOptions, type WebhookHeaders, webhooks } from "./core/webhooks.js";
 export type { components, operations, paths } from "./generated/schema.js";
 export type { CustomerListQuery } from "./resources/customers.js";

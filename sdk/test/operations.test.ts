@@ -40,6 +40,10 @@ const sdkMethods: Record<Exclude<keyof operations, "handleStripeWebhook">, strin
   getJobProgress: "jobs.progress",
   getJobStatus: "jobs.status",
   streamJobProgress: "jobs.watch",
+  listRuns: "runs.list",
+  getRun: "runs.get",
+  getRunProgress: "runs.progress",
+  streamRun: "runs.watch",
   listSegments: "segments.list",
   createSegment: "segments.create",
   previewSegment: "segments.preview",
@@ -123,7 +127,13 @@ describe("the SDK covers the contract", () => {
     "$operationId is $method $path",
     async (operation) => {
       const { client, requests } = fakeClient((request) =>
-        request.url.endsWith("/progress/stream") ? sse([progressFrame(1, "completed", 100)]) : json(200, {}),
+        request.url.endsWith("/progress/stream")
+          ? sse([progressFrame(1, "completed", 100)])
+          : request.url.endsWith("/stream")
+            ? sse([
+                `event: progress\nid: 1\ndata: {"run_id":"runId-value","status":"completed","pct":100}\n\n`,
+              ])
+            : json(200, {}),
       );
       const methodPath = sdkMethods[operation.operationId as keyof typeof sdkMethods];
       const segments = methodPath.split(".");

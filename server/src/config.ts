@@ -54,6 +54,8 @@ export interface Config {
   segmentationDebounceMs: number;
   /** Jobs a worker process runs at once, per job type. */
   workerConcurrency: number;
+  /** Worker threads for the Engine's model fits (0: on the main thread). */
+  engineThreads: number;
   /** How long a worker holds a job before another may take it over after a crash. */
   workerLockMs: number;
   /** Interval of the SSE heartbeat comment that keeps proxies from closing a quiet stream. */
@@ -182,6 +184,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     progressTtlSeconds: int("PROGRESS_TTL_SECONDS", 3600, 1, 7 * 24 * 3600),
     segmentationDebounceMs: int("SEGMENTATION_DEBOUNCE_MS", 5000, 0, 24 * 3600 * 1000),
     workerConcurrency: int("WORKER_CONCURRENCY", 2, 1, 64),
+    engineThreads: int("ENGINE_THREADS", 1, 0, 64),
     workerLockMs: int("WORKER_LOCK_MS", 30_000, 1000, 10 * 60 * 1000),
     sseHeartbeatMs: int("SSE_HEARTBEAT_MS", 15_000, 100, 10 * 60 * 1000),
     docsSiteDir: path.resolve(read("DOCS_SITE_DIR") ?? path.join(REPO_ROOT, "docs-site/.vitepress/dist")),

@@ -8,14 +8,18 @@ import { type Config, ConfigError } from "./config.js";
 import { type Database, openDatabase } from "./db/database.js";
 import { migrate } from "./db/migrate.js";
 import { sendInvitationMail } from "./domain/organizations/send-invitation-mail.js";
+import type { EngineRunner } from "./domain/pipeline/engine.js";
 import { Contract } from "./http/contract.js";
-import { BullJobQueue } from "./jobs/bullmq-queue.js";
-import { InProcessJobQueue } from "./jobs/in-process-queue.js";
-import { MemoryProgressStore, type ProgressStore, RedisProgressStore } from "./jobs/progress.js";
-import type { JobQueue } from "./jobs/queue.js";
-import { RateGate } from "./jobs/rate-gate.js";
+import { EngineThreads, InlineEngine } from "./jobs/engine-threads.js";
+import { JOBS } from "./jobs/registry.js";
 import { createLogger } from "./logger.js";
 import { Mailer } from "./mail/mailer.js";
+import { BullJobQueue } from "./queue/bullmq-queue.js";
+import { InProcessJobQueue } from "./queue/in-process-queue.js";
+import { MemoryProgressStore, type ProgressStore, RedisProgressStore } from "./queue/progress.js";
+import type { JobQueue } from "./queue/queue.js";
+import { RateGate } from "./queue/rate-gate.js";
+import { JobScheduler } from "./queue/scheduler.js";
 import { SecretBox } from "./security/secret-box.js";
 import { type FileStore, LocalFileStore } from "./storage/file-store.js";
 
@@ -29,6 +33,10 @@ export interface AppContext {
   contract: Contract;
   mailer: Mailer;
   queue: JobQueue;
+  /** Records jobs (in the caller's transaction) and hands them to the queue. */
+  jobs: JobScheduler;
+  /** Where the Engine's CPU-heavy tasks run (worker threads, off the API's event loop). */
+  engine: EngineRunner;
   progress: ProgressStore;
   files: FileStore;
   /** Encrypts credentials at rest. */
@@ -75,6 +83,8 @@ export async function createContext(
         lockDurationMs: config.workerLockMs,
       })
     : new InProcessJobQueue(logger);
+  const engine: EngineRunner =
+    config.engineThreads > 0 ? new EngineThreads(config.engineThreads, logger) : new InlineEngine();
   const progress: ProgressStore = redis
     ? new RedisProgressStore(redis, config.redisPrefix, config.progressTtlSeconds)
     : new MemoryProgressStore(config.progressTtlSeconds);
@@ -87,6 +97,8 @@ export async function createContext(
     contract: options.contract ?? new Contract(),
     mailer,
     queue,
+    jobs: new JobScheduler(db.knex, queue, JOBS, logger),
+    engine,
     progress,
     files: new LocalFileStore(config.fileStoreDir),
     secrets: new SecretBox(Buffer.from(encryptionKey, "hex")),
@@ -96,6 +108,7 @@ export async function createContext(
     migrate: () => migrate(db, authOptions(settings)),
     async close() {
       await queue.close();
+      await engine.close();
       await progress.close();
       mailer.close();
       redis?.disconnect();

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drawHoldout } from "../src/domain/automations/holdout.js";
 import { runDueSchedules } from "../src/domain/automations/scheduler.js";
-import { jobHandler } from "../src/jobs/run-job.js";
+import { jobRunner } from "../src/jobs/runner.js";
 import { syntheticShop } from "../src/synthetic/shop.js";
 import {
   createTenant,
@@ -16,6 +16,8 @@ import {
   type TestServer,
   waitForJob,
 } from "./helpers/test-server.js";
+
+const schedulerDeps = () => ({ db: server.app.db.knex, jobs: server.app.jobs });
 
 /** A customer's webhook endpoint on loopback: records each delivery, answers as scripted per customer. */
 function receiver() {
@@ -122,11 +124,11 @@ describe("automations", () => {
     expect(scheduled.status).toBe(201);
     const monday = new Date("2026-11-30T09:00:20Z");
     const ticks = await Promise.all([
-      runDueSchedules(server.app, monday),
-      runDueSchedules(server.app, monday),
+      runDueSchedules(schedulerDeps(), monday),
+      runDueSchedules(schedulerDeps(), monday),
     ]);
     expect(ticks[0]! + ticks[1]!).toBe(1);
-    expect(await runDueSchedules(server.app, new Date("2026-11-30T09:01:00Z"))).toBe(0);
+    expect(await runDueSchedules(schedulerDeps(), new Date("2026-11-30T09:01:00Z"))).toBe(0);
     const run = await server.app.db
       .knex("automation_runs")
       .where({ automation_id: scheduled.body.id })
@@ -258,13 +260,7 @@ describe("automations", () => {
     // The same job delivered again, as a queue does after a worker dies: deliveries are unique per run and
     // delivered ones are never resent.
     await server.app.db.knex("jobs").where({ id: run.body.job_id }).update({ status: "queued" });
-    await jobHandler(server.app)({
-      id: run.body.job_id,
-      type: "automation_run",
-      data: { projectId: tenant.projectId, runId: run.body.run_id },
-      attempt: 2,
-      maxAttempts: 3,
-    });
+    await jobRunner(server.app)({ id: run.body.job_id, type: "automation_run", attempt: 2, maxAttempts: 5 });
     expect((await waitForJob(server, tenant, run.body.job_id)).status).toBe("completed");
     expect(hooks.received.length).toBe(sent);
   }, 60_000);

@@ -299,6 +299,6 @@ if (process.env.REDIS_URL && process.env.DATABASE_URL) {
       expect(files.body.total).toBe(batches);
       for (const file of files.body.files)
         expect(file).toMatchObject({ status: "completed", rowCount: perBatch });
-    }, 120_000);
+    }, 300_000);
   });
 }

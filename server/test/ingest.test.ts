@@ -331,19 +331,37 @@ describe("upload and API end in the same rows", () => {
 });
 
 describe("the pipeline", () => {
-  it("runs one segmentation after a burst of batches, not one per batch", async () => {
-    const t = await createTenant(server, "Burst");
-    const jobs = await Promise.all(
-      [1, 2, 3].map((n) => send(t, [{ customer_id: `b${n}`, order_date: "2026-05-01", amount: n }])),
-    );
-    const ingested = await Promise.all(jobs.map((j) => waitForJob(server, t, j.job_id)));
-    const next = new Set(ingested.map((j) => j.result.next_job_id));
-    expect(next.size).toBe(1);
-    const segmentation = await waitForJob(server, t, [...next][0] as string);
-    expect(segmentation).toMatchObject({ type: "segmentation", status: "completed" });
-    expect(segmentation.result.customers).toBe(3);
-    const stages = await db()("jobs").where({ project_id: t.projectId }).select("type");
-    expect(stages.filter((s) => s.type === "segmentation")).toHaveLength(1);
+  it("runs one segmentation after a burst of batches, not one per batch, shared by their runs", async () => {
+    // A debounce long enough for three small batches to be stored one after the other on a busy machine.
+    const burst = await startTestServer({ segmentationDebounceMs: 8000 });
+    try {
+      const t = await createTenant(burst, "Burst");
+      const jobs = [];
+      for (const n of [1, 2, 3]) {
+        jobs.push(await ingest(burst, t, [{ customer_id: `b${n}`, order_date: "2026-05-01", amount: n }]));
+      }
+      const ingested = await Promise.all(jobs.map((j) => waitForJob(burst, t, j.job_id)));
+      const next = new Set(ingested.map((j) => j.result.next_job_id));
+      expect(next.size).toBe(1);
+      const segmentation = await waitForJob(burst, t, [...next][0] as string);
+      expect(segmentation).toMatchObject({ type: "segmentation", status: "completed" });
+      expect(segmentation.result.customers).toBe(3);
+      const stages = await burst.app.db.knex("jobs").where({ project_id: t.projectId }).select("type");
+      expect(stages.filter((s) => s.type === "segmentation")).toHaveLength(1);
+      // Each batch's run includes that one segmentation.
+      for (const job of jobs) {
+        const run = await burst.request(`/api/engine/runs/${job.run_id}`, { cookie: t.cookie });
+        expect(run.body.stages.map((s: { stage: string; job_id: string }) => s.stage)).toContain(
+          "segmentation",
+        );
+        expect(run.body.stages.find((s: { stage: string }) => s.stage === "segmentation").job_id).toBe(
+          segmentation.job_id,
+        );
+      }
+      expect(burst.app.contractViolations).toEqual([]);
+    } finally {
+      await burst.close();
+    }
   });
 });
 

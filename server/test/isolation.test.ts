@@ -78,6 +78,7 @@ beforeAll(async () => {
     memberId: member.memberId,
     invitationId: invite.body.id,
     jobId: batch.job_id,
+    runId: batch.run_id,
     fileId: batch.file_id,
     segmentId: segment.id,
     customerId: customer.id,

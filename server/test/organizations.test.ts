@@ -7,6 +7,7 @@ import {
   startTestServer,
   type Tenant,
   type TestServer,
+  waitForJob,
 } from "./helpers/test-server.js";
 
 let server: TestServer;
@@ -235,8 +236,12 @@ describe("projects", () => {
     const member = await addMember(server, team, "member");
     const path = `/api/projects/${team.projectId}`;
     expect((await server.request(path, { method: "DELETE", cookie: member.cookie })).status).toBe(403);
-    expect((await server.request(path, { method: "DELETE", cookie: team.cookie })).status).toBe(204);
+    const deleted = await server.request(path, { method: "DELETE", cookie: team.cookie });
+    expect(deleted.status).toBe(202);
+    // Gone for every reader at once, its key refused, while the job deletes the data.
     expect((await server.request(path, { cookie: team.cookie })).status).toBe(404);
+    const job = await waitForJob(server, team, deleted.body.job_id);
+    expect(job).toMatchObject({ type: "project_delete", status: "completed", project_id: null });
     const keys = await server.app.db.knex("api_keys").where({ project_id: team.projectId });
     expect(keys).toEqual([]);
   });

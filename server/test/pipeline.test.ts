@@ -157,5 +157,5 @@ describe("the Engine in the pipeline", () => {
     expect(refused.status).toBe(429);
     expect(refused.body).toMatchObject({ code: "quota_exceeded" });
     expect(refused.body.detail).toContain("5 model runs a month");
-  });
+  }, 300_000);
 });

@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { RateGate } from "../src/jobs/rate-gate.js";
+import { RateGate } from "../src/queue/rate-gate.js";
 
 const redis = process.env.REDIS_URL ? new Redis(process.env.REDIS_URL) : undefined;
 afterAll(() => redis?.disconnect());

@@ -362,7 +362,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a project
-         * @description Deletes the project and everything in it: files, customers, segments, API keys, integrations, automations and their deliveries. Not reversible. Requires the owner or admin role (403 `forbidden` otherwise). Callers who are not members of the organization get 404.
+         * @description Deletes the project and everything in it: files, customers, segments, API keys, integrations, automations and their deliveries. Not reversible. The project is gone for every reader at once (404); its data is deleted by a job (202 with its `job_id`, to follow on `/api/engine/jobs/{jobId}/status`), which takes seconds even for large projects. Requires the owner or admin role (403 `forbidden` otherwise). Callers who are not members of the organization get 404.
          */
         delete: operations["deleteProject"];
         options?: never;
@@ -441,7 +441,7 @@ export interface paths {
         put?: never;
         /**
          * Send a batch of records
-         * @description Accepts 1 to 10,000 records for the API key's project; they are converted to CSV, stored as a file (`source: api`) and queued through the same pipeline as uploads (ingest → segmentation → predictive → action). Answers 202 with the `job_id` to track.
+         * @description Accepts 1 to 10,000 records for the API key's project; they are stored as a file (`source: api`) and queued through the same pipeline as uploads (ingest → segmentation → predictive → action). Answers 202 with the ingest `job_id` and the `run_id` that follows the batch through every stage. Several batches of one data set form one run with `final: false` and `run_id` (see Pipeline runs above).
          *
          *     **Idempotency**: the same `batch_id` in a project, or the same `Idempotency-Key`, returns the original job (202, `Idempotent-Replayed: true`) and stores nothing twice.
          *
@@ -449,6 +449,7 @@ export interface paths {
          *     - 400 — empty `records` or more than 10,000 (`validation_failed`); invalid records: the first 20 offending records in `details` (`index`, `field`, `rule`, `message`) and the total in `errorCount` — then nothing of the batch is stored.
          *     - 401 — missing, malformed, unknown, disabled or expired key (`api_key_missing`, `api_key_malformed`, `api_key_unknown`, `api_key_disabled`, `api_key_expired`).
          *     - 403 — `project_id` is not the key's project (`project_mismatch`).
+         *     - 404, 409 — `run_id` names no open run of the project (`not_found`), or one already closed (`conflict`).
          *     - 413 — the body is over the server's JSON body limit.
          *     - 429 — `rate_limited` (transport limit), or `quota_exceeded` when the plan's rows or storage are used up.
          *     - 500, 503 — server error, or database/redis unavailable.
@@ -595,6 +596,115 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/engine/projects/{projectId}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project id. */
+                projectId: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a project's pipeline runs
+         * @description The project's runs, newest first, each with its stages. Accepts a session of a member of the project's organization, or an API key of the same project (an API key may read and manage the engine resources of its own project only).
+         */
+        get: operations["listRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/engine/runs/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A pipeline run's id (the `run_id` of an ingest, upload or re-run answer).
+                 * @example 6a0e2c4d-8b1f-4e3a-9c5d-7f2b4d6e8a0c
+                 */
+                runId: components["parameters"]["RunId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a pipeline run
+         * @description A run and each of its stages (ingest → segmentation → predictive → action): status, timings, attempts and typed results. A run skipped for a quota says so in `status: skipped` and `skip_code: quota_exceeded`. Accepts a session of a member of the project's organization, or an API key of the same project (an API key may read and manage the engine resources of its own project only).
+         */
+        get: operations["getRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/engine/runs/{runId}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A pipeline run's id (the `run_id` of an ingest, upload or re-run answer).
+                 * @example 6a0e2c4d-8b1f-4e3a-9c5d-7f2b4d6e8a0c
+                 */
+                runId: components["parameters"]["RunId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a run's live progress
+         * @description The run's latest progress event (overall status and percent, and the stage that moved last), kept about an hour after its last change; then 404 `not_found` (use `GET /api/engine/runs/{runId}`, which is permanent). Accepts a session of a member of the project's organization, or an API key of the same project (an API key may read and manage the engine resources of its own project only).
+         */
+        get: operations["getRunProgress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/engine/runs/{runId}/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A pipeline run's id (the `run_id` of an ingest, upload or re-run answer).
+                 * @example 6a0e2c4d-8b1f-4e3a-9c5d-7f2b4d6e8a0c
+                 */
+                runId: components["parameters"]["RunId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Stream a run's progress over all stages (SSE)
+         * @description One Server-Sent Events stream for the whole pipeline of a run:
+         *
+         *     - `event: progress` frames whose `data:` is a `RunProgress` JSON (the run's overall status and percent, and the stage whose job moved) and whose `id:` increases;
+         *     - a `: heartbeat` comment every 15 s;
+         *     - resumable: reconnect with the `Last-Event-ID` header to get only the later events;
+         *     - the stream ends after the run's final event (`completed`, `failed` or `skipped`);
+         *     - for a run that finished more than about an hour ago, one `event: run` frame with the `Run` (as `GET /api/engine/runs/{runId}` answers), then the end.
+         *
+         *     Accepts a session of a member of the project's organization, or an API key of the same project (an API key may read and manage the engine resources of its own project only).
+         */
+        get: operations["streamRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/engine/projects/{projectId}/segments": {
         parameters: {
             query?: never;
@@ -690,7 +800,7 @@ export interface paths {
         put?: never;
         /**
          * Re-run segmentation now
-         * @description Queues segmentation followed by the predictive stage (churn, CLV, uplift) on the project's current data, e.g. after changing its settings. Counts as a model run: 429 `quota_exceeded` when the plan's model runs are used up. Accepts a session of a member of the project's organization, or an API key of the same project (an API key may read and manage the engine resources of its own project only).
+         * @description Queues segmentation followed by the predictive and action stages on the project's current data, e.g. after changing its settings, as a new run (`run_id`). Counts as a model run: 429 `quota_exceeded` when the plan's model runs are used up. Accepts a session of a member of the project's organization, or an API key of the same project (an API key may read and manage the engine resources of its own project only).
          */
         post: operations["runSegmentation"];
         delete?: never;
@@ -1870,6 +1980,16 @@ export interface components {
             records: components["schemas"]["IngestRecord"][];
             /** @description Your id for this batch. The same `batch_id` in a project returns the original job and stores nothing twice. */
             batch_id?: string;
+            /**
+             * Format: uuid
+             * @description Adds this batch to an open run of the project (one started by an earlier batch with `final: false`). 404 if there is no such run, 409 `conflict` if it is already closed.
+             */
+            run_id?: string;
+            /**
+             * @description `false`: more batches of this data set follow, so the run stays open and segmentation waits for them (pass the returned `run_id` on the next batches). The last batch sends `true` (the default), which closes the run. An open run that gets no batch for 10 minutes closes by itself.
+             * @default true
+             */
+            final?: boolean;
         };
         /**
          * @description One transaction (`type: purchase`, the default) or one campaign exposure (`type: campaign_exposure`).
@@ -1919,9 +2039,14 @@ export interface components {
         IngestAccepted: {
             /**
              * Format: uuid
-             * @description Track it with `/api/engine/jobs/{jobId}/progress`.
+             * @description The ingest job (`/api/engine/jobs/{jobId}/progress`).
              */
             job_id: string;
+            /**
+             * Format: uuid
+             * @description The pipeline run that follows this batch through every stage (`/api/engine/runs/{runId}`).
+             */
+            run_id: string;
             /**
              * Format: uuid
              * @description The file record the batch became.
@@ -2010,15 +2135,18 @@ export interface components {
              * @description The job.
              */
             job_id: string;
-            /** @enum {string} */
-            status: "queued" | "processing" | "completed" | "failed";
+            /**
+             * @description `completed`, `failed` and `skipped` are final. `skipped`: the stage did not apply (see `message`).
+             * @enum {string}
+             */
+            status: "queued" | "processing" | "completed" | "failed" | "skipped";
             /** @description Percent done. */
             pct: number;
             /** @description What it is doing. */
             message: string;
         };
-        /** @description The persisted record of a job. */
-        JobStatus: {
+        /** @description What every job's record has. */
+        JobBase: {
             /**
              * Format: uuid
              * @description The job.
@@ -2026,16 +2154,16 @@ export interface components {
             job_id: $Read<string>;
             /**
              * Format: uuid
-             * @description The project.
+             * @description The project (null once the project is deleted).
              */
-            project_id: string;
+            project_id: string | null;
             /**
-             * @description Pipeline stage or automation run.
+             * @description Pipeline stage, automation run or project deletion.
              * @enum {string}
              */
-            type: "ingest" | "segmentation" | "predictive" | "action" | "automation_run";
+            type: "ingest" | "segmentation" | "predictive" | "action" | "automation_run" | "project_delete";
             /**
-             * @description `skipped`: the stage did not apply (e.g. no exposures for uplift).
+             * @description `skipped`: the stage did not apply (`message` says why, `skip_code` names it).
              * @enum {string}
              */
             status: "queued" | "processing" | "completed" | "failed" | "skipped";
@@ -2046,10 +2174,8 @@ export interface components {
              * @description The file of an ingest job.
              */
             file_id: string | null;
-            /** @description Stage-specific result (e.g. rows stored, chosen k). */
-            result: {
-                [key: string]: unknown;
-            } | null;
+            /** @description Why a `skipped` job did not apply: `quota_exceeded` (the plan's model runs are used up) or `no_data`. */
+            skip_code: string | null;
             /** @description Why it failed. */
             error_message: string | null;
             /** @description Attempts so far (retries after a worker crash count). */
@@ -2075,11 +2201,247 @@ export interface components {
              */
             updated_at: $Read<string>;
         };
+        /** @description The persisted record of a job; `result` has the shape of its `type` (null until it completes). */
+        JobStatus: components["schemas"]["IngestJob"] | components["schemas"]["SegmentationJob"] | components["schemas"]["PredictiveJob"] | components["schemas"]["ActionJob"] | components["schemas"]["AutomationRunJob"] | components["schemas"]["ProjectDeleteJob"];
+        /** @description A `ingest` job. */
+        IngestJob: components["schemas"]["JobBase"] & {
+            /** @constant */
+            type: "ingest";
+            result: null | components["schemas"]["IngestResult"];
+        };
+        /** @description A `segmentation` job. */
+        SegmentationJob: components["schemas"]["JobBase"] & {
+            /** @constant */
+            type: "segmentation";
+            result: null | components["schemas"]["SegmentationResult"];
+        };
+        /** @description A `predictive` job. */
+        PredictiveJob: components["schemas"]["JobBase"] & {
+            /** @constant */
+            type: "predictive";
+            result: null | components["schemas"]["PredictiveResult"];
+        };
+        /** @description A `action` job. */
+        ActionJob: components["schemas"]["JobBase"] & {
+            /** @constant */
+            type: "action";
+            result: null | components["schemas"]["ActionResult"];
+        };
+        /** @description A `automation_run` job. */
+        AutomationRunJob: components["schemas"]["JobBase"] & {
+            /** @constant */
+            type: "automation_run";
+            result: null | components["schemas"]["AutomationRunJobResult"];
+        };
+        /** @description A `project_delete` job. */
+        ProjectDeleteJob: components["schemas"]["JobBase"] & {
+            /** @constant */
+            type: "project_delete";
+            result: null | components["schemas"]["ProjectDeleteResult"];
+        };
+        /** @description What an ingest job stored. */
+        IngestResult: {
+            /** Format: uuid */
+            file_id: string;
+            /** @description Rows stored. */
+            rows: number;
+            /** @description Invalid rows skipped (uploads with `skipInvalidRows`). */
+            skipped_rows: number;
+            /** @description Customers whose aggregates this file changed. */
+            customers: number;
+            /**
+             * Format: uuid
+             * @description The next stage's job, when this one scheduled it (deprecated; follow the run instead).
+             */
+            next_job_id?: string;
+        };
+        /** @description What a segmentation pass found. */
+        SegmentationResult: {
+            customers: number;
+            /** @description Number of clusters chosen. */
+            k: number;
+            /** @description Why this k (knee and silhouette). */
+            reason: string;
+            /** @description Names of the cluster segments. */
+            segments: string[];
+            /**
+             * Format: date-time
+             * @description The date the models looked from.
+             */
+            reference_date: string;
+            /** @description Milliseconds spent in each step. */
+            durations_ms: {
+                [key: string]: number;
+            };
+            /**
+             * Format: uuid
+             * @description The next stage's job, when this one scheduled it (deprecated; follow the run instead).
+             */
+            next_job_id?: string;
+        };
+        /** @description What the predictive pass scored. */
+        PredictiveResult: {
+            customers: number;
+            /** @description The churn model that scored (e.g. `bgnbd`, `logistic`, `recency_rule`). */
+            churn_model: string;
+            /** @description Its backtest AUC (null without a backtest). */
+            churn_auc: number | null;
+            /** @description The CLV model, or why CLV could not be estimated. */
+            clv: string | null;
+            /** @description The uplift model's holdout metrics, or why uplift could not be estimated. */
+            uplift: string | {
+                qini: number;
+                uplift_at_30: number | null;
+            };
+            /** @description Milliseconds spent in each step. */
+            durations_ms: {
+                [key: string]: number;
+            };
+            /**
+             * Format: uuid
+             * @description The next stage's job, when this one scheduled it (deprecated; follow the run instead).
+             */
+            next_job_id?: string;
+        };
+        /** @description What the action stage changed. */
+        ActionResult: {
+            /** @description Per segment name, the customers who entered and left it. */
+            segments: {
+                [key: string]: {
+                    entered: number;
+                    left: number;
+                };
+            };
+            /** @description Automation runs started by this refresh. */
+            automation_runs: number;
+        };
+        /** @description What an automation run delivered. */
+        AutomationRunJobResult: {
+            /**
+             * Format: uuid
+             * @description The automation run.
+             */
+            run_id: string;
+            members: number;
+            held_out: number;
+            /** @description Deliveries by status. */
+            deliveries: {
+                [key: string]: number;
+            };
+        };
+        /** @description What deleting a project removed. */
+        ProjectDeleteResult: {
+            /** Format: uuid */
+            project_id: string;
+            rows_deleted: number;
+            files_deleted: number;
+        };
         /** @description Work was queued. */
         JobQueued: {
             /**
              * Format: uuid
              * @description Track it with the jobs endpoints.
+             */
+            job_id: string;
+            /**
+             * Format: uuid
+             * @description The pipeline run it starts, when it starts one (`/api/engine/runs/{runId}`).
+             */
+            run_id?: string;
+            /** @constant */
+            status: "queued";
+        };
+        /** @description A pipeline run and each of its stages. */
+        Run: {
+            /** Format: uuid */
+            run_id: string;
+            /** Format: uuid */
+            project_id: string;
+            /**
+             * @description What started it.
+             * @enum {string}
+             */
+            trigger: "ingest" | "upload" | "segmentation";
+            /**
+             * @description Final states: `completed` (every stage done), `failed` (a stage failed for good), `skipped` (a stage did not apply: see `skip_code`).
+             * @enum {string}
+             */
+            status: "queued" | "processing" | "completed" | "failed" | "skipped";
+            /** @description Overall percent done, across the stages. */
+            pct: number;
+            /** @description What is happening, or how it ended. */
+            message: string;
+            /** @description Why the run was skipped: `quota_exceeded` (the plan's model runs are used up; the data is stored but not scored) or `no_data`. */
+            skip_code: string | null;
+            /** @description Waiting for more batches (`final: false`). */
+            open: boolean;
+            /** @description The run's jobs, in order (several ingest jobs for a multi-batch run). */
+            stages: components["schemas"]["RunStage"][];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: date-time */
+            finished_at: string | null;
+        };
+        /** @description One stage of a run (one job). */
+        RunStage: {
+            /** @enum {string} */
+            stage: "ingest" | "segmentation" | "predictive" | "action";
+            /** Format: uuid */
+            job_id: string;
+            /** @enum {string} */
+            status: "queued" | "processing" | "completed" | "failed" | "skipped";
+            pct: number;
+            message: string;
+            attempts: number;
+            error_message: string | null;
+            skip_code: string | null;
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
+            finished_at: string | null;
+            /** @description From start to finish (null until it finishes). */
+            duration_ms: number | null;
+            /** @description The stage's result (null until it completes). */
+            result: null | components["schemas"]["IngestResult"] | components["schemas"]["SegmentationResult"] | components["schemas"]["PredictiveResult"] | components["schemas"]["ActionResult"];
+        };
+        /** @description A page of a project's runs, newest first. */
+        RunList: {
+            runs: components["schemas"]["Run"][];
+            total: number;
+            page: number;
+            pages: number;
+        };
+        /** @description One event of a run's stream. */
+        RunProgress: {
+            /** Format: uuid */
+            run_id: string;
+            /**
+             * @description The run's status; the stream ends after a final one.
+             * @enum {string}
+             */
+            status: "queued" | "processing" | "completed" | "failed" | "skipped";
+            /** @description The run's overall percent. */
+            pct: number;
+            message: string;
+            /**
+             * @description The stage whose job moved.
+             * @enum {string|null}
+             */
+            stage: "ingest" | "segmentation" | "predictive" | "action" | null;
+            /** Format: uuid */
+            job_id: string;
+            /** @enum {string} */
+            stage_status: "queued" | "processing" | "completed" | "failed" | "skipped";
+            stage_pct: number;
+            skip_code: string | null;
+        };
+        /** @description The project is gone for every reader now; its data is deleted by the job. */
+        ProjectDeletionQueued: {
+            /**
+             * Format: uuid
+             * @description The deletion job (`/api/engine/jobs/{jobId}/status`).
              */
             job_id: string;
             /** @constant */
@@ -3446,6 +3808,11 @@ export interface components {
         ProjectId: string;
         /** @description Job id. */
         JobId: string;
+        /**
+         * @description A pipeline run's id (the `run_id` of an ingest, upload or re-run answer).
+         * @example 6a0e2c4d-8b1f-4e3a-9c5d-7f2b4d6e8a0c
+         */
+        RunId: string;
         /** @description Segment id. */
         SegmentId: string;
         /** @description Customer profile id (`Customer.id`, not your `customer_id`). */
@@ -4617,8 +4984,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted. */
-            204: {
+            /** @description The project is gone; its data is being deleted. */
+            202: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -4627,7 +4994,15 @@ export interface operations {
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "job_id": "1c3e5a7b-9d1f-4b3d-8e5a-7c9e1b3d5f7a",
+                     *       "status": "queued"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProjectDeletionQueued"];
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -4952,6 +5327,7 @@ export interface operations {
                      * @example {
                      *       "job_id": "8f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f",
                      *       "file_id": "8f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f",
+                     *       "run_id": "6a0e2c4d-8b1f-4e3a-9c5d-7f2b4d6e8a0c",
                      *       "status": "processing"
                      *     }
                      */
@@ -5092,6 +5468,7 @@ export interface operations {
                      * @example {
                      *       "job_id": "d4f6a8c0-2e4a-4b6c-9e8a-0c2e4a6c8e0a",
                      *       "file_id": "b2d4f6a8-1c3e-4a5b-8d7f-9e1a3c5e7b9d",
+                     *       "run_id": "6a0e2c4d-8b1f-4e3a-9c5d-7f2b4d6e8a0c",
                      *       "status": "processing"
                      *     }
                      */
@@ -5248,13 +5625,17 @@ export interface operations {
                      *       "type": "ingest",
                      *       "status": "completed",
                      *       "pct": 100,
-                     *       "message": "Stored 2 records",
+                     *       "message": "Stored 2 rows for 2 customers",
                      *       "file_id": "8f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f",
                      *       "result": {
+                     *         "file_id": "8f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f",
                      *         "rows": 2,
-                     *         "customers_updated": 2
+                     *         "skipped_rows": 0,
+                     *         "customers": 2,
+                     *         "next_job_id": "e5a7c9e1-3f5b-4d7f-a1c3-5e7a9c1e3f5b"
                      *       },
                      *       "error_message": null,
+                     *       "skip_code": null,
                      *       "attempts": 1,
                      *       "created_at": "2026-06-07T10:10:00Z",
                      *       "started_at": "2026-06-07T10:10:00Z",
@@ -5303,6 +5684,233 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["EngineBadRequest"];
+            401: components["responses"]["EngineUnauthorized"];
+            403: components["responses"]["EngineForbidden"];
+            404: components["responses"]["EngineNotFound"];
+            429: components["responses"]["EngineTooManyRequests"];
+            500: components["responses"]["EngineInternalError"];
+            503: components["responses"]["EngineServiceUnavailable"];
+        };
+    };
+    listRuns: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description 1-based page number. A page past the last returns an empty list. */
+                page?: components["parameters"]["Page"];
+            };
+            header?: never;
+            path: {
+                /** @description Project id. */
+                projectId: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of runs. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "runs": [
+                     *         {
+                     *           "run_id": "6a0e2c4d-8b1f-4e3a-9c5d-7f2b4d6e8a0c",
+                     *           "project_id": "3f6d2a1b-7c4e-4b8a-9e2f-5a1c0d7e9b34",
+                     *           "trigger": "ingest",
+                     *           "status": "processing",
+                     *           "pct": 52,
+                     *           "message": "Clustering",
+                     *           "skip_code": null,
+                     *           "open": false,
+                     *           "stages": [
+                     *             {
+                     *               "stage": "ingest",
+                     *               "job_id": "8f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f",
+                     *               "status": "completed",
+                     *               "pct": 100,
+                     *               "message": "Stored 2 rows for 2 customers",
+                     *               "attempts": 1,
+                     *               "error_message": null,
+                     *               "skip_code": null,
+                     *               "started_at": "2026-06-07T10:10:00Z",
+                     *               "finished_at": "2026-06-07T10:10:01Z",
+                     *               "duration_ms": 1000,
+                     *               "result": {
+                     *                 "file_id": "8f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f",
+                     *                 "rows": 2,
+                     *                 "skipped_rows": 0,
+                     *                 "customers": 2
+                     *               }
+                     *             }
+                     *           ],
+                     *           "created_at": "2026-06-07T10:10:00Z",
+                     *           "updated_at": "2026-06-07T10:10:06Z",
+                     *           "finished_at": null
+                     *         }
+                     *       ],
+                     *       "total": 1,
+                     *       "page": 1,
+                     *       "pages": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RunList"];
+                };
+            };
+            400: components["responses"]["EngineBadRequest"];
+            401: components["responses"]["EngineUnauthorized"];
+            403: components["responses"]["EngineForbidden"];
+            404: components["responses"]["EngineNotFound"];
+            429: components["responses"]["EngineTooManyRequests"];
+            500: components["responses"]["EngineInternalError"];
+            503: components["responses"]["EngineServiceUnavailable"];
+        };
+    };
+    getRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A pipeline run's id (the `run_id` of an ingest, upload or re-run answer).
+                 * @example 6a0e2c4d-8b1f-4e3a-9c5d-7f2b4d6e8a0c
+                 */
+                runId: components["parameters"]["RunId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            400: components["responses"]["EngineBadRequest"];
+            401: components["responses"]["EngineUnauthorized"];
+            403: components["responses"]["EngineForbidden"];
+            404: components["responses"]["EngineNotFound"];
+            429: components["responses"]["EngineTooManyRequests"];
+            500: components["responses"]["EngineInternalError"];
+            503: components["responses"]["EngineServiceUnavailable"];
+        };
+    };
+    getRunProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A pipeline run's id (the `run_id` of an ingest, upload or re-run answer).
+                 * @example 6a0e2c4d-8b1f-4e3a-9c5d-7f2b4d6e8a0c
+                 */
+                runId: components["parameters"]["RunId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Live progress. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "run_id": "6a0e2c4d-8b1f-4e3a-9c5d-7f2b4d6e8a0c",
+                     *       "status": "processing",
+                     *       "pct": 52,
+                     *       "message": "Scoring and clustering 3,000 customers",
+                     *       "stage": "segmentation",
+                     *       "job_id": "e5a7c9e1-3f5b-4d7f-a1c3-5e7a9c1e3f5b",
+                     *       "stage_status": "processing",
+                     *       "stage_pct": 20,
+                     *       "skip_code": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RunProgress"];
+                };
+            };
+            400: components["responses"]["EngineBadRequest"];
+            401: components["responses"]["EngineUnauthorized"];
+            403: components["responses"]["EngineForbidden"];
+            404: components["responses"]["EngineNotFound"];
+            429: components["responses"]["EngineTooManyRequests"];
+            500: components["responses"]["EngineInternalError"];
+            503: components["responses"]["EngineServiceUnavailable"];
+        };
+    };
+    streamRun: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `id:` of the last event received; the stream resumes after it.
+                 * @example 3
+                 */
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                /**
+                 * @description A pipeline run's id (the `run_id` of an ingest, upload or re-run answer).
+                 * @example 6a0e2c4d-8b1f-4e3a-9c5d-7f2b4d6e8a0c
+                 */
+                runId: components["parameters"]["RunId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An event stream. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example retry: 3000
+                     *
+                     *     event: progress
+                     *     id: 1
+                     *     data: {"run_id":"6a0e2c4d-8b1f-4e3a-9c5d-7f2b4d6e8a0c","status":"processing","pct":16,"message":"Parsed 20,000 rows","stage":"ingest","job_id":"8f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f","stage_status":"processing","stage_pct":40,"skip_code":null}
+                     *
+                     *     event: progress
+                     *     id: 9
+                     *     data: {"run_id":"6a0e2c4d-8b1f-4e3a-9c5d-7f2b4d6e8a0c","status":"completed","pct":100,"message":"Done","stage":"action","job_id":"2b4d6f8a-0c2e-4a6c-8e0a-2c4e6a8c0e2a","stage_status":"completed","stage_pct":100,"skip_code":null}
+                     */
                     "text/event-stream": string;
                 };
             };
@@ -5889,6 +6497,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "job_id": "e5a7c9e1-3f5b-4d7f-a1c3-5e7a9c1e3f5b",
+                     *       "run_id": "7b9d1f3a-5c7e-4a9b-8d1f-3a5c7e9b1d3f",
                      *       "status": "queued"
                      *     }
                      */

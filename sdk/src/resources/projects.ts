@@ -35,7 +35,8 @@ export class Projects extends APIResource {
     return this.client.request("patch", "/api/projects/{projectId}", init, options);
   }
 
-  delete(projectId: string, options?: RequestOptions): Promise<void> {
+  /** Deletes the project (gone at once) and queues the deletion of its data; resolves with that job. */
+  delete(projectId: string, options?: RequestOptions): Promise<Schema<"ProjectDeletionQueued">> {
     return this.client.request(
       "delete",
       "/api/projects/{projectId}",

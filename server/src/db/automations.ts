@@ -30,7 +30,7 @@ export interface DeliveryRow {
   updated_at: Date;
 }
 
-export interface RunRow {
+export interface AutomationRunRow {
   id: string;
   automation_id: string;
   job_id: string | null;
@@ -86,15 +86,15 @@ export async function countActiveAutomations(db: Knex, organizationId: string): 
   return Number(row[0]?.n ?? 0);
 }
 
-export async function insertRun(
+export async function insertAutomationRun(
   db: Knex,
   run: { automation_id: string; seed: number; holdout_pct: number },
-): Promise<RunRow> {
+): Promise<AutomationRunRow> {
   const [row] = await db("automation_runs").insert(run).returning("*");
-  return row as RunRow;
+  return row as AutomationRunRow;
 }
 
-export const findRun = (db: Knex, id: string): Promise<RunRow | undefined> =>
+export const findAutomationRun = (db: Knex, id: string): Promise<AutomationRunRow | undefined> =>
   db("automation_runs").where({ id }).first();
 
 export async function pageOfDeliveries(
@@ -131,4 +131,81 @@ export async function updateDelivery(
     .update({ ...changes, updated_at: db.fn.now() })
     .returning("*");
   return row as DeliveryRow;
+}
+
+export const listActiveAutomations = (db: Knex, projectId: string): Promise<AutomationRow[]> =>
+  db("automations").where({ project_id: projectId, status: "active" }).orderBy("created_at", "asc");
+
+/** Every active automation with a schedule trigger, in all projects (what the schedule ticker checks). */
+export const listScheduledAutomations = (db: Knex): Promise<AutomationRow[]> =>
+  db("automations").where({ status: "active" }).whereRaw("trigger->>'type' = 'schedule'");
+
+/**
+ * Claims an automation's scheduled minute: one conditional UPDATE, so when several workers tick at once exactly
+ * one of them gets it.
+ */
+export async function claimScheduledMinute(db: Knex, id: string, minute: Date): Promise<boolean> {
+  const claimed = await db("automations")
+    .where({ id })
+    .andWhere((q) => q.whereNull("last_run_at").orWhere("last_run_at", "<", minute))
+    .update({ last_run_at: minute });
+  return claimed > 0;
+}
+
+export async function setAutomationRunJob(db: Knex, runId: string, jobId: string): Promise<void> {
+  await db("automation_runs").where({ id: runId }).update({ job_id: jobId });
+}
+
+export async function markAutomationRunPrepared(
+  db: Knex,
+  runId: string,
+  counts: { members: number; heldOut: number; at: Date },
+): Promise<void> {
+  await db("automation_runs")
+    .where({ id: runId })
+    .update({ members: counts.members, held_out: counts.heldOut, prepared_at: counts.at });
+}
+
+/** One delivery per treated customer of a run; a run prepared twice creates none twice. */
+export async function insertDeliveries(
+  db: Knex,
+  automationId: string,
+  runId: string,
+  customerIds: string[],
+): Promise<void> {
+  if (customerIds.length === 0) return;
+  await db("deliveries")
+    .insert(
+      customerIds.map((customerId) => ({
+        automation_id: automationId,
+        run_id: runId,
+        customer_id: customerId,
+      })),
+    )
+    .onConflict(["run_id", "customer_id"])
+    .ignore();
+}
+
+/** Deliveries a stopped worker left "sending": they may have reached the provider, so they are not resent. */
+export async function failInterruptedDeliveries(db: Knex, runId: string, reason: string): Promise<void> {
+  await db("deliveries")
+    .where({ run_id: runId, status: "sending" })
+    .update({ status: "failed", last_error: reason, updated_at: db.fn.now() });
+}
+
+export const queuedDeliveries = (
+  db: Knex,
+  runId: string,
+): Promise<Pick<DeliveryRow, "id" | "customer_id" | "attempts">[]> =>
+  db("deliveries")
+    .where({ run_id: runId, status: "queued" })
+    .orderBy("created_at")
+    .select("id", "customer_id", "attempts");
+
+export async function countDeliveriesByStatus(db: Knex, runId: string): Promise<Record<string, number>> {
+  const counts: { status: string; n: number }[] = await db("deliveries")
+    .where({ run_id: runId })
+    .groupBy("status")
+    .select("status", db.raw("count(*)::int AS n"));
+  return Object.fromEntries(counts.map((c) => [c.status, c.n]));
 }

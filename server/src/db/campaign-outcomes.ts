@@ -57,3 +57,23 @@ export async function loadCampaignObservations(
     monetary: Number(r.monetary),
   }));
 }
+
+/** Records who a campaign (an automation run) reached and who it held out, at `exposedAt`. */
+export async function insertExposures(
+  db: Knex,
+  projectId: string,
+  campaignId: string,
+  exposedAt: Date,
+  rows: { customerKey: string; group: "treatment" | "control" }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db("campaign_exposures").insert(
+    rows.map((r) => ({
+      project_id: projectId,
+      customer_key: r.customerKey,
+      campaign_id: campaignId,
+      group: r.group,
+      exposed_at: exposedAt,
+    })),
+  );
+}

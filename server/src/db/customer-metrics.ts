@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { bulkUpdateById } from "./bulk-update.js";
 
 /** The date a project's models look from: its configured reference date, else its latest transaction. */
 export async function referenceDateOf(
@@ -121,5 +122,49 @@ export async function replaceEmbeddings(
         [projectId, JSON.stringify(rows.slice(i, i + 5000))],
       );
     }
+  });
+}
+
+/** Each customer's segmentation results: RFM scores, ABC class and segment. */
+export async function saveSegmentation(
+  db: Knex,
+  rows: {
+    id: string;
+    rfm_r_score: number;
+    rfm_f_score: number;
+    rfm_m_score: number;
+    abc_category: string;
+    segment_id: string;
+    segment_label: string;
+  }[],
+): Promise<void> {
+  await bulkUpdateById(db, "customers", rows, {
+    rfm_r_score: "smallint",
+    rfm_f_score: "smallint",
+    rfm_m_score: "smallint",
+    abc_category: "text",
+    segment_id: "uuid",
+    segment_label: "text",
+  });
+}
+
+/** Each customer's predictions: churn score and risk, CLV and uplift, as of `scored_at`. */
+export async function savePredictions(
+  db: Knex,
+  rows: {
+    id: string;
+    churn_score: number | null;
+    churn_risk: string | null;
+    predicted_clv: number | null;
+    uplift_score: number | null;
+    scored_at: string;
+  }[],
+): Promise<void> {
+  await bulkUpdateById(db, "customers", rows, {
+    churn_score: "double precision",
+    churn_risk: "text",
+    predicted_clv: "double precision",
+    uplift_score: "double precision",
+    scored_at: "timestamptz",
   });
 }

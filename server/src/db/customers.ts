@@ -169,3 +169,15 @@ export async function similarCustomers(
     }));
   });
 }
+
+/** The scored customers meeting `condition` (a segment's members), by id, optionally only among `onlyIds`. */
+export function customersMeeting(
+  db: Knex,
+  projectId: string,
+  condition: Condition,
+  onlyIds?: string[],
+): Promise<{ id: string; customer_key: string }[]> {
+  const query = scoredCustomers(db, projectId, [condition]);
+  if (onlyIds) query.whereIn("id", onlyIds);
+  return query.orderBy("id").select("id", "customer_key");
+}

@@ -1,5 +1,7 @@
 import fs from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
+import { Worker } from "node:worker_threads";
 import knexFactory, { type Knex } from "knex";
 import pg from "pg";
 
@@ -44,20 +46,13 @@ export async function openDatabase(options: {
     return { knex, kind: "postgres", pool: sharedPool(knex), close: () => knex.destroy() };
   }
 
-  const [{ PGlite }, { vector }, { PGLiteSocketServer }] = await Promise.all([
-    import("@electric-sql/pglite"),
-    import("@electric-sql/pglite-pgvector"),
-    import("@electric-sql/pglite-socket"),
-  ]);
   let dataDir: string | undefined;
   if (!options.inMemory) {
     dataDir = path.join(options.dataDir, "pglite");
     await fs.mkdir(dataDir, { recursive: true });
   }
-  const pglite = await PGlite.create({ dataDir, extensions: { vector } });
-  const server = new PGLiteSocketServer({ db: pglite, host: "127.0.0.1", port: 0 });
-  await server.start();
-  const address = server.getServerConn();
+  const embedded = await startEmbeddedPostgres(dataDir);
+  const address = embedded.address;
   const knex = knexFactory({
     client: "pg",
     connection: `postgres://postgres@${address}/postgres`,
@@ -70,8 +65,7 @@ export async function openDatabase(options: {
     pool: sharedPool(knex),
     async close() {
       await knex.destroy();
-      await server.stop();
-      await pglite.close();
+      await embedded.stop();
     },
   };
 }
@@ -107,4 +101,58 @@ export function isDatabaseUnavailable(error: unknown): boolean {
       error.message,
     )
   );
+}
+
+/** The cheapest round trip to the database (the health check). */
+export async function pingDatabase(knex: Knex): Promise<void> {
+  await knex.raw("select 1");
+}
+
+/**
+ * PGlite (PostgreSQL in WebAssembly) with pgvector, served over a local socket, on a worker thread of its own:
+ * every query's work happens there, so a long statement never blocks this thread's HTTP server. The thread
+ * loads the packages' CommonJS builds by absolute path (it has no module resolution of its own to lean on).
+ */
+async function startEmbeddedPostgres(dataDir: string | undefined) {
+  const require = createRequire(import.meta.url);
+  const modules = {
+    pglite: require.resolve("@electric-sql/pglite"),
+    vector: require.resolve("@electric-sql/pglite-pgvector"),
+    socket: require.resolve("@electric-sql/pglite-socket"),
+  };
+  const thread = new Worker(
+    `const { parentPort, workerData } = require("node:worker_threads");
+     const { PGlite } = require(workerData.modules.pglite);
+     const { vector } = require(workerData.modules.vector);
+     const { PGLiteSocketServer } = require(workerData.modules.socket);
+     (async () => {
+       const pglite = await PGlite.create({ dataDir: workerData.dataDir, extensions: { vector } });
+       const server = new PGLiteSocketServer({ db: pglite, host: "127.0.0.1", port: 0 });
+       await server.start();
+       parentPort.on("message", async () => {
+         await server.stop();
+         await pglite.close();
+         parentPort.postMessage({ stopped: true });
+       });
+       parentPort.postMessage({ address: server.getServerConn() });
+     })().catch((error) => parentPort.postMessage({ error: String(error && error.stack || error) }));`,
+    { eval: true, workerData: { dataDir, modules } },
+  );
+  const first = await new Promise<{ address?: string; error?: string }>((resolve, reject) => {
+    thread.once("message", resolve);
+    thread.once("error", reject);
+  });
+  if (!first.address) {
+    await thread.terminate();
+    throw new Error(`the embedded database did not start: ${first.error}`);
+  }
+  return {
+    address: first.address,
+    async stop() {
+      const stopped = new Promise((resolve) => thread.once("message", resolve));
+      thread.postMessage("stop");
+      await stopped;
+      await thread.terminate();
+    },
+  };
 }

@@ -98,3 +98,7 @@ export async function organizationFileUsage(
 export async function deleteFileRow(db: Knex, fileId: string): Promise<void> {
   await db("files").where({ id: fileId }).delete();
 }
+
+/** Where a project's raw files are stored (to remove them when the project goes). */
+export const storageKeysOfProject = (db: Knex, projectId: string): Promise<string[]> =>
+  db("files").where({ project_id: projectId }).pluck("storage_key");

@@ -157,3 +157,7 @@ export async function refreshMembership(
   const row = result.rows[0] as { entered: number; left: number };
   return { entered: row.entered, left: row.left };
 }
+
+/** The customers who entered a segment during one refresh (job). */
+export const customersWhoEntered = (db: Knex, segmentId: string, jobId: string): Promise<string[]> =>
+  db("segment_events").where({ segment_id: segmentId, job_id: jobId, event: "enter" }).pluck("customer_id");

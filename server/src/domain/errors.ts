@@ -63,14 +63,3 @@ export class DomainError extends Error {
 
 export const notFound = (resource: string, id: string) =>
   new DomainError("not_found", "not_found", "not_found", { resource, id });
-
-/** A dependency (the database, Redis) did not answer. */
-export class DependencyUnavailableError extends Error {
-  constructor(
-    readonly dependency: "database" | "redis",
-    cause?: unknown,
-  ) {
-    super(`${dependency} unavailable`, { cause });
-    this.name = "DependencyUnavailableError";
-  }
-}

@@ -1,13 +1,15 @@
-import type { CustomerFeatures } from "../db/customer-metrics.js";
-import { EMBEDDING_DIMENSIONS } from "../db/migrations/20261129_004_engine.js";
+import type { CustomerBehaviour } from "./customer.js";
 import { scaleFeatures } from "./kmeans.js";
+
+/** Length of a customer's embedding (the `vector(6)` column of customer_embeddings). */
+export const EMBEDDING_DIMENSIONS = 6;
 
 /**
  * A customer's behaviour as a vector, for "similar customers": recency, frequency, net spend, return rate,
  * tenure and average order value, log-scaled where skewed and z-scored across the project, so cosine distance
  * compares shapes of behaviour rather than raw magnitudes.
  */
-export function customerEmbeddings(customers: CustomerFeatures[]): number[][] {
+export function customerEmbeddings(customers: CustomerBehaviour[]): number[][] {
   const rows = customers.map((c) => [
     c.recencyDays,
     c.frequency,

@@ -1,11 +1,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
 import { isDatabaseUnavailable } from "../db/database.js";
-import {
-  DependencyUnavailableError,
-  DomainError,
-  type ErrorDetail,
-  type PendingDetail,
-} from "../domain/errors.js";
+import { DependencyUnavailableError } from "../dependency-unavailable.js";
+import { DomainError, type ErrorDetail, type PendingDetail } from "../domain/errors.js";
 import { type MessageKey, type MessageParams, translate } from "../i18n/index.js";
 import { STATUS_OF } from "./errors.js";
 

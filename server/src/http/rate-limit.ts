@@ -3,7 +3,8 @@ import type { RequestHandler } from "express";
 import { ipKeyGenerator, rateLimit } from "express-rate-limit";
 import { type RedisReply, RedisStore } from "rate-limit-redis";
 import type { AppContext } from "../context.js";
-import { DependencyUnavailableError, DomainError } from "../domain/errors.js";
+import { DependencyUnavailableError } from "../dependency-unavailable.js";
+import { DomainError } from "../domain/errors.js";
 import type { MessageKey } from "../i18n/index.js";
 
 /**

@@ -83,6 +83,10 @@ export const en = {
   // Jobs, ingestion and idempotency
   progress_expired:
     "There is no live progress for job {id} any more (it is kept for about an hour). Read its persisted record at GET /api/engine/jobs/{id}/status.",
+  run_progress_expired:
+    "There is no live progress for run {id} any more (it is kept for about an hour). Read the run at GET /api/engine/runs/{id}.",
+  run_closed:
+    "Run {id} is closed: its final batch has arrived. Send this batch without run_id to start a new run.",
   idempotency_mismatch:
     "This Idempotency-Key was already used with a different request in the last 24 hours. Use a new key for a new request.",
   idempotency_in_progress:
@@ -114,6 +118,8 @@ export const en = {
   delivery_not_redeliverable: "Only failed or dead deliveries can be sent again; this one is {status}.",
   ingest_invalid_records:
     "{count} of the {total} records are invalid, so nothing was stored. Fix them (the first problems are listed in details) and send the batch again.",
+  upload_malformed:
+    "The upload cannot be read as multipart/form-data ({reason}); send the file in a form field named file.",
   upload_not_multipart:
     'Upload the file as multipart/form-data, in a part named "file" (got Content-Type {type}).',
   upload_missing_file: 'The upload has no file: send it as a multipart part named "file".',

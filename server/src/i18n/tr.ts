@@ -84,6 +84,10 @@ export const tr: Record<MessageKey, string> = {
     "Dosya bir XLSX çalışma kitabı olarak okunamıyor ({reason}); yeniden .xlsx olarak kaydedin veya CSV olarak dışa aktarın.",
   progress_expired:
     "{id} işinin canlı ilerleme kaydı artık yok (yaklaşık bir saat tutulur). Kalıcı kaydını GET /api/engine/jobs/{id}/status adresinden okuyun.",
+  run_progress_expired:
+    "{id} çalıştırmasının canlı ilerleme kaydı artık yok (yaklaşık bir saat tutulur). Çalıştırmayı GET /api/engine/runs/{id} adresinden okuyun.",
+  run_closed:
+    "{id} çalıştırması kapandı: son partisi geldi. Yeni bir çalıştırma başlatmak için bu partiyi run_id olmadan gönderin.",
   idempotency_mismatch:
     "Bu Idempotency-Key son 24 saatte farklı bir istekle kullanıldı. Yeni bir istek için yeni bir anahtar kullanın.",
   idempotency_in_progress:
@@ -117,6 +121,8 @@ export const tr: Record<MessageKey, string> = {
     "Yalnızca başarısız veya ölü teslimatlar yeniden gönderilebilir; bunun durumu {status}.",
   ingest_invalid_records:
     "{total} kaydın {count} tanesi geçersiz, bu yüzden hiçbir şey kaydedilmedi. Onları düzeltin (ilk sorunlar details içinde) ve partiyi yeniden gönderin.",
+  upload_malformed:
+    "Yükleme multipart/form-data olarak okunamıyor ({reason}); dosyayı file adlı bir form alanında gönderin.",
   upload_not_multipart:
     'Dosyayı multipart/form-data olarak, "file" adlı bir bölümde yükleyin (gelen Content-Type: {type}).',
   upload_missing_file: 'Yüklemede dosya yok: dosyayı "file" adlı bir multipart bölümü olarak gönderin.',

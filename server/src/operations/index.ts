@@ -5,6 +5,7 @@ import * as plans from "./billing/list-plans.js";
 import * as customers from "./engine/customers.js";
 import * as overview from "./engine/overview.js";
 import * as engine from "./engine/run-segmentation.js";
+import * as runs from "./engine/runs.js";
 import * as segments from "./engine/segments.js";
 import * as files from "./files/files.js";
 import * as health from "./health/get-health.js";
@@ -31,6 +32,7 @@ export const operations: OperationDefinition[] = [
   ingest,
   files,
   jobs,
+  runs,
   engine,
   customers,
   segments,

@@ -202,7 +202,7 @@ export async function ingest(
     headers: { authorization: `Bearer ${tenant.apiKey}`, ...extra.headers },
   });
   if (res.status !== 202) throw new Error(`ingest failed: ${res.status} ${res.text}`);
-  return res.body as { job_id: string; file_id: string; status: string };
+  return res.body as { job_id: string; file_id: string; run_id: string; status: string };
 }
 
 /** Polls a job's persisted status until it settles (completed, failed or skipped). */

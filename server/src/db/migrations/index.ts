@@ -7,6 +7,7 @@ import * as segmentMemberships from "./20261129_005_segment_memberships.js";
 import * as integrations from "./20261129_006_integrations.js";
 import * as automations from "./20261129_007_automations.js";
 import * as customerListIndexes from "./20261129_008_customer_list_indexes.js";
+import * as pipelineRuns from "./20261130_010_pipeline_runs.js";
 
 /** Migrations in the order they run. Listed here rather than read from disk, so bundling and tsx both work. */
 const migrations: Record<string, Knex.Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Knex.Migration> = {
   "20261129_006_integrations": integrations,
   "20261129_007_automations": automations,
   "20261129_008_customer_list_indexes": customerListIndexes,
+  "20261130_010_pipeline_runs": pipelineRuns,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

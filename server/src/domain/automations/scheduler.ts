@@ -1,28 +1,23 @@
-import type { AppContext } from "../../context.js";
-import type { AutomationRow } from "../../db/automations.js";
+import type { Knex } from "knex";
+import { claimScheduledMinute, listScheduledAutomations } from "../../db/automations.js";
+import type { JobScheduler } from "../../queue/scheduler.js";
 import { cronMatches, parseCron } from "./cron.js";
-import { queueRun } from "./queue-run.js";
+import { queueAutomationRun } from "./queue-run.js";
 
 /**
  * Starts the scheduled automations whose cron matches the current minute. Any number of worker processes may
  * tick at once: claiming the minute is one conditional UPDATE, so exactly one of them starts each run.
  */
-export async function runDueSchedules(app: AppContext, now = new Date()): Promise<number> {
-  const db = app.db.knex;
+export async function runDueSchedules(
+  deps: { db: Knex; jobs: JobScheduler },
+  now = new Date(),
+): Promise<number> {
   const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
-  const scheduled: AutomationRow[] = await db("automations")
-    .where({ status: "active" })
-    .whereRaw("trigger->>'type' = 'schedule'");
   let started = 0;
-  for (const automation of scheduled) {
+  for (const automation of await listScheduledAutomations(deps.db)) {
     if (!automation.trigger.cron || !cronMatches(parseCron(automation.trigger.cron), minute)) continue;
-    const claimed = await db("automations")
-      .where({ id: automation.id })
-      .andWhere((q) => q.whereNull("last_run_at").orWhere("last_run_at", "<", minute))
-      .update({ last_run_at: minute })
-      .returning("id");
-    if (claimed.length === 0) continue;
-    await queueRun(app, automation);
+    if (!(await claimScheduledMinute(deps.db, automation.id, minute))) continue;
+    await queueAutomationRun(deps, automation);
     started += 1;
   }
   return started;

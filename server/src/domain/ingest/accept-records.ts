@@ -5,7 +5,7 @@ import type { ProjectRow } from "../../db/projects.js";
 import { normalizeRecord } from "../../ingest/normalize.js";
 import { recordsToCsv } from "../../ingest/records-to-csv.js";
 import { DomainError, type PendingDetail } from "../errors.js";
-import { type Accepted, queueIngest, replayBatch } from "./queue-ingest.js";
+import { type Accepted, queueIngest, type RunChoice, replayBatch } from "./queue-ingest.js";
 
 const MAX_LISTED = 20;
 
@@ -17,10 +17,10 @@ const MAX_LISTED = 20;
 export async function acceptRecords(
   app: AppContext,
   project: ProjectRow,
-  input: { records: Record<string, unknown>[]; batch_id?: string },
+  input: { records: Record<string, unknown>[]; batch_id?: string; run_id?: string; final?: boolean },
 ): Promise<Accepted> {
   if (input.batch_id) {
-    const replay = await replayBatch(app, project.id, input.batch_id);
+    const replay = await replayBatch(app.db.knex, project.id, input.batch_id);
     if (replay) return replay;
   }
   const details: PendingDetail[] = [];
@@ -55,15 +55,21 @@ export async function acceptRecords(
   const fileId = randomUUID();
   const storageKey = `${project.id}/${fileId}.csv`;
   await app.files.write(storageKey, csv);
-  return queueIngest(app, {
-    projectId: project.id,
-    fileId,
-    name: `${input.batch_id ?? `api-${new Date().toISOString().replace(/[:.]/g, "-")}`}.csv`,
-    source: "api",
-    format: "csv",
-    storageKey,
-    sizeBytes,
-    batchId: input.batch_id,
-    options: { mapping: "canonical", dateOrder: "YMD" },
-  });
+  const final = input.final ?? true;
+  const run: RunChoice = input.run_id ? { join: input.run_id, final } : { open: !final };
+  return queueIngest(
+    { db: app.db.knex, files: app.files, jobs: app.jobs },
+    {
+      projectId: project.id,
+      fileId,
+      name: `${input.batch_id ?? `api-${new Date().toISOString().replace(/[:.]/g, "-")}`}.csv`,
+      source: "api",
+      format: "csv",
+      storageKey,
+      sizeBytes,
+      batchId: input.batch_id,
+      options: { mapping: "canonical", dateOrder: "YMD" },
+    },
+    run,
+  );
 }

@@ -1,11 +1,16 @@
 import { randomUUID } from "node:crypto";
-import type { AppContext } from "../../context.js";
-import { deleteFileRow, type FileOptions, findFileByBatch, insertFile } from "../../db/files.js";
-import { deleteJob, insertJob } from "../../db/jobs.js";
+import type { Knex } from "knex";
+import { type FileOptions, findFileByBatch, insertFile } from "../../db/files.js";
+import { runIdsOfJob } from "../../db/runs.js";
+import type { JobScheduler } from "../../queue/scheduler.js";
+import type { FileStore } from "../../storage/file-store.js";
+import { joinRun, startRun } from "../pipeline/runs.js";
 
 export interface Accepted {
   job_id: string;
   file_id: string;
+  /** The pipeline run that follows this batch through every stage. */
+  run_id: string;
   status: "processing";
   /** True when this answers a batch that was already accepted (same batch_id). */
   replayed: boolean;
@@ -23,16 +28,37 @@ export interface StoredFile {
   options: FileOptions;
 }
 
+/** Which run a batch belongs to: a new one (closed, or open for more batches), or an open one it joins. */
+export type RunChoice = { join?: undefined; open: boolean } | { join: string; final: boolean };
+
+export interface QueueIngestDeps {
+  db: Knex;
+  files: FileStore;
+  jobs: JobScheduler;
+}
+
 /**
- * Records a stored file and its ingest job in one transaction, then hands the job to the queue. If the queue
- * cannot take it, both rows and the stored file are removed again and the caller gets the error: a batch is
- * either accepted in full or not at all. Both entry points (API records and uploads) come through here.
+ * Records a stored file, its ingest job and its pipeline run in ONE transaction; the job reaches the queue
+ * once that has committed (see JobScheduler). A batch is either accepted in full or not at all: when the
+ * transaction fails, the stored file is removed again. Both entry points (API records and uploads) come here.
  */
-export async function queueIngest(app: AppContext, file: StoredFile): Promise<Accepted> {
-  const db = app.db.knex;
+export async function queueIngest(
+  deps: QueueIngestDeps,
+  file: StoredFile,
+  run: RunChoice,
+): Promise<Accepted> {
   const jobId = randomUUID();
   try {
-    await db.transaction(async (trx) => {
+    const runId = await deps.db.transaction(async (trx) => {
+      let id: string;
+      if (run.join !== undefined) {
+        await joinRun(trx, file.projectId, run.join, run.final);
+        id = run.join;
+      } else {
+        id = await startRun(trx, file.projectId, file.source === "api" ? "ingest" : "upload", {
+          open: run.open,
+        });
+      }
       await insertFile(trx, {
         id: file.fileId,
         project_id: file.projectId,
@@ -45,42 +71,42 @@ export async function queueIngest(app: AppContext, file: StoredFile): Promise<Ac
         batch_id: file.batchId ?? null,
         options: file.options,
       });
-      await insertJob(trx, {
-        id: jobId,
-        projectId: file.projectId,
+      await deps.jobs.record(trx, {
         type: "ingest",
+        id: jobId,
+        payload: { projectId: file.projectId, fileId: file.fileId },
         fileId: file.fileId,
-        data: { projectId: file.projectId, fileId: file.fileId },
+        runIds: [id],
       });
+      return id;
     });
+    return { job_id: jobId, file_id: file.fileId, run_id: runId, status: "processing", replayed: false };
   } catch (error) {
-    await app.files.remove(file.storageKey);
+    await deps.files.remove(file.storageKey);
     // Two requests with one batch id at once: the other one won; answer with its job.
     if (file.batchId && (error as { code?: string }).code === "23505") {
-      const winner = await replayBatch(app, file.projectId, file.batchId);
+      const winner = await replayBatch(deps.db, file.projectId, file.batchId);
       if (winner) return winner;
     }
     throw error;
   }
-  try {
-    await app.queue.enqueue("ingest", jobId, { projectId: file.projectId, fileId: file.fileId });
-  } catch (error) {
-    await deleteJob(db, jobId);
-    await deleteFileRow(db, file.fileId);
-    await app.files.remove(file.storageKey);
-    throw error;
-  }
-  await app.progress.publish({ job_id: jobId, status: "queued", pct: 0, message: "Queued" });
-  return { job_id: jobId, file_id: file.fileId, status: "processing", replayed: false };
 }
 
 /** The original answer for a batch id already accepted in the project, if any. */
 export async function replayBatch(
-  app: AppContext,
+  db: Knex,
   projectId: string,
   batchId: string,
 ): Promise<Accepted | undefined> {
-  const existing = await findFileByBatch(app.db.knex, projectId, batchId);
+  const existing = await findFileByBatch(db, projectId, batchId);
   if (!existing?.job_id) return undefined;
-  return { job_id: existing.job_id, file_id: existing.id, status: "processing", replayed: true };
+  const [runId] = await runIdsOfJob(db, existing.job_id);
+  if (!runId) return undefined;
+  return {
+    job_id: existing.job_id,
+    file_id: existing.id,
+    run_id: runId,
+    status: "processing",
+    replayed: true,
+  };
 }

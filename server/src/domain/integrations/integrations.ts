@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { AppContext } from "../../context.js";
 import type { IntegrationRow } from "../../db/integrations.js";
 import * as table from "../../db/integrations.js";
+import type { SecretBox } from "../../security/secret-box.js";
 import { DomainError, notFound } from "../errors.js";
 import { requireProjectOf } from "../organizations/access.js";
 import type { Principal } from "../principal.js";
@@ -42,8 +43,8 @@ function seal(app: AppContext, channel: string, config: Record<string, string>) 
 }
 
 /** The whole configuration, credentials included: for calling the provider, never for a response. */
-export function openConfig(app: AppContext, row: IntegrationRow): Record<string, string> {
-  return { ...row.config, ...(JSON.parse(app.secrets.open(row.secrets)) as Record<string, string>) };
+export function openConfig(secrets: SecretBox, row: IntegrationRow): Record<string, string> {
+  return { ...row.config, ...(JSON.parse(secrets.open(row.secrets)) as Record<string, string>) };
 }
 
 /** The configuration as the API shows it: every credential replaced by "[REDACTED]". */
@@ -125,7 +126,7 @@ export async function updateIntegration(
   let sealed: { config: Record<string, string>; secrets: string } | undefined;
   if (changes.config) {
     await checkUrls(row.channel, changes.config, guard);
-    sealed = seal(app, row.channel, { ...openConfig(app, row), ...changes.config });
+    sealed = seal(app, row.channel, { ...openConfig(app.secrets, row), ...changes.config });
   }
   return table.updateIntegration(app.db.knex, row.id, { name: changes.name, ...sealed });
 }
@@ -140,7 +141,7 @@ export async function rotateSigningSecret(app: AppContext, row: IntegrationRow):
   await table.updateIntegration(
     app.db.knex,
     row.id,
-    seal(app, row.channel, { ...openConfig(app, row), signingSecret }),
+    seal(app, row.channel, { ...openConfig(app.secrets, row), signingSecret }),
   );
   return signingSecret;
 }

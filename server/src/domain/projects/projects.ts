@@ -2,7 +2,8 @@ import type { Knex } from "knex";
 import type { OrganizationRow } from "../../db/organizations.js";
 import type { ProjectRow, ProjectSettings } from "../../db/projects.js";
 import * as projects from "../../db/projects.js";
-import { DomainError, type PendingDetail } from "../errors.js";
+import type { JobScheduler } from "../../queue/scheduler.js";
+import { DomainError, notFound, type PendingDetail } from "../errors.js";
 import { requireManager } from "../organizations/access.js";
 
 export const DEFAULT_SETTINGS: ProjectSettings = {
@@ -85,11 +86,18 @@ export function updateProject(
   });
 }
 
+/**
+ * Deletes a project: it is gone for every reader at once (marked `deleting`), and a job deletes its data, so
+ * the request does not wait on millions of rows. Returns the job's id.
+ */
 export async function deleteProject(
-  db: Knex,
+  deps: { db: Knex; jobs: JobScheduler },
   organization: OrganizationRow,
   project: ProjectRow,
-): Promise<void> {
+): Promise<string> {
   requireManager(organization, "Deleting a project");
-  await projects.deleteProject(db, project.id);
+  return deps.db.transaction(async (trx) => {
+    if (!(await projects.markProjectDeleting(trx, project.id))) throw notFound("Project", project.id);
+    return deps.jobs.record(trx, { type: "project_delete", payload: { projectId: project.id } });
+  });
 }

@@ -1,7 +1,7 @@
 import type { AutomationRow, DeliveryRow } from "../../db/automations.js";
 import * as table from "../../db/automations.js";
 import * as automations from "../../domain/automations/automations.js";
-import { queueRun } from "../../domain/automations/queue-run.js";
+import { queueAutomationRun } from "../../domain/automations/queue-run.js";
 import { DomainError, notFound } from "../../domain/errors.js";
 import { requireProject, requireProjectOf } from "../../domain/organizations/access.js";
 import { defineOperation } from "../../http/operation.js";
@@ -84,7 +84,8 @@ export const deleteAutomation = defineOperation("deleteAutomation", async ({ app
 
 export const runAutomation = defineOperation("runAutomation", async ({ app, principal, params }) => {
   const row = await automations.requireAutomation(app.db.knex, principal, params.automationId);
-  return { status: 202, body: { ...(await queueRun(app, row)), status: "queued" as const } };
+  const queued = await queueAutomationRun({ db: app.db.knex, jobs: app.jobs }, row);
+  return { status: 202, body: { ...queued, status: "queued" as const } };
 });
 
 export const listDeliveries = defineOperation("listDeliveries", async ({ app, principal, params, query }) => {
@@ -112,6 +113,6 @@ export const redeliver = defineOperation("redeliver", async ({ app, principal, p
     throw new DomainError("conflict", "conflict", "delivery_not_redeliverable", { status: delivery.status });
   }
   const queued = await table.updateDelivery(db, delivery.id, { status: "queued", last_error: null });
-  await queueRun(app, automation, { runId: delivery.run_id });
+  await queueAutomationRun({ db, jobs: app.jobs }, automation, { automationRunId: delivery.run_id });
   return { status: 202, body: presentDelivery(queued) };
 });

@@ -1,11 +1,11 @@
 import { type Condition, findCustomer, pageOfCustomers, similarCustomers } from "../../db/customers.js";
 import { findSegment, findSegmentByName } from "../../db/segments.js";
+import { presentCustomer } from "../../domain/customers/customer-view.js";
 import { filtersToSql, parseFilters } from "../../domain/customers/filter-language.js";
 import { DomainError, notFound } from "../../domain/errors.js";
 import { requireProject, requireProjectOf } from "../../domain/organizations/access.js";
 import { membershipCondition } from "../../domain/segments/membership.js";
 import { defineOperation } from "../../http/operation.js";
-import { presentCustomer } from "./present.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

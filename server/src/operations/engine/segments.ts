@@ -1,10 +1,11 @@
 import { groupStats } from "../../db/customers.js";
 import { listSegments as segmentsOf } from "../../db/segments.js";
+import { presentCustomer } from "../../domain/customers/customer-view.js";
 import { requireProject } from "../../domain/organizations/access.js";
 import { membershipCondition } from "../../domain/segments/membership.js";
 import * as segments from "../../domain/segments/segments.js";
 import { defineOperation } from "../../http/operation.js";
-import { presentCustomer, presentSegment, presentStats } from "./present.js";
+import { presentSegment, presentStats } from "./present.js";
 
 const withStats = async (
   db: Parameters<typeof groupStats>[0],

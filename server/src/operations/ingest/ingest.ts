@@ -1,6 +1,7 @@
 import { acceptRecords } from "../../domain/ingest/accept-records.js";
-import { receiveUpload } from "../../domain/ingest/receive-upload.js";
+import { acceptUpload, uploadDestination } from "../../domain/ingest/accept-upload.js";
 import { projectMismatch, requireProject } from "../../domain/organizations/access.js";
+import { receiveFile } from "../../http/multipart.js";
 import { defineOperation } from "../../http/operation.js";
 
 const answer = ({ replayed, ...accepted }: Awaited<ReturnType<typeof acceptRecords>>) => ({
@@ -18,5 +19,20 @@ export const ingestRecords = defineOperation("ingestRecords", async ({ app, prin
 
 export const uploadFile = defineOperation("uploadFile", async ({ app, principal, params, req }) => {
   const { project } = await requireProject(app.db.knex, principal, params.projectId);
-  return answer(await receiveUpload(app, project, req));
+  const destination = uploadDestination(app.files, project.id);
+  const received = await receiveFile(req, { maxFileBytes: app.config.uploadLimitBytes }, destination.store);
+  const deps = {
+    db: app.db.knex,
+    files: app.files,
+    jobs: app.jobs,
+    uploadLimitBytes: app.config.uploadLimitBytes,
+  };
+  const upload = received && {
+    fileId: destination.fileId,
+    name: received.filename,
+    ...received.stored,
+    truncated: received.truncated,
+    fields: received.fields,
+  };
+  return answer(await acceptUpload(deps, project, upload));
 });

@@ -80,7 +80,7 @@ export const rotateWebhookSecret = defineOperation(
 /** A real, harmless call to the provider with the stored credentials: 200 when it accepts them, 422 with its reason. */
 export const testIntegration = defineOperation("testIntegration", async ({ app, principal, params }) => {
   const row = await integrations.requireIntegration(app, principal, params.integrationId);
-  const config = integrations.openConfig(app, row);
+  const config = integrations.openConfig(app.secrets, row);
   for (const field of integrations.URL_FIELDS[row.channel] ?? []) {
     if (config[field]) await urlGuard(app)(config[field]);
   }

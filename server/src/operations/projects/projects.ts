@@ -28,6 +28,6 @@ export const updateProject = defineOperation("updateProject", async ({ app, prin
 export const deleteProject = defineOperation("deleteProject", async ({ app, principal, params }) => {
   const { project } = await requireProject(app.db.knex, principal, params.projectId);
   const organization = await requireOrganization(app.db.knex, principal, project.organization_id);
-  await projects.deleteProject(app.db.knex, organization, project);
-  return { status: 204, body: undefined };
+  const jobId = await projects.deleteProject({ db: app.db.knex, jobs: app.jobs }, organization, project);
+  return { status: 202, body: { job_id: jobId, status: "queued" as const } };
 });

@@ -1,16 +1,8 @@
-import { Queue, Worker } from "bullmq";
+import { DelayedError, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
-import type { JobType } from "../db/jobs.js";
-import { DependencyUnavailableError } from "../domain/errors.js";
-import {
-  type EnqueueOptions,
-  JOB_TYPES,
-  type JobData,
-  type JobHandler,
-  type JobQueue,
-  MAX_ATTEMPTS,
-} from "./queue.js";
+import { DependencyUnavailableError } from "../dependency-unavailable.js";
+import { DeferJob, type EnqueueOptions, type JobHandler, type JobQueue } from "./queue.js";
 
 export interface BullOptions {
   redisUrl: string;
@@ -25,7 +17,7 @@ export interface BullOptions {
 export class BullJobQueue implements JobQueue {
   readonly kind = "bullmq";
   private readonly connection: Redis;
-  private readonly queues = new Map<JobType, Queue>();
+  private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
 
   constructor(private readonly options: BullOptions) {
@@ -36,7 +28,7 @@ export class BullJobQueue implements JobQueue {
     );
   }
 
-  private queue(type: JobType): Queue {
+  private queue(type: string): Queue {
     let queue = this.queues.get(type);
     if (!queue) {
       queue = new Queue(type, { connection: this.connection, prefix: this.options.prefix });
@@ -45,37 +37,42 @@ export class BullJobQueue implements JobQueue {
     return queue;
   }
 
-  async enqueue(type: JobType, jobId: string, data: JobData, options: EnqueueOptions = {}): Promise<string> {
-    const delay = options.delayMs ?? 0;
+  async enqueue(type: string, jobId: string, options: EnqueueOptions): Promise<void> {
     if (this.connection.status !== "ready") throw new DependencyUnavailableError("redis");
-    const job = await this.queue(type).add(type, data, {
-      jobId,
-      delay,
-      attempts: MAX_ATTEMPTS,
-      backoff: { type: "exponential", delay: 1000 },
-      removeOnComplete: { age: 24 * 3600 },
-      removeOnFail: { age: 7 * 24 * 3600 },
-      // Debounce: while the job waits, each new one pushes its start back and keeps its id (returned below);
-      // while it runs, the newest is kept and runs after it, so late data is never left out.
-      ...(options.debounceKey
-        ? { deduplication: { id: options.debounceKey, reschedule: true, keepLastIfActive: true } }
-        : {}),
-    });
-    return job.id ?? jobId;
+    // The entry carries only the id: the job's row holds its payload, status and debounce.
+    await this.queue(type).add(
+      type,
+      {},
+      {
+        jobId,
+        delay: options.delayMs ?? 0,
+        attempts: options.maxAttempts,
+        backoff: { type: "exponential", delay: 1000 },
+        removeOnComplete: { age: 24 * 3600 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+      },
+    );
   }
 
-  async startWorkers(handler: JobHandler): Promise<void> {
-    for (const type of JOB_TYPES) {
+  async startWorkers(handler: JobHandler, types: readonly string[]): Promise<void> {
+    for (const type of types) {
       const worker = new Worker(
         type,
-        async (job) =>
-          handler({
-            id: job.id ?? "",
-            type,
-            data: job.data as JobData,
-            attempt: job.attemptsMade + 1,
-            maxAttempts: job.opts.attempts ?? MAX_ATTEMPTS,
-          }),
+        async (job, token) => {
+          try {
+            await handler({
+              id: job.id ?? "",
+              type,
+              attempt: job.attemptsMade + 1,
+              maxAttempts: job.opts.attempts ?? 1,
+            });
+          } catch (error) {
+            if (!(error instanceof DeferJob)) throw error;
+            // Back to the delayed set without using up an attempt (BullMQ's documented manual delay).
+            await job.moveToDelayed(error.until.getTime(), token);
+            throw new DelayedError();
+          }
+        },
         {
           connection: new Redis(this.options.redisUrl, { maxRetriesPerRequest: null }),
           prefix: this.options.prefix,

@@ -1,82 +1,48 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import busboy from "busboy";
-import type { Request } from "express";
+import type { Knex } from "knex";
 import { requireIngestQuota } from "../../billing/quotas.js";
-import type { AppContext } from "../../context.js";
 import type { ProjectRow } from "../../db/projects.js";
 import { detectFormat, IngestFormatError } from "../../ingest/read-rows.js";
+import type { JobScheduler } from "../../queue/scheduler.js";
+import type { FileStore } from "../../storage/file-store.js";
 import { DomainError, type PendingDetail } from "../errors.js";
 import { readFileRows, sampleDateOrder, UnreadableFileError } from "./file-rows.js";
 import { type Accepted, queueIngest } from "./queue-ingest.js";
 
 const MAX_LISTED = 20;
 
-interface Received {
+/** An upload as the HTTP layer received it: its file stored under `storageKey`, its form fields. */
+export interface UploadedFile {
+  fileId: string;
   name: string;
   storageKey: string;
   sizeBytes: number;
+  /** Cut at the upload limit. */
   truncated: boolean;
   fields: Record<string, string>;
 }
 
-/** Streams the multipart body: the one file part straight into the file store, the small fields into memory. */
-function receive(
-  app: AppContext,
-  project: ProjectRow,
-  fileId: string,
-  req: Request,
-): Promise<Received | undefined> {
-  return new Promise((resolve, reject) => {
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({
-        headers: req.headers,
-        limits: { files: 1, fields: 10, fileSize: app.config.uploadLimitBytes },
-      });
-    } catch {
-      reject(
-        new DomainError("invalid", "validation_failed", "upload_not_multipart", {
-          type: req.get("content-type") ?? "none",
-        }),
-      );
-      return;
-    }
-    const fields: Record<string, string> = {};
-    let stored: Promise<Received> | undefined;
-    parser.on("field", (name, value) => {
-      fields[name] = value;
-    });
-    parser.on("file", (name, stream: Readable, info) => {
-      if (name !== "file" || stored) {
-        stream.resume();
-        return;
-      }
-      const extension = path
-        .extname(info.filename ?? "")
-        .toLowerCase()
-        .slice(0, 8);
-      const storageKey = `${project.id}/${fileId}${extension || ".bin"}`;
-      let truncated = false;
-      stream.on("limit", () => {
-        truncated = true;
-      });
-      stored = app.files.write(storageKey, stream).then(({ sizeBytes }) => ({
-        name: info.filename || "upload",
-        storageKey,
-        sizeBytes,
-        truncated,
-        fields,
-      }));
-    });
-    parser.on("error", reject);
-    parser.on("close", () => {
-      if (!stored) resolve(undefined);
-      else stored.then(resolve, reject);
-    });
-    req.pipe(parser);
-  });
+export interface UploadDeps {
+  db: Knex;
+  files: FileStore;
+  jobs: JobScheduler;
+  uploadLimitBytes: number;
+}
+
+/** Where an upload's file goes while it streams in: a fresh file id and a storage key under the project. */
+export function uploadDestination(files: FileStore, projectId: string) {
+  const fileId = randomUUID();
+  return {
+    fileId,
+    async store(stream: Readable, filename: string) {
+      const extension = path.extname(filename).toLowerCase().slice(0, 8);
+      const storageKey = `${projectId}/${fileId}${extension || ".bin"}`;
+      const { sizeBytes } = await files.write(storageKey, stream);
+      return { storageKey, sizeBytes };
+    },
+  };
 }
 
 async function firstBytes(stream: Readable): Promise<Buffer> {
@@ -92,9 +58,11 @@ async function firstBytes(stream: Readable): Promise<Buffer> {
  * back to check it: a known format, columns we can map, and every row valid. Bad rows refuse the upload with
  * their line numbers, unless `skipInvalidRows` asks to skip and count them. Then it is queued like API data.
  */
-export async function receiveUpload(app: AppContext, project: ProjectRow, req: Request): Promise<Accepted> {
-  const fileId = randomUUID();
-  const received = await receive(app, project, fileId, req);
+export async function acceptUpload(
+  deps: UploadDeps,
+  project: ProjectRow,
+  received: UploadedFile | undefined,
+): Promise<Accepted> {
   if (!received) {
     throw new DomainError(
       "invalid",
@@ -115,14 +83,14 @@ export async function receiveUpload(app: AppContext, project: ProjectRow, req: R
       },
     );
   }
-  const discard = () => app.files.remove(received.storageKey);
+  const discard = () => deps.files.remove(received.storageKey);
   try {
     if (received.truncated) {
       throw new DomainError("too_large", "payload_too_large", "payload_too_large", {
-        limit: app.config.uploadLimitBytes,
+        limit: deps.uploadLimitBytes,
       });
     }
-    const format = detectFormat(received.name, await firstBytes(app.files.read(received.storageKey)));
+    const format = detectFormat(received.name, await firstBytes(deps.files.read(received.storageKey)));
     if (!format) {
       throw new DomainError("unsupported_media_type", "unsupported_media_type", "unsupported_media_type", {
         type: path.extname(received.name) || received.name,
@@ -130,11 +98,11 @@ export async function receiveUpload(app: AppContext, project: ProjectRow, req: R
       });
     }
     const options = parseOptions(received.fields, format);
-    const dateOrder = await sampleDateOrder(app.files.read(received.storageKey), options);
+    const dateOrder = await sampleDateOrder(deps.files.read(received.storageKey), options);
     const details: PendingDetail[] = [];
     let rows = 0;
     let invalid = 0;
-    for await (const row of readFileRows(app.files.read(received.storageKey), { ...options, dateOrder })) {
+    for await (const row of readFileRows(deps.files.read(received.storageKey), { ...options, dateOrder })) {
       if (!row.problems) {
         rows += 1;
         continue;
@@ -156,17 +124,21 @@ export async function receiveUpload(app: AppContext, project: ProjectRow, req: R
     }
     if (rows === 0)
       throw new DomainError("invalid", "validation_failed", "upload_empty", { file: received.name });
-    await requireIngestQuota(app.db.knex, project.organization_id, { rows, bytes: received.sizeBytes });
-    return await queueIngest(app, {
-      projectId: project.id,
-      fileId,
-      name: received.name,
-      source: "upload",
-      format,
-      storageKey: received.storageKey,
-      sizeBytes: received.sizeBytes,
-      options: { ...options, dateOrder },
-    });
+    await requireIngestQuota(deps.db, project.organization_id, { rows, bytes: received.sizeBytes });
+    return await queueIngest(
+      deps,
+      {
+        projectId: project.id,
+        fileId: received.fileId,
+        name: received.name,
+        source: "upload",
+        format,
+        storageKey: received.storageKey,
+        sizeBytes: received.sizeBytes,
+        options: { ...options, dateOrder },
+      },
+      { open: false },
+    );
   } catch (error) {
     await discard();
     if (error instanceof UnreadableFileError) {

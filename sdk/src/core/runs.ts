@@ -1,0 +1,129 @@
+import type { RequestOptions } from "../client.js";
+import { APIResource } from "../internal/resource.js";
+import { linkedController, sleep } from "../internal/runtime.js";
+import { decodeServerSentEvents, type StreamControl } from "../internal/sse.js";
+import type { Schema } from "../types.js";
+import { APIConnectionError, APIUserAbortError, NotFoundError } from "./errors.js";
+
+export type Run = Schema<"Run">;
+export type RunProgress = Schema<"RunProgress">;
+export type RunList = Schema<"RunList">;
+
+const DONE = new Set<string>(["completed", "failed", "skipped"]);
+
+export interface RunWatchOptions {
+  signal?: AbortSignal;
+  /** Resume after this event id. */
+  lastEventId?: string;
+  /** Reconnection attempts in a row without a new event before giving up. Default 5. */
+  maxReconnects?: number;
+}
+
+/** Pipeline runs: one batch, upload or re-run followed through ingest, segmentation, predictive and action. */
+export class Runs extends APIResource {
+  /** A run and each of its stages: status, timings and typed results. */
+  get(runId: string, options?: RequestOptions): Promise<Run> {
+    return this.client.request("get", "/api/engine/runs/{runId}", { params: { path: { runId } } }, options);
+  }
+
+  /** A page of the project's runs, newest first. */
+  list(
+    projectId: string,
+    query: { limit?: number; page?: number } = {},
+    options?: RequestOptions,
+  ): Promise<RunList> {
+    const init = { params: { path: { projectId }, query } };
+    return this.client.request("get", "/api/engine/projects/{projectId}/runs", init, options);
+  }
+
+  /** The run's latest live progress (kept about an hour; then 404, use `get`). */
+  progress(runId: string, options?: RequestOptions): Promise<RunProgress> {
+    const init = { params: { path: { runId } } };
+    return this.client.request("get", "/api/engine/runs/{runId}/progress", init, options);
+  }
+
+  /**
+   * The run's progress over all its stages as it happens (Server-Sent Events), until it completes, fails or is
+   * skipped. A dropped stream resumes with `Last-Event-ID`; a run whose live progress has expired ends with one
+   * event made from its record. `break` or the signal cancels the stream.
+   */
+  async *watch(runId: string, options: RunWatchOptions = {}): AsyncGenerator<RunProgress, void, undefined> {
+    const { maxReconnects = 5 } = options;
+    const controller = linkedController(options.signal);
+    const { signal } = controller;
+    const control: StreamControl = { retry: 1000 };
+    let lastEventId = options.lastEventId;
+    let drops = 0;
+    try {
+      for (;;) {
+        let body: ReadableStream<Uint8Array>;
+        try {
+          body = (await this.client.request(
+            "get",
+            "/api/engine/runs/{runId}/stream",
+            {
+              params: {
+                path: { runId },
+                header: lastEventId === undefined ? {} : { "Last-Event-ID": lastEventId },
+              },
+              headers: { Accept: "text/event-stream" },
+              parseAs: "stream",
+            },
+            { signal },
+          )) as unknown as ReadableStream<Uint8Array>;
+        } catch (error) {
+          if (!(error instanceof NotFoundError)) throw error;
+          yield finalEvent(await this.get(runId, { signal }));
+          return;
+        }
+        try {
+          for await (const event of decodeServerSentEvents(body, control, signal)) {
+            lastEventId = event.id ?? lastEventId;
+            if (event.event === "run") {
+              yield finalEvent(JSON.parse(event.data) as Run);
+              return;
+            }
+            if (event.event !== "progress") continue;
+            drops = 0;
+            const progress = JSON.parse(event.data) as RunProgress;
+            yield progress;
+            if (DONE.has(progress.status)) return;
+          }
+        } catch {
+          // A drop: reconnect below.
+        }
+        if (signal.aborted) throw new APIUserAbortError();
+        if (++drops > maxReconnects) {
+          throw new APIConnectionError(`The progress stream of run ${runId} dropped ${drops} times in a row`);
+        }
+        await sleep(Math.min(30_000, (control.retry ?? 1000) * 2 ** (drops - 1)), signal);
+      }
+    } finally {
+      controller.abort();
+    }
+  }
+
+  /** Resolves with the finished run (completed, failed or skipped: check `status` and `skip_code`). */
+  async wait(runId: string, options: { signal?: AbortSignal } = {}): Promise<Run> {
+    for await (const _ of this.watch(runId, options)) {
+      // Only the end matters here.
+    }
+    return this.get(runId, options);
+  }
+}
+
+/** A run's record as the last event of its stream. */
+function finalEvent(run: Run): RunProgress {
+  const last = run.stages.at(-1);
+  return {
+    run_id: run.run_id,
+    status: run.status,
+    pct: run.pct,
+    message: run.message,
+    stage: last?.stage ?? null,
+    job_id: last?.job_id ?? run.run_id,
+    stage_status: last?.status ?? run.status,
+    stage_pct: last?.pct ?? run.pct,
+    skip_code: run.skip_code,
+  };
+}

@@ -1,0 +1,146 @@
+import type { Knex } from "knex";
+import { modelRunQuotaError } from "../../billing/quotas.js";
+import {
+  computeRfm,
+  loadCustomerFeatures,
+  referenceDateOf,
+  replaceEmbeddings,
+  saveSegmentation,
+} from "../../db/customer-metrics.js";
+import { insertModelRun } from "../../db/model-runs.js";
+import { findProject } from "../../db/projects.js";
+import { replaceClusterSegments } from "../../db/segments.js";
+import { toVectorText } from "../../engine/embedding.js";
+import { translate } from "../../i18n/index.js";
+import type { EngineRunner } from "./engine.js";
+import { PermanentStepError, type Progress, projectSeed, type StepOutcome } from "./progress.js";
+import { stepTimer } from "./step-timer.js";
+
+export interface SegmentProjectDeps {
+  db: Knex;
+  engine: EngineRunner;
+}
+
+export interface SegmentationResult {
+  customers: number;
+  k: number;
+  reason: string;
+  segments: string[];
+  reference_date: string;
+  durations_ms: Record<string, number>;
+}
+
+/**
+ * The segmentation stage: RFM in SQL as of the reference date, then the Engine (on a worker thread) scores,
+ * clusters and names; all results are written in one transaction with the model run that produced them, and
+ * each customer's embedding is indexed for similarity. One pass is one model run of the plan: over the quota
+ * the stage is skipped, and says so.
+ */
+export async function segmentProject(
+  deps: SegmentProjectDeps,
+  input: { projectId: string; jobId: string },
+  report: Progress,
+): Promise<StepOutcome<SegmentationResult>> {
+  const { db } = deps;
+  const project = await findProject(db, input.projectId);
+  if (!project) throw new PermanentStepError(`project ${input.projectId} no longer exists`);
+  const overQuota = await modelRunQuotaError(db, project.organization_id);
+  if (overQuota) {
+    return {
+      status: "skipped",
+      code: overQuota.code,
+      reason: `Segmentation skipped: ${translate("en", overQuota.messageKey, overQuota.params)}`,
+    };
+  }
+  const referenceDate = await referenceDateOf(db, project.id, project.settings.referenceDate);
+  if (!referenceDate) {
+    return {
+      status: "skipped",
+      code: "no_data",
+      reason: "The project has no transactions yet, so there is nothing to segment.",
+    };
+  }
+  const { durations, time } = stepTimer();
+
+  await report(5, "Computing RFM");
+  await time("rfm", () => computeRfm(db, project.id, referenceDate));
+  const customers = await time("load", () => loadCustomerFeatures(db, project.id, referenceDate));
+  if (customers.length === 0) {
+    return {
+      status: "skipped",
+      code: "no_data",
+      reason: "No customer has a transaction up to the reference date.",
+    };
+  }
+
+  await report(20, `Scoring and clustering ${customers.length.toLocaleString("en-US")} customers`);
+  const seed = projectSeed(project.id);
+  const { kMin, kMax } = project.settings;
+  const model = await time("model", () =>
+    deps.engine.run("segmentCustomers", { customers, kMin, kMax, seed }),
+  );
+  const { scores, abc, clustering, clusterScores, names, embeddings } = model;
+  Object.assign(durations, model.durations);
+
+  await report(80, "Saving results");
+  const segments = await time("write", () =>
+    db.transaction(async (trx) => {
+      const saved = await replaceClusterSegments(
+        trx,
+        project.id,
+        names.map((name, cluster) => ({ ...name, centroid: { ...clusterScores[cluster]! } })),
+      );
+      await saveSegmentation(
+        trx,
+        customers.map((customer, i) => {
+          const segment = saved[clustering.labels[i]!]!;
+          return {
+            id: customer.id,
+            rfm_r_score: scores[i]!.r,
+            rfm_f_score: scores[i]!.f,
+            rfm_m_score: scores[i]!.m,
+            abc_category: abc[i]!,
+            segment_id: segment.id,
+            segment_label: segment.name,
+          };
+        }),
+      );
+      await insertModelRun(trx, {
+        project_id: project.id,
+        organization_id: project.organization_id,
+        job_id: input.jobId,
+        kind: "segmentation",
+        parameters: {
+          k_range: { min: kMin, max: kMax },
+          seed,
+          reference_date: referenceDate.toISOString(),
+          features: ["recency (log)", "frequency (log)", "monetary (log)"],
+        },
+        metrics: { k: clustering.k, reason: clustering.reason, diagnostics: clustering.diagnostics },
+        durations_ms: durations,
+        data_size: { customers: customers.length },
+      });
+      return saved;
+    }),
+  );
+  await report(90, "Indexing customers for similarity");
+  await time("embeddings_write", () =>
+    replaceEmbeddings(
+      db,
+      project.id,
+      customers.map((c, i) => ({ customer_id: c.id, embedding: toVectorText(embeddings[i]!) })),
+    ),
+  );
+  return {
+    status: "completed",
+    result: {
+      customers: customers.length,
+      k: clustering.k,
+      reason: clustering.reason,
+      segments: segments.map((s) => s.name),
+      reference_date: referenceDate.toISOString(),
+      durations_ms: durations,
+    },
+    message: `Found ${clustering.k} segments among ${customers.length.toLocaleString("en-US")} customers`,
+  };
+}

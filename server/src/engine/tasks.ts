@@ -1,0 +1,14 @@
+import { predictCustomers } from "./prediction.js";
+import { segmentCustomers } from "./segmentation.js";
+
+/**
+ * The Engine's CPU-heavy entry points, by name: what the job runner executes on a worker thread so the API's
+ * event loop never waits on a model fit. Inputs and results are plain data (structured-clonable).
+ */
+export const ENGINE_TASKS = {
+  segmentCustomers,
+  predictCustomers,
+};
+
+export type EngineTasks = typeof ENGINE_TASKS;
+export type EngineTask = keyof EngineTasks;
