@@ -13,7 +13,7 @@ import { seededRandom } from "./random.js";
 
 export interface ForestOptions {
   seed: number;
-  /** Default 100. */
+  /** Default 60: with large leaves, more trees change the predictions little and cost linearly. */
   trees?: number;
   /** Default 8. */
   maxDepth?: number;
@@ -49,7 +49,7 @@ export function fitForest(
   if (n === 0 || n !== y.length)
     throw new RangeError(`fitForest needs as many labels as rows (got ${n} rows, ${y.length} labels)`);
   const d = x[0]!.length;
-  const treeCount = options.trees ?? 100;
+  const treeCount = options.trees ?? 60;
   const maxDepth = options.maxDepth ?? 8;
   const minLeaf = Math.max(1, options.minLeaf ?? Math.max(10, Math.round(3 * Math.sqrt(n))));
   const tried = Math.min(d, options.featuresPerSplit ?? Math.ceil(Math.sqrt(d)));

@@ -84,12 +84,35 @@ export function scaleFeatures(
   return { scaled, means, scales };
 }
 
-/** Customers' feature rows clustered with an automatically chosen k (rules in the file comment). */
+/**
+ * Customers' feature rows clustered with an automatically chosen k (rules in the file comment). The rows are
+ * clustered in a canonical order (sorted by their values), so the same rows in any order, with the same seed,
+ * give the same clusters; labels come back in the input order.
+ */
 export function clusterCustomers(data: number[][], options: ClusterOptions): Clustering {
-  const { kMin, kMax, seed } = options;
+  const { kMin, kMax } = options;
   if (!Number.isInteger(kMin) || !Number.isInteger(kMax) || kMin < 2 || kMax < kMin) {
     throw new Error(`clusterCustomers needs integers 2 <= kMin <= kMax; got kMin ${kMin}, kMax ${kMax}`);
   }
+  const order = data.map((_, i) => i).sort((i, j) => compareRows(data[i]!, data[j]!));
+  const result = clusterInOrder(
+    order.map((i) => data[i]!),
+    options,
+  );
+  const labels = new Array<number>(data.length);
+  order.forEach((i, position) => {
+    labels[i] = result.labels[position]!;
+  });
+  return { ...result, labels };
+}
+
+function compareRows(a: number[], b: number[]): number {
+  for (let d = 0; d < a.length; d++) if (a[d] !== b[d]) return a[d]! - b[d]!;
+  return 0;
+}
+
+function clusterInOrder(data: number[][], options: ClusterOptions): Clustering {
+  const { kMin, kMax, seed } = options;
   const n = data.length;
   const random = seededRandom(seed);
   const profiles = distinctProfiles(data, kMax + 1);

@@ -16,8 +16,8 @@
  * R >= 2), every member must score at least 2 there; where it excludes the top level, every member must score at
  * most 4. So a customer inactive for longer than the population's 80th percentile of recency (R = 1) is never in a
  * cluster named Champions or Loyal Customers, and a name already given to a larger cluster is not given twice.
- * When no grid name fits, the cluster gets a neutral descriptive name from its position ("Recent, occasional,
- * low-value buyers"; a dimension whose members span both the bottom two and the top two levels is "mixed").
+ * When no grid name fits, the cluster gets a neutral descriptive name from its members (descriptiveLabel:
+ * "Recent, occasional, low-value buyers", "Mostly lapsed, rare, mixed-value buyers").
  */
 import { type RfmScore, SEGMENT_MAP, type SegmentDefinition, segmentNameFor } from "./rfm-scores.js";
 
@@ -145,18 +145,31 @@ function noMemberContradicts(segment: SegmentDefinition, scores: readonly RfmSco
 }
 
 const WORDS = {
-  r: ["Lapsed", "Lapsed", "Mid-recency", "Recent", "Recent"],
+  r: ["lapsed", "lapsed", "mid-recency", "recent", "recent"],
   f: ["rare", "rare", "occasional", "frequent", "frequent"],
   m: ["low-value", "low-value", "mid-value", "high-value", "high-value"],
 } as const;
-const MIXED = { r: "Mixed-recency", f: "mixed-frequency", m: "mixed-value" } as const;
+const MIXED = { r: "mixed-recency", f: "mixed-frequency", m: "mixed-value" } as const;
 
+/**
+ * The neutral name: per dimension, the word of the cluster's position when no member sits at the opposite end
+ * (scores <= 2 against >= 4), else the word of the side holding more than half of the members (the label then
+ * starts with "Mostly"), else "mixed". E.g. "Recent, rare, low-value buyers", "Mostly lapsed, rare, mixed-value
+ * buyers".
+ */
 function descriptiveLabel(position: RfmScore, scores: readonly RfmScore[]): string {
+  let mostly = false;
   const word = (d: "r" | "f" | "m") => {
-    const mixed = scores.some((s) => s[d] <= 2) && scores.some((s) => s[d] >= 4);
-    return mixed ? MIXED[d] : WORDS[d][position[d] - 1]!;
+    const low = scores.filter((s) => s[d] <= 2).length;
+    const high = scores.filter((s) => s[d] >= 4).length;
+    if (low === 0 || high === 0) return WORDS[d][position[d] - 1]!;
+    mostly = true;
+    if (high > scores.length / 2) return WORDS[d][4];
+    if (low > scores.length / 2) return WORDS[d][0];
+    return MIXED[d];
   };
-  return `${word("r")}, ${word("f")}, ${word("m")} buyers`;
+  const words = `${word("r")}, ${word("f")}, ${word("m")} buyers`;
+  return mostly ? `Mostly ${words}` : words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 function uniqueLabel(label: string, taken: ReadonlySet<string>): string {

@@ -84,9 +84,19 @@ export function qiniCoefficient(
   groups: readonly ExposureGroup[],
   outcomes: readonly number[],
 ): number | null {
-  const n = scores.length;
-  if (n === 0) return null;
-  const actual = qiniCurve(scores, groups, outcomes);
+  return qiniScorer(groups, outcomes)(scores);
+}
+
+/**
+ * The Qini coefficient of any scores of these rows: the perfect curve and the random line depend on the rows only,
+ * so they are computed once (random-scoring spreads score the same rows many times).
+ */
+export function qiniScorer(
+  groups: readonly ExposureGroup[],
+  outcomes: readonly number[],
+): (scores: readonly number[]) => number | null {
+  const n = groups.length;
+  if (n === 0) return () => null;
   const perfect = qiniCurve(
     outcomes.map((y, i) => (groups[i] === "treatment" ? y : -y)),
     groups,
@@ -94,8 +104,7 @@ export function qiniCoefficient(
   );
   const baseline = (n * perfect.incremental[perfect.incremental.length - 1]!) / 2;
   const best = area(perfect) - baseline;
-  if (best === 0) return null;
-  return (area(actual) - baseline) / best;
+  return (scores) => (best === 0 ? null : (area(qiniCurve(scores, groups, outcomes)) - baseline) / best);
 }
 
 /** Treated minus control mean outcome among the top floor(n·k) rows by score; null when a group is absent there. */

@@ -10,7 +10,7 @@
  * Learning (estimateUplift), on examples sorted canonically (customer, then input features) so input order never
  * matters:
  * 1. a seeded split by customer: `holdoutShare` (30 %) held out, the rest to learn from (at most
- *    `maxTrainExposures`, a seeded sample);
+ *    `maxTrainExposures`, 20,000 by default, a seeded sample);
  * 2. candidates, compared by the Qini coefficient of their 5-fold cross-validated (out-of-fold) scores on the
  *    learning part: t_learner_logistic (one L2 logistic model per group, uplift = P(buy | treated, x) − P(buy |
  *    control, x)); class_transformation (Jaskowski & Jaroszewicz 2012: z = 1 for treated buyers and control
@@ -45,6 +45,7 @@ import {
   type EffectInterval,
   type ExposureGroup,
   qiniCoefficient,
+  qiniScorer,
   upliftAtK,
 } from "./uplift-metrics.js";
 
@@ -69,7 +70,7 @@ export interface UpliftOptions {
   seed: number;
   /** Share of the customers held out to evaluate the served model, in [0.1, 0.5]; default 0.3. */
   holdoutShare?: number;
-  /** The learning part is a seeded sample of at most this many exposures (default 40,000). */
+  /** The learning part is a seeded sample of at most this many exposures (default 20,000). */
   maxTrainExposures?: number;
   /** Names of the feature columns, for the report; default "feature 1", "feature 2", ... */
   featureNames?: readonly string[];
@@ -117,10 +118,9 @@ export const MIN_OUTCOMES_PER_GROUP = 5;
 export const RANDOM_MARGIN = 3;
 export const RANDOM_DRAWS = 50;
 const DEFAULT_HOLDOUT_SHARE = 0.3;
-const DEFAULT_MAX_TRAIN = 40_000;
+const DEFAULT_MAX_TRAIN = 20_000;
 const UPLIFT_FOLDS = 5;
 const LOGISTIC_L2 = 1e-2;
-const FOREST_TREES = 50;
 
 export interface Exposure {
   customerId: string;
@@ -339,7 +339,7 @@ function fitLearner(model: UpliftModelName, rows: readonly CampaignObservation[]
     const x = members.map((o) => o.features);
     const y = members.map((o) => o.outcome);
     if (model === "t_learner_forest") {
-      const forest = fitForest(x, y, { seed, trees: FOREST_TREES });
+      const forest = fitForest(x, y, { seed });
       return (row) => predictForest(forest, row);
     }
     const fit = fitLogistic(x, y, { l2: LOGISTIC_L2 });
@@ -381,13 +381,10 @@ function randomQini(
   outcomes: readonly number[],
   random: () => number,
 ): { mean: number; sd: number } {
+  const qini = qiniScorer(groups, outcomes);
   const draws: number[] = [];
   for (let d = 0; d < RANDOM_DRAWS; d++) {
-    const value = qiniCoefficient(
-      groups.map(() => random()),
-      groups,
-      outcomes,
-    );
+    const value = qini(groups.map(() => random()));
     if (value !== null) draws.push(value);
   }
   if (draws.length < 2) return { mean: 0, sd: 0 };
