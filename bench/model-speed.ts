@@ -8,7 +8,6 @@
  *
  *   SIZES=10000,100000 npm run bench:models
  */
-import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { predictChurn } from "../server/src/engine/churn.js";
 import { predictLifetimeValue } from "../server/src/engine/clv.js";
@@ -19,6 +18,7 @@ import { rfmAsOf } from "../server/src/engine/rfm.js";
 import { nameSegments, type RfmValues } from "../server/src/engine/segment-names.js";
 import { type Exposure, estimateCampaignUplift } from "../server/src/engine/uplift.js";
 import { syntheticShopRecords } from "../server/src/synthetic/shop.js";
+import { runSizeInChildProcess, sizeArgument } from "./sizes.js";
 
 const END = new Date(Date.UTC(2026, 10, 1));
 const rssMb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
@@ -107,16 +107,7 @@ function main() {
   console.log(`Segmento model bench: pure engine fits on synthetic shops of ${sizes.join(", ")} customers`);
   const rows: { customers: number; figures: { stage: string; ms: number; rssMb: number }[] }[] = [];
   for (const size of sizes) {
-    const out = execFileSync(
-      process.execPath,
-      ["--import", "tsx", "--max-old-space-size=16000", self, "--size", String(size)],
-      {
-        env: process.env,
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "inherit"],
-      },
-    );
-    const row = JSON.parse(out.trim().split("\n").at(-1)!);
+    const row = runSizeInChildProcess(self, size);
     rows.push(row);
     console.log(
       `\n${size.toLocaleString("en-US")} customers, ${row.transactions.toLocaleString("en-US")} transactions, ${row.exposures.toLocaleString("en-US")} exposures`,
@@ -143,6 +134,6 @@ function main() {
   console.log(`command: SIZES=${sizes.join(",")} npm run bench:models`);
 }
 
-const sizeArg = process.argv.indexOf("--size");
-if (sizeArg > 0) runSize(Number(process.argv[sizeArg + 1]));
+const size = sizeArgument();
+if (size !== null) runSize(size);
 else main();

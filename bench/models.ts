@@ -26,8 +26,13 @@ import {
 import { estimateCampaignUplift } from "../server/src/engine/uplift.js";
 import { qiniCoefficient } from "../server/src/engine/uplift-metrics.js";
 import { cdnowSamplePurchases, utc } from "../server/test/engine/cdnow-data.js";
-import { heterogeneousEffect, REGIONS, syntheticCampaign } from "../server/test/engine/synthetic-campaign.js";
-import { syntheticShop } from "../server/test/engine/synthetic-shop.js";
+import {
+  campaignWithFreshCustomers,
+  heterogeneousEffect,
+  REFERENCE_DATE,
+  REGIONS,
+} from "../server/test/engine/synthetic-campaign.js";
+import { syntheticShop, UNIDENTIFIED_SHOP } from "../server/test/engine/synthetic-shop.js";
 
 const f3 = (value: number | null | undefined) =>
   value === null || value === undefined ? "n/a" : value.toFixed(3);
@@ -92,17 +97,7 @@ function identifiability() {
     );
   };
   show("CDNOW as of 1997-09-30", cdnow, utc("1997-09-30"));
-  const short = syntheticShop({
-    customers: 300,
-    start: utc("2024-01-01"),
-    end: utc("2024-03-01"),
-    acquisitionDays: 48,
-    r: 1,
-    alpha: 30,
-    a: 2,
-    b: 10,
-    seed: 1,
-  });
+  const short = syntheticShop(UNIDENTIFIED_SHOP);
   show(
     "two months of 300 synthetic customers",
     buildTimelines(short.map((p) => ({ customerId: p.customerId, at: p.at, amount: p.amount ?? 0 }))),
@@ -114,28 +109,15 @@ function uplift() {
   section(
     "Uplift on synthetic randomized campaigns: 10,000 exposed customers; served scores judged on 10,000 fresh ones",
   );
-  const exposedAt = new Date("2024-06-01T12:00:00Z");
-  const referenceDate = new Date(exposedAt.getTime() + 45 * DAY_MS);
   const cases = [
     ["effect by region and recency", heterogeneousEffect],
     ["the same effect (0.05) for everyone", () => 0.05],
   ] as const;
   for (const [label, effect] of cases) {
-    const main = syntheticCampaign({ customers: 10_000, seed: 1, exposedAt, effect });
-    const fresh = syntheticCampaign({
-      customers: 10_000,
-      seed: 2,
-      exposedAt: new Date(referenceDate.getTime() + 1),
-      effect,
-      prefix: "e",
-    });
-    const timelines = buildTimelines(
-      [...main.transactions, ...fresh.transactions],
-      new Map([...main.extra, ...fresh.extra]),
-    );
+    const { timelines, exposures, fresh } = campaignWithFreshCustomers(effect);
     const started = performance.now();
-    const result = estimateCampaignUplift(main.exposures, timelines, {
-      referenceDate,
+    const result = estimateCampaignUplift(exposures, timelines, {
+      referenceDate: REFERENCE_DATE,
       windowDays: 30,
       seed: 1,
     });

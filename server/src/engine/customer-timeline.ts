@@ -93,15 +93,7 @@ function timelineOf(customerId: string, lines: Transaction[], extra: ExtraFields
       a.amount - b.amount ||
       Number(a.isReturn) - Number(b.isReturn),
   );
-  const timeline: CustomerTimeline = {
-    customerId,
-    purchaseTimes: [],
-    purchaseAmounts: [],
-    orderStarts: [],
-    returnTimes: [],
-    returnAmounts: [],
-    extra,
-  };
+  const timeline = emptyTimeline(customerId, extra);
   const seenOrders = new Set<string>();
   for (const line of keyed) {
     if (line.isReturn) {
@@ -115,6 +107,19 @@ function timelineOf(customerId: string, lines: Transaction[], extra: ExtraFields
     }
   }
   return timeline;
+}
+
+/** A customer with attributes and no transaction yet (e.g. exposed to a campaign before a first purchase). */
+export function emptyTimeline(customerId: string, extra: ExtraFields = {}): CustomerTimeline {
+  return {
+    customerId,
+    purchaseTimes: [],
+    purchaseAmounts: [],
+    orderStarts: [],
+    returnTimes: [],
+    returnAmounts: [],
+    extra,
+  };
 }
 
 /** How many of the ascending `times` are at or before `at` (binary search). */

@@ -116,19 +116,7 @@ export function upliftAtK(
 ): number | null {
   if (!(k > 0 && k < 1)) throw new RangeError(`k must be in (0, 1) (got ${k})`);
   const top = descendingOrder(scores).slice(0, Math.floor(scores.length * k));
-  let treated = 0;
-  let control = 0;
-  let treatedOutcome = 0;
-  let controlOutcome = 0;
-  for (const i of top) {
-    if (groups[i] === "treatment") {
-      treated++;
-      treatedOutcome += outcomes[i]!;
-    } else {
-      control++;
-      controlOutcome += outcomes[i]!;
-    }
-  }
+  const { treated, control, treatedOutcome, controlOutcome } = groupTotals(top, groups, outcomes);
   if (treated === 0 || control === 0) return null;
   return treatedOutcome / treated - controlOutcome / control;
 }
@@ -145,22 +133,25 @@ export function averageEffect(
   groups: readonly ExposureGroup[],
   outcomes: readonly number[],
 ): EffectInterval | null {
-  let treated = 0;
-  let control = 0;
-  let treatedOutcome = 0;
-  let controlOutcome = 0;
-  groups.forEach((group, i) => {
-    if (group === "treatment") {
-      treated++;
-      treatedOutcome += outcomes[i]!;
-    } else {
-      control++;
-      controlOutcome += outcomes[i]!;
-    }
-  });
+  const { treated, control, treatedOutcome, controlOutcome } = groupTotals(groups.keys(), groups, outcomes);
   if (treated === 0 || control === 0) return null;
   const pt = treatedOutcome / treated;
   const pc = controlOutcome / control;
   const se = Math.sqrt((pt * (1 - pt)) / treated + (pc * (1 - pc)) / control);
   return { estimate: pt - pc, low: pt - pc - 1.96 * se, high: pt - pc + 1.96 * se };
+}
+
+/** Counts and summed outcomes of the treated and control rows among `rows`. */
+function groupTotals(rows: Iterable<number>, groups: readonly ExposureGroup[], outcomes: readonly number[]) {
+  const totals = { treated: 0, control: 0, treatedOutcome: 0, controlOutcome: 0 };
+  for (const i of rows) {
+    if (groups[i] === "treatment") {
+      totals.treated++;
+      totals.treatedOutcome += outcomes[i]!;
+    } else {
+      totals.control++;
+      totals.controlOutcome += outcomes[i]!;
+    }
+  }
+  return totals;
 }

@@ -28,7 +28,13 @@
  */
 import { RFM_FEATURES, rfmFeaturesAsOf } from "./behaviour.js";
 import { assignFolds } from "./cross-validation.js";
-import { type CustomerTimeline, compareIds, DAY_MS, purchasedBetween } from "./customer-timeline.js";
+import {
+  type CustomerTimeline,
+  compareIds,
+  DAY_MS,
+  emptyTimeline,
+  purchasedBetween,
+} from "./customer-timeline.js";
 import { fitExtraFieldEncoder } from "./extra-fields.js";
 import { fitForest, predictForest } from "./forest.js";
 import { fitLogistic, predictLogistic } from "./logistic.js";
@@ -149,16 +155,7 @@ export function estimateCampaignUplift(
   const byId = new Map(timelines.map((t) => [t.customerId, t]));
   const closed = exposures.filter((e) => e.exposedAt.getTime() + window <= reference);
   const open = exposures.length - closed.length;
-  const empty = (customerId: string): CustomerTimeline => ({
-    customerId,
-    purchaseTimes: [],
-    purchaseAmounts: [],
-    orderStarts: [],
-    returnTimes: [],
-    returnAmounts: [],
-    extra: {},
-  });
-  const timelineOf = (id: string) => byId.get(id) ?? empty(id);
+  const timelineOf = (id: string) => byId.get(id) ?? emptyTimeline(id);
   const encoder = fitExtraFieldEncoder(closed.map((e) => timelineOf(e.customerId).extra));
   const featuresAt = (t: CustomerTimeline, at: number) => [
     ...rfmFeaturesAsOf(t, at),

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { churnRiskOf, predictChurn, scoreChurn } from "../../src/engine/churn.js";
 import { buildTimelines, type Transaction } from "../../src/engine/customer-timeline.js";
-import { seededRandom } from "../../src/engine/random.js";
 import { cdnowSamplePurchases, utc } from "./cdnow-data.js";
+import { shuffled } from "./shuffle.js";
 import { type ShopSpec, syntheticShop } from "./synthetic-shop.js";
 
 const thresholds = { medium: 0.5, high: 0.8 };
@@ -21,16 +21,6 @@ const shop = (spec: Partial<ShopSpec>) =>
   });
 const transactionsOf = (purchases: ReturnType<typeof shop>): Transaction[] =>
   purchases.map((p) => ({ customerId: p.customerId, at: p.at, amount: p.amount ?? 0 }));
-
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const random = seededRandom(seed);
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 // Generous timeouts: the fits are small, but the machine running the tests may be busy.
 describe("churn on CDNOW (39-week calibration, 39-week holdout)", { timeout: 120_000 }, () => {

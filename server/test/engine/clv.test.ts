@@ -4,7 +4,7 @@ import { buildTimelines, type Transaction } from "../../src/engine/customer-time
 import { seededRandom } from "../../src/engine/random.js";
 import { spearman } from "../../src/engine/spearman.js";
 import { cdnowSamplePurchases, utc } from "./cdnow-data.js";
-import { syntheticShop } from "./synthetic-shop.js";
+import { syntheticShop, UNIDENTIFIED_SHOP } from "./synthetic-shop.js";
 
 const transactionsOf = (purchases: { customerId: string; at: Date; amount?: number }[]): Transaction[] =>
   purchases.map((p) => ({ customerId: p.customerId, at: p.at, amount: p.amount ?? 0 }));
@@ -47,20 +47,8 @@ describe("CLV on CDNOW (39-week calibration, 39-week holdout)", { timeout: 120_0
 });
 
 describe("CLV when BG/NBD is not identified", { timeout: 120_000 }, () => {
-  // Two months of 300 customers: BG/NBD's final parameters look ordinary, its likelihood is flat in a.
-  const purchases = transactionsOf(
-    syntheticShop({
-      customers: 300,
-      start: utc("2024-01-01"),
-      end: utc("2024-03-01"),
-      acquisitionDays: 48,
-      r: 1,
-      alpha: 30,
-      a: 2,
-      b: 10,
-      seed: 1,
-    }),
-  );
+  // BG/NBD's final parameters look ordinary, its likelihood is flat in a.
+  const purchases = transactionsOf(syntheticShop(UNIDENTIFIED_SHOP));
   const options = { referenceDate: utc("2024-03-01"), horizonDays: 30, seed: 1 };
   const result = predictLifetimeValue(buildTimelines(purchases), options);
 

@@ -11,6 +11,7 @@ import {
 import { seededRandom } from "../../src/engine/random.js";
 import { returnRate, rfmAsOf } from "../../src/engine/rfm.js";
 import { cdnowCsv, cdnowSamplePurchases } from "./cdnow-data.js";
+import { shuffled } from "./shuffle.js";
 
 const at = (date: string) => new Date(`${date}T12:00:00Z`);
 const line = (date: string, amount: number, extra: Partial<Transaction> = {}): Transaction => ({
@@ -21,17 +22,6 @@ const line = (date: string, amount: number, extra: Partial<Transaction> = {}): T
 });
 const timelineOf = (lines: Transaction[]) => buildTimelines(lines)[0]!;
 const endOf = (date: string) => new Date(`${date}T23:59:59.999Z`).getTime();
-
-/** A seeded shuffle (Fisher-Yates). */
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const random = seededRandom(seed);
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 describe("RFM by purchases", () => {
   // A year-old purchase, then only a cancellation, a return by status and a zero-value invoice.

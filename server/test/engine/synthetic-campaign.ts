@@ -4,6 +4,7 @@
  * contacted at random; a customer buys within the 30-day window with probability baseline + contacted x effect,
  * and that purchase is written into their history (so outcomes come from the timeline, as in the product).
  */
+import { buildTimelines, type CustomerTimeline } from "../../src/engine/customer-timeline.js";
 import type { ExtraFields } from "../../src/engine/extra-fields.js";
 import { seededRandom } from "../../src/engine/random.js";
 import type { Exposure } from "../../src/engine/uplift.js";
@@ -90,6 +91,33 @@ export function syntheticCampaign(spec: CampaignSpec): SyntheticCampaign {
     out.customers.push({ customerId, recencyDays, extra, effect });
   }
   return out;
+}
+
+/** When the campaign of the tests and the report goes out, and the reference date 45 days later. */
+export const EXPOSED_AT = new Date("2024-06-01T12:00:00Z");
+export const REFERENCE_DATE = new Date(EXPOSED_AT.getTime() + 45 * DAY_MS);
+
+/**
+ * A campaign on `customers` customers exposed at EXPOSED_AT, and as many fresh customers exposed just after the
+ * reference date, whose outcomes (unseen by any model fitted as of the reference date) judge the served scores.
+ */
+export function campaignWithFreshCustomers(
+  effect: CampaignSpec["effect"],
+  customers = 10_000,
+): { timelines: CustomerTimeline[]; exposures: SyntheticCampaign["exposures"]; fresh: SyntheticCampaign } {
+  const main = syntheticCampaign({ customers, seed: 1, exposedAt: EXPOSED_AT, effect });
+  const fresh = syntheticCampaign({
+    customers,
+    seed: 2,
+    exposedAt: new Date(REFERENCE_DATE.getTime() + 1),
+    effect,
+    prefix: "e",
+  });
+  const timelines = buildTimelines(
+    [...main.transactions, ...fresh.transactions],
+    new Map([...main.extra, ...fresh.extra]),
+  );
+  return { timelines, exposures: main.exposures, fresh };
 }
 
 function normal(random: () => number): number {

@@ -8,22 +8,20 @@ import {
   estimateUplift,
 } from "../../src/engine/uplift.js";
 import { averageEffect, qiniCoefficient, qiniCurve, upliftAtK } from "../../src/engine/uplift-metrics.js";
-import { heterogeneousEffect, syntheticCampaign, WINDOW_DAYS } from "./synthetic-campaign.js";
+import { shuffled } from "./shuffle.js";
+import {
+  campaignWithFreshCustomers,
+  EXPOSED_AT,
+  heterogeneousEffect,
+  REFERENCE_DATE,
+  syntheticCampaign,
+  WINDOW_DAYS,
+} from "./synthetic-campaign.js";
 
 const DAY_MS = 86_400_000;
-const exposedAt = new Date("2024-06-01T12:00:00Z");
-const referenceDate = new Date(exposedAt.getTime() + 45 * DAY_MS);
+const exposedAt = EXPOSED_AT;
+const referenceDate = REFERENCE_DATE;
 const options = { referenceDate, windowDays: WINDOW_DAYS, seed: 1 };
-
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const random = seededRandom(seed);
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 describe("uplift metrics (scikit-uplift 0.5.1 definitions)", () => {
   // score, group, outcome; worked through by hand in the comments below.
@@ -77,23 +75,10 @@ describe("uplift metrics (scikit-uplift 0.5.1 definitions)", () => {
   });
 });
 
-/** A campaign on 10,000 customers, and fresh customers exposed right after the reference date to judge the scores. */
-function campaignWithEvaluation(
-  effect: (region: "north" | "south" | "east" | "west", recencyDays: number) => number,
-) {
-  const main = syntheticCampaign({ customers: 10_000, seed: 1, exposedAt, effect });
-  const fresh = syntheticCampaign({
-    customers: 10_000,
-    seed: 2,
-    exposedAt: new Date(referenceDate.getTime() + 1),
-    effect,
-    prefix: "e",
-  });
-  const timelines = buildTimelines(
-    [...main.transactions, ...fresh.transactions],
-    new Map([...main.extra, ...fresh.extra]),
-  );
-  const result = estimateCampaignUplift(main.exposures, timelines, options);
+/** The campaign's uplift, and the fresh customers' groups and outcomes to judge its served scores. */
+function campaignWithEvaluation(effect: Parameters<typeof campaignWithFreshCustomers>[0]) {
+  const { timelines, exposures, fresh } = campaignWithFreshCustomers(effect);
+  const result = estimateCampaignUplift(exposures, timelines, options);
   if (result.status !== "estimated") throw new Error(`not estimated: ${result.reason}`);
   const groups = fresh.exposures.map((e) => e.group);
   const outcomes = fresh.exposures.map((e) => e.outcome);
