@@ -47,26 +47,40 @@ export function isReturnLine(transaction: Pick<Transaction, "amount" | "isReturn
   return transaction.isReturn === true || transaction.amount < 0;
 }
 
+/** A line as a timeline keeps it while grouping: no Date, no customer id (memory stays small at scale). */
+interface Line {
+  time: number;
+  /** The order id; null: one order per moment. */
+  order: string | null;
+  amount: number;
+  isReturn: boolean;
+}
+
 /**
  * Groups transactions into one timeline per customer, sorted by customer id; `extra` gives each customer's
  * attributes (customers with attributes but no transaction get an empty timeline, so exposed non-buyers exist).
+ * Takes any iterable, so rows can stream from a cursor: each is reduced to a small line as it is read.
  */
 export function buildTimelines(
-  transactions: readonly Transaction[],
+  transactions: Iterable<Transaction>,
   extra: ReadonlyMap<string, ExtraFields> = new Map(),
 ): CustomerTimeline[] {
-  const byCustomer = new Map<string, Transaction[]>();
+  const byCustomer = new Map<string, Line[]>();
   for (const transaction of transactions) {
-    if (!Number.isFinite(transaction.amount) || Number.isNaN(transaction.at.getTime()))
+    const time = transaction.at.getTime();
+    if (!Number.isFinite(transaction.amount) || Number.isNaN(time))
       throw new RangeError(
         `customer ${transaction.customerId} has a transaction with an invalid date or amount (${transaction.amount})`,
       );
-    let list = byCustomer.get(transaction.customerId);
-    if (list === undefined) {
-      list = [];
-      byCustomer.set(transaction.customerId, list);
+    let lines = byCustomer.get(transaction.customerId);
+    if (lines === undefined) {
+      lines = [];
+      byCustomer.set(transaction.customerId, lines);
     }
-    list.push(transaction);
+    const isReturn = isReturnLine(transaction);
+    // A zero-value line that is not a return buys nothing and counts for nothing.
+    if (isReturn || transaction.amount > 0)
+      lines.push({ time, order: transaction.orderId ?? null, amount: transaction.amount, isReturn });
   }
   for (const customerId of extra.keys()) if (!byCustomer.has(customerId)) byCustomer.set(customerId, []);
   return [...byCustomer.keys()]
@@ -79,31 +93,28 @@ export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function timelineOf(customerId: string, lines: Transaction[], extra: ExtraFields): CustomerTimeline {
-  const keyed = lines.map((line) => ({
-    time: line.at.getTime(),
-    order: line.orderId ?? `@${line.at.getTime()}`,
-    amount: line.amount,
-    isReturn: isReturnLine(line),
-  }));
-  keyed.sort(
+const orderKey = (line: Line) => line.order ?? `@${line.time}`;
+
+function timelineOf(customerId: string, lines: Line[], extra: ExtraFields): CustomerTimeline {
+  lines.sort(
     (a, b) =>
       a.time - b.time ||
-      compareIds(a.order, b.order) ||
+      compareIds(orderKey(a), orderKey(b)) ||
       a.amount - b.amount ||
       Number(a.isReturn) - Number(b.isReturn),
   );
   const timeline = emptyTimeline(customerId, extra);
   const seenOrders = new Set<string>();
-  for (const line of keyed) {
+  for (const line of lines) {
     if (line.isReturn) {
       timeline.returnTimes.push(line.time);
       timeline.returnAmounts.push(Math.abs(line.amount));
-    } else if (line.amount > 0) {
+    } else {
+      const order = orderKey(line);
       timeline.purchaseTimes.push(line.time);
       timeline.purchaseAmounts.push(line.amount);
-      timeline.orderStarts.push(seenOrders.has(line.order) ? 0 : 1);
-      seenOrders.add(line.order);
+      timeline.orderStarts.push(seenOrders.has(order) ? 0 : 1);
+      seenOrders.add(order);
     }
   }
   return timeline;

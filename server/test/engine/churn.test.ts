@@ -165,6 +165,24 @@ describe("churn scoring", { timeout: 120_000 }, () => {
     expect(after).toEqual(before);
   });
 
+  it("backtests point in time: more purchases after the cutoff by customers who bought then change no AUC", () => {
+    const purchases = transactionsOf(shop({ customers: 500 }));
+    const options = { referenceDate: utc("2024-12-31"), horizonDays: 90, thresholds, seed: 3 };
+    const cutoff = utc("2024-10-02");
+    const boughtAfterCutoff = new Set(purchases.filter((p) => p.at > cutoff).map((p) => p.customerId));
+    // Their label (bought in the horizon) stays what it was; only what happened after the cutoff grows.
+    const more = [...boughtAfterCutoff].map((customerId) => ({
+      customerId,
+      at: utc("2024-12-15"),
+      amount: 999,
+    }));
+    const before = predictChurn(buildTimelines(purchases), options);
+    const after = predictChurn(buildTimelines([...purchases, ...more]), options);
+    expect(boughtAfterCutoff.size).toBeGreaterThan(50);
+    expect(after.candidates).toEqual(before.candidates);
+    expect(after.scores).not.toEqual(before.scores);
+  });
+
   it("never throws on tiny shops and says what it did", () => {
     const options = { referenceDate: utc("2024-03-01"), horizonDays: 90, thresholds, seed: 1 };
     const empty = scoreChurn([], options);
