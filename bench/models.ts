@@ -177,7 +177,7 @@ function segments() {
   );
   const options = { kMin: 2, kMax: 8, seed: 1 };
   const clustering = clusterCustomers(scaled, options);
-  console.log(`  k = ${clustering.k}: ${clustering.reason}`);
+  console.log(`  ${clustering.reason}`);
   const stability = kStability(scaled, clustering.k, options);
   console.log(
     `  stability: ${stability.runs.map((r) => `seed ${r.seed} -> k ${r.k}`).join(", ")}; agreement ${f3(stability.agreement)} on ${stability.sampleSize} customers`,
