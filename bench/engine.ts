@@ -6,12 +6,12 @@
  *
  *   SIZES=10000,100000 npm run bench:engine
  */
-import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { predictProject } from "../server/src/domain/pipeline/predict-project.js";
 import type { Progress } from "../server/src/domain/pipeline/progress.js";
 import { segmentProject } from "../server/src/domain/pipeline/segment-project.js";
 import { benchServer, engineStage, loadSyntheticShop } from "./harness.js";
+import { runSizeInChildProcess, sizeArgument } from "./sizes.js";
 
 interface StageFigure {
   stage: string;
@@ -81,16 +81,7 @@ function main() {
   );
   const rows: Record<string, unknown>[] = [];
   for (const size of sizes) {
-    const out = execFileSync(
-      process.execPath,
-      ["--import", "tsx", "--max-old-space-size=16000", self, "--size", String(size)],
-      {
-        env: process.env,
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "inherit"],
-      },
-    );
-    const result = JSON.parse(out.trim().split("\n").at(-1)!);
+    const result = runSizeInChildProcess(self, size);
     rows.push(result);
     console.log(
       `\n${size.toLocaleString("en-US")} customers, ${result.transactions.toLocaleString("en-US")} transactions (k = ${result.k}, churn model ${result.churnModel})`,
@@ -116,9 +107,9 @@ function main() {
   console.log(`command: DATABASE_URL=... REDIS_URL=... SIZES=${sizes.join(",")} npm run bench:engine`);
 }
 
-const sizeArg = process.argv.indexOf("--size");
-if (sizeArg > 0) {
-  runSize(Number(process.argv[sizeArg + 1])).catch((error: unknown) => {
+const size = sizeArgument();
+if (size !== null) {
+  runSize(size).catch((error: unknown) => {
     console.error(error);
     process.exit(1);
   });

@@ -2290,7 +2290,7 @@ export interface components {
             clv: string | null;
             /** @description The uplift model's holdout metrics, or why uplift could not be estimated. */
             uplift: string | {
-                qini: number;
+                qini: number | null;
                 uplift_at_30: number | null;
             };
             /** @description Milliseconds spent in each step. */

@@ -1,8 +1,8 @@
 /**
  * Area under the ROC curve: the probability that a random positive scores above a random negative (ties count
- * half), computed from ranks in O(n log n). Undefined (null) without both classes.
+ * half), computed from ranks in O(n log n). Positives are labels 1 (or true). Undefined (null) without both classes.
  */
-export function rocAuc(scores: number[], labels: (0 | 1 | boolean)[]): number | null {
+export function rocAuc(scores: readonly number[], labels: readonly (number | boolean)[]): number | null {
   const n = scores.length;
   const order = scores.map((score, i) => ({ score, positive: labels[i] === 1 || labels[i] === true }));
   order.sort((a, b) => a.score - b.score);

@@ -331,3 +331,120 @@ export function isDegenerateFit(
 }
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
+const significant = (value: number) => Number(value.toPrecision(3));
+
+export interface ProfileInterval {
+  parameter: "a" | "b";
+  estimate: number;
+  /** Ends of the 95 % profile-likelihood interval; null where the likelihood stays within 1.92 of its maximum
+   * as far as the search went (`searchedDecades` on that side): the data cannot bound the parameter there. */
+  low: number | null;
+  high: number | null;
+}
+
+export interface IdentifiabilityCheck {
+  identified: boolean;
+  /** Why not, in words; null when identified. */
+  reason: string | null;
+  intervals: ProfileInterval[];
+}
+
+export interface IdentifiabilityOptions {
+  /** How far each side of the estimate the profile is searched, in decades (default 5). */
+  searchedDecades?: number;
+  /** The widest interval, in decades, that still counts as identified (default 3). */
+  maxDecades?: number;
+}
+
+/** Half the 95 % quantile of chi-square with 1 degree of freedom: the profile-likelihood interval's drop. */
+const PROFILE_DROP = 3.841458820694124 / 2;
+
+/**
+ * Checks that the dropout parameters a and b are identified by the data, from their profile likelihood rather than
+ * the final estimate alone: for each, the log-likelihood maximised over the other three parameters is walked away
+ * from the estimate in half-decade steps (each fit starting from the last), and the 95 % interval is where it stays
+ * within 1.92 of the maximum (crossings interpolated linearly in log-parameter between the steps, so the ends are
+ * approximate; the decision only needs their order of magnitude). A likelihood that stays flat over
+ * `searchedDecades` on a side, or an interval wider than `maxDecades`, means the data cannot tell dropout rates
+ * orders of magnitude apart (e.g. everyone alive vs. a steady dropout): BG/NBD's P(alive), churn and CLV are then
+ * guesses, not estimates.
+ */
+export function checkIdentified(
+  fit: BgnbdFit,
+  data: readonly BgnbdCustomer[],
+  options: IdentifiabilityOptions = {},
+): IdentifiabilityCheck {
+  const searched = options.searchedDecades ?? 5;
+  const maxDecades = options.maxDecades ?? 3;
+  const prepared = prepare(data);
+  const n = Math.max(prepared.n, 1);
+  const best = -logLikelihood(fit, prepared) / n;
+  const threshold = best + PROFILE_DROP / n;
+  const logFit = [fit.r, fit.alpha, fit.a, fit.b].map(Math.log);
+  const intervals: ProfileInterval[] = (["a", "b"] as const).map((parameter) => {
+    const index = parameter === "a" ? 2 : 3;
+    const ends = ([-1, 1] as const).map((direction) => {
+      let theta = [...logFit];
+      let previous = { at: logFit[index]!, value: best };
+      for (let step = 1; step <= 2 * searched; step++) {
+        const at = logFit[index]! + (direction * step * Math.LN10) / 2;
+        if (Math.abs(at) > LOG_BOUND) return null;
+        const profile = profileAt(prepared, theta, index, at);
+        theta = profile.theta;
+        if (profile.value > threshold) {
+          const share = (threshold - previous.value) / (profile.value - previous.value);
+          return Math.exp(previous.at + share * (at - previous.at));
+        }
+        previous = { at, value: profile.value };
+      }
+      return null;
+    });
+    return { parameter, estimate: fit[parameter], low: ends[0]!, high: ends[1]! };
+  });
+  const loose = intervals.find(
+    (i) => i.low === null || i.high === null || Math.log10(i.high / i.low) > maxDecades,
+  );
+  if (!loose) return { identified: true, reason: null, intervals };
+  const low =
+    loose.low === null ? `below ${significant(loose.estimate / 10 ** searched)}` : significant(loose.low);
+  const high =
+    loose.high === null ? `above ${significant(loose.estimate * 10 ** searched)}` : significant(loose.high);
+  const span =
+    loose.low === null || loose.high === null
+      ? `the log-likelihood stays within ${round(PROFILE_DROP)} of its maximum from ${low} to ${high}`
+      : `its 95 % profile interval spans ${round(Math.log10(loose.high / loose.low))} decades (${low} to ${high})`;
+  return {
+    identified: false,
+    reason: `the dropout parameter ${loose.parameter} is not identified: ${span}`,
+    intervals,
+  };
+}
+
+/** The mean negative log-likelihood maximised over the other parameters with log-parameter `index` fixed at `at`. */
+function profileAt(
+  prepared: Prepared,
+  start: number[],
+  index: number,
+  at: number,
+): { theta: number[]; value: number } {
+  const n = Math.max(prepared.n, 1);
+  const objective = (theta: Float64Array, gradient: Float64Array) => {
+    const params = {
+      r: Math.exp(theta[0]!),
+      alpha: Math.exp(theta[1]!),
+      a: Math.exp(theta[2]!),
+      b: Math.exp(theta[3]!),
+    };
+    const value = -logLikelihood(params, prepared, gradient) / n;
+    for (let i = 0; i < 4; i++) gradient[i] = -gradient[i]! / n;
+    return value;
+  };
+  const lower = [-LOG_BOUND, -LOG_BOUND, -LOG_BOUND, -LOG_BOUND];
+  const upper = [LOG_BOUND, LOG_BOUND, LOG_BOUND, LOG_BOUND];
+  lower[index] = at;
+  upper[index] = at;
+  const theta = [...start];
+  theta[index] = at;
+  const result = minimize(objective, theta, { lower, upper, maxIterations: 300 });
+  return { theta: result.theta, value: result.value };
+}

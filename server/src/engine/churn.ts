@@ -1,24 +1,31 @@
 /**
- * The churn model the pipeline runs: churn_score = P(no purchase in the next horizon | history), from BG/NBD when
- * its fit is sound, else from a logistic model trained on a time split, chosen by a backtest. Everything is in days.
+ * Churn: churn_score = P(no purchase in the next `horizonDays` | history), from the candidate that ranks customers
+ * best in a backtest on the project's own history. Everything is in days and computed point in time.
  *
- * Backtest: cutoff = referenceDate − horizon; label = no purchase in (cutoff, referenceDate] for every customer who
- * had bought by the cutoff. BG/NBD is fitted on the history up to the cutoff (it never sees the labels) and scores
- * those customers; the logistic model's AUC comes from 5-fold cross-validation over the same customers (features at
- * the cutoff, out-of-fold predictions), so both AUCs are measured on customers whose labels the scorer did not see.
+ * Backtest: cutoff = referenceDate − horizon. The customers who had bought by the cutoff (a seeded sample of at most
+ * `maxFitCustomers`, the same customers for every candidate) are labelled churned when they made no purchase in
+ * (cutoff, referenceDate]. Every feature is computed as of the cutoff from the events up to it.
+ * Candidates, each with its backtest AUC on those customers:
+ * - bgnbd: BG/NBD fitted on the history up to the cutoff (it never sees the labels), P(no purchase in the horizon);
+ * - logistic: L2-regularized logistic regression, 10-fold cross-validated (out-of-fold predictions);
+ * - forest: a random forest, 10-fold cross-validated.
+ * The supervised candidates read the behaviour features (behaviour.ts), the customers' extra fields (extra-fields.ts)
+ * and, when BG/NBD could be fitted at both dates, BG/NBD's own P(no purchase) as one more feature.
+ * Baselines, reported only: recency alone (more days since the last purchase = more likely churned) and frequency
+ * alone (fewer orders = more likely churned).
  *
- * Choice, first match wins:
- *   1. BG/NBD, if neither its backtest fit nor its fit on the full history is degenerate (see isDegenerateFit) and
- *      the logistic AUC is not more than LOGISTIC_MARGIN (0.02) above the BG/NBD AUC: BG/NBD is preferred because
- *      it is explainable and needs no label window;
- *   2. the logistic model, if it has a backtest AUC;
- *   3. BG/NBD without a backtest (too little data for one), if its full-history fit is not degenerate;
- *   4. the recency rule, recency / (recency + the customer's own average gap): transparent, needs no fit.
- * The chosen model is then refitted on the full history up to the reference date and scores every customer who
- * bought by then (purchases after the reference date are ignored). To stay fast on large shops, each fit uses a
- * seeded sample of at most `maxFitCustomers` customers (20,000); scoring always covers everyone.
+ * Choice: the eligible candidate with the highest AUC (BG/NBD is eligible when neither its backtest fit nor its fit
+ * on the full history is degenerate, see isDegenerateFit); BG/NBD is kept when it is within BGNBD_TOLERANCE of the
+ * best, since it is explainable and needs no label window. Without a backtest (too few customers, one class only):
+ * BG/NBD if its full-history fit is sound, else the recency rule, recency / (recency + the customer's own average
+ * gap). The chosen model then scores every customer who had bought by the reference date: BG/NBD refitted on the
+ * full history, a supervised model trained on the backtest customers' cutoff features and labels and applied to
+ * the features as of the reference date.
+ *
+ * Deterministic for the same data and seed, in any input order: customers are processed sorted by id.
  */
 import { rocAuc } from "./auc.js";
+import { BEHAVIOUR_FEATURES, behaviourAsOf } from "./behaviour.js";
 import {
   type BgnbdCustomer,
   type BgnbdFit,
@@ -27,18 +34,31 @@ import {
   isDegenerateFit,
   probabilityNoPurchase,
 } from "./bgnbd.js";
+import { assignFolds, type Learner, outOfFoldPredictions } from "./cross-validation.js";
+import type { PurchaseRecord } from "./customer-history.js";
 import {
-  type PurchaseDays,
-  type PurchaseRecord,
-  purchaseDaysByCustomer,
-  summarizeDays,
-  utcDay,
-} from "./customer-history.js";
-import { fitLogistic, type LogisticModel, predictLogistic } from "./logistic.js";
-import { sampleIndices, seededRandom } from "./random.js";
+  buildTimelines,
+  type CustomerTimeline,
+  DAY_MS,
+  firstPurchaseAt,
+  purchasedBetween,
+  purchaseSummaryAsOf,
+} from "./customer-timeline.js";
+import { fitExtraFieldEncoder } from "./extra-fields.js";
+import { fitForest, predictForest } from "./forest.js";
+import { fitLogistic, predictLogistic } from "./logistic.js";
+import {
+  type CandidateMetric,
+  count,
+  type ModelWarning,
+  metricText,
+  type SampleSize,
+} from "./model-report.js";
+import { sampleOf, seededRandom } from "./random.js";
+import { rfmAsOf } from "./rfm.js";
 
 export type ChurnRisk = "low" | "medium" | "high";
-export type ChurnModelName = "bgnbd" | "logistic" | "recency_rule";
+export type ChurnModelName = "bgnbd" | "logistic" | "forest" | "recency_rule";
 
 export interface ChurnThresholds {
   /** Scores at or above this are medium risk. */
@@ -52,9 +72,13 @@ export interface ChurnOptions {
   horizonDays: number;
   thresholds: ChurnThresholds;
   seed: number;
-  /** Fits use a seeded sample of at most this many customers (default 20,000); every customer is scored. */
+  /** Backtests and fits use a seeded sample of at most this many customers (default 20,000); all are scored. */
   maxFitCustomers?: number;
+  /** The supervised candidates to try (default both). */
+  supervised?: readonly SupervisedModel[];
 }
+
+export type SupervisedModel = "logistic" | "forest";
 
 export interface ChurnScore {
   churnScore: number;
@@ -63,22 +87,34 @@ export interface ChurnScore {
 
 export interface ChurnResult {
   model: ChurnModelName;
-  /** Backtest AUC of the model that ran; null when there was no backtest or the recency rule ran. */
+  /** Backtest AUC of the model that scores; null when there was no backtest or the recency rule scores. */
   auc: number | null;
-  backtest: { bgnbd: number | null; logistic: number | null };
-  /** Why this model ran, in words (recorded with the run). */
+  /** Backtest AUC per candidate and baseline, by name (null where it could not be measured). */
+  backtest: Record<string, number | null>;
+  /** Why this model scores, in words. */
   reason: string;
-  /** The BG/NBD fit on the full history (time unit: days), whichever model ran; CLV reuses it. */
+  candidates: CandidateMetric[];
+  warnings: ModelWarning[];
+  /** The supervised candidates' features. */
+  features: string[];
+  /** The backtest customers: every customer who had bought by the cutoff, or a seeded sample of them. */
+  sample: SampleSize;
+  /** The BG/NBD fit on the full history (time unit: days), whichever model scores; null without customers. */
   bgnbdFit: BgnbdFit | null;
   scores: Map<string, ChurnScore>;
 }
 
-/** The logistic model must beat BG/NBD's backtest AUC by more than this to replace it. */
-export const LOGISTIC_MARGIN = 0.02;
-/** Fewer customers than this at the cutoff: no backtest. */
+/** BG/NBD keeps scoring unless a supervised candidate beats its AUC by more than this. */
+export const BGNBD_TOLERANCE = 0.005;
+/** Fewer backtest customers than this: no backtest. */
 export const MIN_BACKTEST_CUSTOMERS = 20;
-const FOLDS = 5;
+/** Fewer churned (or retained) backtest customers than this: the AUC is noisy, and the report says so. */
+export const MIN_CLASS_SIZE = 30;
 const DEFAULT_MAX_FIT_CUSTOMERS = 20_000;
+const LOGISTIC_L2 = 1e-2;
+/** Ten folds: each backtest model learns from 90 % of the customers, nearly as many as the model that scores. */
+const FOLDS = 10;
+const BGNBD_FEATURE = "BG/NBD P(no purchase in the horizon)";
 
 /** low below `medium`, medium from `medium` (inclusive) to `high` (exclusive), high from `high` (inclusive). */
 export function churnRiskOf(score: number, thresholds: ChurnThresholds): ChurnRisk {
@@ -88,32 +124,18 @@ export function churnRiskOf(score: number, thresholds: ChurnThresholds): ChurnRi
 }
 
 /**
- * The logistic fallback's features for one customer as of `day` (purchases after it ignored), or null if the
- * customer had not bought yet: days since the last purchase, distinct purchase days, days since the first purchase,
- * log1p(total spend, floored at 0), the average gap between purchase days in days (one-time buyers: their tenure,
- * the shortest gap consistent with no second purchase yet), and purchase days in the last horizon window.
- * Computed the same way at the cutoff (training) and at the reference date (scoring).
+ * The previous entry point, kept for the pipeline until it passes full timelines: purchases only, and only the
+ * models the API's ChurnModelSummary lists (bgnbd, logistic, recency_rule) until the contract adds the forest.
  */
-export function churnFeatures(history: PurchaseDays, day: number, horizonDays: number): number[] | null {
-  const { days, amounts } = history;
-  const first = days[0];
-  if (first === undefined || first > day) return null;
-  let count = 0;
-  let spend = 0;
-  let recent = 0;
-  while (count < days.length && days[count]! <= day) {
-    spend += amounts[count]!;
-    if (days[count]! > day - horizonDays) recent++;
-    count++;
-  }
-  const last = days[count - 1]!;
-  const tenure = day - first;
-  const gap = count > 1 ? (last - first) / (count - 1) : tenure;
-  return [day - last, count, tenure, Math.log1p(Math.max(0, spend)), gap, recent];
+export function scoreChurn(history: readonly PurchaseRecord[], options: ChurnOptions): ChurnResult {
+  return predictChurn(
+    buildTimelines(history.map((p) => ({ customerId: p.customerId, at: p.at, amount: p.amount ?? 0 }))),
+    { supervised: ["logistic"], ...options },
+  );
 }
 
 /** Scores every customer's churn risk as of the reference date; see the module comment for the method. */
-export function scoreChurn(history: readonly PurchaseRecord[], options: ChurnOptions): ChurnResult {
+export function predictChurn(timelines: readonly CustomerTimeline[], options: ChurnOptions): ChurnResult {
   const { horizonDays, thresholds } = options;
   if (!(horizonDays > 0)) throw new RangeError(`horizonDays must be positive (got ${horizonDays})`);
   if (!(thresholds.medium <= thresholds.high))
@@ -122,179 +144,217 @@ export function scoreChurn(history: readonly PurchaseRecord[], options: ChurnOpt
     );
   const maxFit = options.maxFitCustomers ?? DEFAULT_MAX_FIT_CUSTOMERS;
   const random = seededRandom(options.seed);
-  const byCustomer = purchaseDaysByCustomer(history, options.referenceDate);
-  const ids = [...byCustomer.keys()];
-  const histories = [...byCustomer.values()];
-  const referenceDay = utcDay(options.referenceDate);
+  const reference = options.referenceDate.getTime();
+  const cutoff = reference - horizonDays * DAY_MS;
 
-  const test = backtest(histories, referenceDay - horizonDays, horizonDays, maxFit, random);
-  const summaries: BgnbdCustomer[] = histories.map((h) => summarizeDays(h, referenceDay, 1)!);
-  const final = histories.length > 0 ? fitOnSample(summaries, maxFit, random) : null;
-  const finalCheck: DegenerateCheck = final
-    ? isDegenerateFit(final.fit, final.sample, { horizon: horizonDays })
-    : { degenerate: true, reason: "there are no customers" };
-  const choice = chooseModel(test, finalCheck);
+  const buyers = timelines.filter((t) => firstPurchaseAt(t, reference) !== null);
+  const known = buyers.filter((t) => firstPurchaseAt(t, cutoff) !== null);
+  const backtestSet = sampleOf(known, maxFit, random);
+  const labels = backtestSet.map((t): number => (purchasedBetween(t, cutoff, reference) ? 0 : 1));
 
-  let score: (i: number) => number;
+  const final = fitBgnbdAt(sampleOf(buyers, maxFit, random), reference);
+  const atCutoff = fitBgnbdAt(backtestSet, cutoff);
+  const useBgnbdFeature =
+    final !== null && atCutoff !== null && final.fit.converged && atCutoff.fit.converged;
+  const encoder = fitExtraFieldEncoder(backtestSet.map((t) => t.extra));
+  const featuresAt = (timeline: CustomerTimeline, at: number, fit: BgnbdFit | null) => {
+    const behaviour = behaviourAsOf(timeline, at, horizonDays / 2)!;
+    const extra = encoder.encode(timeline.extra);
+    if (!useBgnbdFeature) return [...behaviour, ...extra];
+    return [
+      ...behaviour,
+      ...extra,
+      probabilityNoPurchase(fit!, horizonDays, purchaseSummaryAsOf(timeline, at)!),
+    ];
+  };
+  const features = [...BEHAVIOUR_FEATURES, ...encoder.columns, ...(useBgnbdFeature ? [BGNBD_FEATURE] : [])];
+  const trainX = backtestSet.map((t) => featuresAt(t, cutoff, atCutoff?.fit ?? null));
+
+  const warnings: ModelWarning[] = [];
+  const skipped = backtestSkipReason(backtestSet.length, labels);
+  const candidates: CandidateMetric[] = [];
+  const learners: Record<SupervisedModel, Learner> = {
+    logistic: (x, y) => {
+      const model = fitLogistic(x, y, { l2: LOGISTIC_L2 });
+      return (row) => predictLogistic(model, row);
+    },
+    forest: (x, y) => {
+      const forest = fitForest(x, y, { seed: options.seed });
+      return (row) => predictForest(forest, row);
+    },
+  };
+  if (skipped !== null) {
+    warnings.push(skipped);
+  } else {
+    const churned = labels.reduce((sum, label) => sum + label, 0);
+    const smaller = Math.min(churned, labels.length - churned);
+    if (smaller < MIN_CLASS_SIZE)
+      warnings.push({
+        code: "few_backtest_outcomes",
+        params: { customers: smaller, minimum: MIN_CLASS_SIZE },
+        message: `Only ${count(smaller)} backtest customers ${smaller === churned ? "churned" : "bought again"} (fewer than ${MIN_CLASS_SIZE}): the backtest AUCs are rough.`,
+      });
+    const bgnbdCheck = atCutoff
+      ? isDegenerateFit(atCutoff.fit, atCutoff.sample, { horizon: horizonDays })
+      : { degenerate: true, reason: "there are no customers" };
+    const finalCheck = final
+      ? isDegenerateFit(final.fit, final.sample, { horizon: horizonDays })
+      : { degenerate: true, reason: "there are no customers" };
+    candidates.push({
+      model: "bgnbd",
+      role: "candidate",
+      metric: "auc",
+      value: atCutoff
+        ? rocAuc(
+            backtestSet.map((t) => probabilityNoPurchase(atCutoff.fit, horizonDays, summaryAt(t, cutoff))),
+            labels,
+          )
+        : null,
+      ...degenerateNote(bgnbdCheck, finalCheck),
+    });
+    const fold = assignFolds(backtestSet.length, FOLDS, random);
+    for (const model of options.supervised ?? (["logistic", "forest"] as const)) {
+      const predictions = outOfFoldPredictions(trainX, labels, fold, learners[model]);
+      candidates.push({
+        model,
+        role: "candidate",
+        metric: "auc",
+        value: predictions && rocAuc(predictions, labels),
+        eligible: predictions !== null,
+        note: predictions === null ? "a training fold had one class only" : `${FOLDS}-fold cross-validated`,
+      });
+    }
+    const rfm = backtestSet.map((t) => rfmAsOf(t, cutoff));
+    candidates.push(
+      baseline(
+        "recency",
+        rocAuc(
+          rfm.map((r) => r.recencyDays!),
+          labels,
+        ),
+      ),
+      baseline(
+        "frequency",
+        rocAuc(
+          rfm.map((r) => -r.frequency),
+          labels,
+        ),
+      ),
+    );
+  }
+
+  const choice = chooseModel(candidates, final, horizonDays, skipped);
+  let score: (timeline: CustomerTimeline) => number;
   if (choice.model === "bgnbd") {
     const fit = final!.fit;
-    score = (i) => probabilityNoPurchase(fit, horizonDays, summaries[i]!);
-  } else if (choice.model === "logistic") {
-    const model = trainLogistic(test.features, test.labels, maxFit, random);
-    score = (i) => predictLogistic(model, churnFeatures(histories[i]!, referenceDay, horizonDays)!);
-  } else score = recencyRule(histories, referenceDay, horizonDays);
-
+    score = (t) => probabilityNoPurchase(fit, horizonDays, summaryAt(t, reference));
+  } else if (choice.model === "recency_rule") {
+    score = recencyRule(buyers, reference, horizonDays);
+  } else {
+    const predict = learners[choice.model](trainX, labels);
+    score = (t) => predict(featuresAt(t, reference, final?.fit ?? null));
+  }
   const scores = new Map<string, ChurnScore>();
-  ids.forEach((id, i) => {
-    const churnScore = score(i);
-    scores.set(id, { churnScore, churnRisk: churnRiskOf(churnScore, thresholds) });
-  });
+  for (const timeline of buyers) {
+    const churnScore = score(timeline);
+    scores.set(timeline.customerId, { churnScore, churnRisk: churnRiskOf(churnScore, thresholds) });
+  }
   return {
     ...choice,
-    backtest: { bgnbd: test.bgnbdAuc, logistic: test.logisticAuc },
+    backtest: Object.fromEntries(candidates.map((c) => [c.model, c.value])),
+    candidates,
+    warnings,
+    features,
+    sample: { available: known.length, used: backtestSet.length },
     bgnbdFit: final?.fit ?? null,
     scores,
   };
 }
 
-interface Backtest {
-  /** Why there is no backtest (too few customers, one class); null when there is one. */
-  skipped: string | null;
-  bgnbdAuc: number | null;
-  bgnbdCheck: DegenerateCheck | null;
-  logisticAuc: number | null;
-  /** Features at the cutoff and labels (1 = no purchase in the horizon after it): the logistic model's training set. */
-  features: number[][];
-  labels: (0 | 1)[];
+function summaryAt(timeline: CustomerTimeline, at: number): BgnbdCustomer {
+  return purchaseSummaryAsOf(timeline, at)!;
 }
 
-/** Both candidates scored at the cutoff against what happened in the horizon after it. */
-function backtest(
-  histories: PurchaseDays[],
-  cutoffDay: number,
-  horizonDays: number,
-  maxFit: number,
-  random: () => number,
-): Backtest {
-  const known = histories.filter((h) => h.days[0]! <= cutoffDay);
-  const labels = known.map((h): 0 | 1 => (h.days[h.days.length - 1]! > cutoffDay ? 0 : 1));
-  const features = known.map((h) => churnFeatures(h, cutoffDay, horizonDays)!);
-  const churned = labels.reduce<number>((sum, label) => sum + label, 0);
-  const none = { bgnbdAuc: null, bgnbdCheck: null, logisticAuc: null, features, labels };
-  if (known.length < MIN_BACKTEST_CUSTOMERS)
-    return {
-      ...none,
-      skipped: `only ${known.length} customers had bought by the backtest cutoff (fewer than ${MIN_BACKTEST_CUSTOMERS}; the history may be shorter than one horizon)`,
-    };
-  if (churned === 0 || churned === known.length)
-    return {
-      ...none,
-      skipped: `every backtest customer ${churned === 0 ? "bought again" : "stayed silent"} in the last horizon (one class only)`,
-    };
-  const summaries = known.map((h) => summarizeDays(h, cutoffDay, 1)!);
-  const { fit, sample } = fitOnSample(summaries, maxFit, random);
-  return {
-    skipped: null,
-    bgnbdAuc: rocAuc(
-      summaries.map((s) => probabilityNoPurchase(fit, horizonDays, s)),
-      labels,
-    ),
-    bgnbdCheck: isDegenerateFit(fit, sample, { horizon: horizonDays }),
-    logisticAuc: crossValidatedAuc(features, labels, maxFit, random),
-    features,
-    labels,
-  };
+/** BG/NBD fitted on the customers' summaries as of `at`, in days; null without customers. */
+function fitBgnbdAt(
+  timelines: readonly CustomerTimeline[],
+  at: number,
+): { fit: BgnbdFit; sample: BgnbdCustomer[] } | null {
+  const sample = timelines.map((t) => purchaseSummaryAsOf(t, at)).filter((s) => s !== null);
+  if (sample.length === 0) return null;
+  const fit = fitBgnbd(sample);
+  if (![fit.r, fit.alpha, fit.a, fit.b].every(Number.isFinite)) return null;
+  return { fit, sample };
 }
 
-/** The model-choice rule of the module comment, with the reason in words. */
+function degenerateNote(
+  atCutoff: DegenerateCheck,
+  final: DegenerateCheck,
+): Pick<CandidateMetric, "eligible" | "note"> {
+  if (atCutoff.degenerate) return { eligible: false, note: `degenerate at the cutoff: ${atCutoff.reason}` };
+  if (final.degenerate) return { eligible: false, note: `degenerate on the full history: ${final.reason}` };
+  return { eligible: true, note: null };
+}
+
+function baseline(model: string, value: number | null): CandidateMetric {
+  return { model, role: "baseline", metric: "auc", value, eligible: false, note: "single-feature baseline" };
+}
+
+function backtestSkipReason(customers: number, labels: number[]): ModelWarning | null {
+  if (customers < MIN_BACKTEST_CUSTOMERS)
+    return {
+      code: "too_few_customers",
+      params: { customers, minimum: MIN_BACKTEST_CUSTOMERS },
+      message: `Only ${count(customers)} customers had bought by the backtest cutoff (fewer than ${MIN_BACKTEST_CUSTOMERS}; the history may be shorter than one horizon): no backtest.`,
+    };
+  const churned = labels.reduce((sum, label) => sum + label, 0);
+  if (churned === 0 || churned === labels.length)
+    return {
+      code: "one_class",
+      params: { customers },
+      message: `Every backtest customer ${churned === 0 ? "bought again" : "stayed silent"} in the last horizon: no backtest.`,
+    };
+  return null;
+}
+
+/** The choice rule of the module comment, with the reason in words. */
 function chooseModel(
-  test: Backtest,
-  finalCheck: DegenerateCheck,
+  candidates: CandidateMetric[],
+  final: { fit: BgnbdFit; sample: BgnbdCustomer[] } | null,
+  horizonDays: number,
+  skipped: ModelWarning | null,
 ): { model: ChurnModelName; auc: number | null; reason: string } {
-  const fmt = (auc: number | null) => (auc === null ? "n/a" : auc.toFixed(3));
-  const { bgnbdAuc, bgnbdCheck, logisticAuc } = test;
-  const bgnbdSound = bgnbdCheck?.degenerate === false && bgnbdAuc !== null && !finalCheck.degenerate;
-  if (bgnbdSound && (logisticAuc === null || logisticAuc <= bgnbdAuc + LOGISTIC_MARGIN)) {
-    const versus =
-      logisticAuc === null
-        ? "the logistic model could not be cross-validated"
-        : `logistic AUC ${fmt(logisticAuc)} is not more than ${LOGISTIC_MARGIN} better`;
-    return { model: "bgnbd", auc: bgnbdAuc, reason: `BG/NBD: backtest AUC ${fmt(bgnbdAuc)}; ${versus}` };
+  const eligible = candidates.filter((c) => c.role === "candidate" && c.eligible && c.value !== null);
+  if (eligible.length > 0) {
+    const best = eligible.reduce((top, c) => (c.value! > top.value! ? c : top));
+    const bgnbd = eligible.find((c) => c.model === "bgnbd");
+    const list = candidates.map((c) => `${c.model} ${metricText(c.value)}`).join(", ");
+    if (bgnbd && best.value! - bgnbd.value! <= BGNBD_TOLERANCE)
+      return {
+        model: "bgnbd",
+        auc: bgnbd.value,
+        reason: `BG/NBD: backtest AUC ${metricText(bgnbd.value)}, within ${BGNBD_TOLERANCE} of the best (${list}).`,
+      };
+    const versus = bgnbd
+      ? ""
+      : ` BG/NBD is not eligible (${candidates.find((c) => c.model === "bgnbd")?.note}).`;
+    return {
+      model: best.model as ChurnModelName,
+      auc: best.value,
+      reason: `${best.model}: the best backtest AUC, ${metricText(best.value)} (${list}).${versus}`,
+    };
   }
-  if (logisticAuc !== null) {
-    const degenerate = bgnbdCheck?.degenerate
-      ? `at the cutoff: ${bgnbdCheck.reason}`
-      : `on the full history: ${finalCheck.reason}`;
-    const why = bgnbdSound
-      ? `its backtest AUC ${fmt(logisticAuc)} beats BG/NBD's ${fmt(bgnbdAuc)} by more than ${LOGISTIC_MARGIN}`
-      : `BG/NBD is degenerate (${degenerate}; its backtest AUC ${fmt(bgnbdAuc)}); logistic backtest AUC ${fmt(logisticAuc)}`;
-    return { model: "logistic", auc: logisticAuc, reason: `logistic fallback: ${why}` };
-  }
-  const noBacktest = test.skipped ?? "the logistic model could not be cross-validated";
+  const finalCheck = final
+    ? isDegenerateFit(final.fit, final.sample, { horizon: horizonDays })
+    : { degenerate: true, reason: "there are no customers" };
+  const noBacktest = skipped?.message ?? "no candidate could be backtested.";
   if (!finalCheck.degenerate)
     return { model: "bgnbd", auc: null, reason: `BG/NBD without a backtest: ${noBacktest}` };
   return {
     model: "recency_rule",
     auc: null,
-    reason: `recency rule, recency / (recency + own average gap): no backtest (${noBacktest}) and BG/NBD is degenerate (${finalCheck.reason})`,
+    reason: `recency rule, recency / (recency + own average gap): ${noBacktest} BG/NBD is degenerate (${finalCheck.reason}).`,
   };
-}
-
-/** Fits BG/NBD on a seeded sample of at most `maxFit` summaries (all of them when there are fewer). */
-function fitOnSample(
-  summaries: BgnbdCustomer[],
-  maxFit: number,
-  random: () => number,
-): { fit: BgnbdFit; sample: BgnbdCustomer[] } {
-  const sample =
-    summaries.length <= maxFit
-      ? summaries
-      : sampleIndices(summaries.length, maxFit, random).map((i) => summaries[i]!);
-  return { fit: fitBgnbd(sample), sample };
-}
-
-/** Trains the logistic model (label 1 = churned) on a seeded sample of at most `maxFit` rows. */
-function trainLogistic(
-  features: number[][],
-  labels: (0 | 1)[],
-  maxFit: number,
-  random: () => number,
-): LogisticModel {
-  const rows =
-    features.length <= maxFit ? features.map((_, i) => i) : sampleIndices(features.length, maxFit, random);
-  return fitLogistic(
-    rows.map((i) => features[i]!),
-    rows.map((i) => labels[i]!),
-  );
-}
-
-/** AUC of out-of-fold logistic predictions over seeded folds; null if some training fold has one class only. */
-function crossValidatedAuc(
-  features: number[][],
-  labels: (0 | 1)[],
-  maxFit: number,
-  random: () => number,
-): number | null {
-  const n = features.length;
-  const fold = new Int32Array(n);
-  sampleIndices(n, n, random).forEach((row, position) => {
-    fold[row] = position % FOLDS;
-  });
-  const predictions = new Array<number>(n).fill(0);
-  for (let f = 0; f < FOLDS; f++) {
-    const trainFeatures: number[][] = [];
-    const trainLabels: (0 | 1)[] = [];
-    for (let i = 0; i < n; i++) {
-      if (fold[i] === f) continue;
-      trainFeatures.push(features[i]!);
-      trainLabels.push(labels[i]!);
-    }
-    const positives = trainLabels.reduce<number>((sum, label) => sum + label, 0);
-    if (positives === 0 || positives === trainLabels.length) return null;
-    const model = trainLogistic(trainFeatures, trainLabels, maxFit, random);
-    for (let i = 0; i < n; i++) if (fold[i] === f) predictions[i] = predictLogistic(model, features[i]!);
-  }
-  return rocAuc(predictions, labels);
 }
 
 /**
@@ -302,16 +362,24 @@ function crossValidatedAuc(
  * The gap is the customer's own average gap between purchase days; one-time buyers get the median gap of repeat
  * buyers, or the horizon when nobody has bought twice.
  */
-function recencyRule(histories: PurchaseDays[], day: number, horizonDays: number): (i: number) => number {
-  const gaps: number[] = [];
-  for (const { days } of histories)
-    if (days.length > 1) gaps.push((days[days.length - 1]! - days[0]!) / (days.length - 1));
-  gaps.sort((a, b) => a - b);
+function recencyRule(
+  buyers: readonly CustomerTimeline[],
+  at: number,
+  horizonDays: number,
+): (timeline: CustomerTimeline) => number {
+  const ownGap = (t: CustomerTimeline) => {
+    const s = summaryAt(t, at);
+    return s.x > 0 ? s.tx / s.x : null;
+  };
+  const gaps = buyers
+    .map(ownGap)
+    .filter((g) => g !== null)
+    .sort((a, b) => a - b);
   const typicalGap = gaps.length > 0 ? gaps[Math.floor(gaps.length / 2)]! : horizonDays;
-  return (i) => {
-    const { days } = histories[i]!;
-    const recency = day - days[days.length - 1]!;
-    const gap = days.length > 1 ? (days[days.length - 1]! - days[0]!) / (days.length - 1) : typicalGap;
+  return (t) => {
+    const s = summaryAt(t, at);
+    const recency = s.T - s.tx;
+    const gap = ownGap(t) ?? typicalGap;
     return recency / (recency + gap);
   };
 }

@@ -8,9 +8,9 @@ import { silhouetteScore, squaredDistance } from "./silhouette.js";
  *
  * For each k in [kMin, min(kMax, n - 1, distinct customer profiles)], seeded k-means++ (ml-kmeans) runs RESTARTS
  * times and the centroids with the lowest inertia (sum of squared distances to the assigned centroid) are kept.
- * Speed: above FIT_SAMPLE customers the centroids are fitted on a seeded sample of FIT_SAMPLE rows, then every
- * customer is assigned to the nearest centroid and inertia is measured on all of them; 20k rows place the
- * centroids as well as the full data does for a segmentation, and keep 100k customers for k = 2..10 to seconds.
+ * Speed: above `fitSample` customers (default 20,000) the centroids are fitted on a seeded sample of that many rows,
+ * then every customer is assigned to the nearest centroid and inertia is measured on all of them; 20k rows place
+ * the centroids as well as the full data does for a segmentation, and keep time linear in customers.
  * The silhouette of each k is computed on one seeded sample of at most `silhouetteSample` customers, the same for
  * every k, because it costs O(n²).
  *
@@ -33,6 +33,8 @@ export type ClusterOptions = {
   silhouetteSample?: number;
   /** Lloyd iterations per k-means run (default 100). */
   maxIterations?: number;
+  /** Customers the centroids are fitted on, sampled when there are more (default 20,000). */
+  fitSample?: number;
 };
 
 /** One tried k. k = 1 is included as the anchor of the inertia curve; its silhouette is undefined (null). */
@@ -48,10 +50,12 @@ export type Clustering = {
   /** The selection rule applied, in one sentence with its numbers. */
   reason: string;
   diagnostics: KDiagnostic[];
+  /** How many customers the centroids were fitted on and the silhouettes computed on. */
+  sample: { customers: number; fitted: number; silhouette: number };
 };
 
 const RESTARTS = 4;
-const FIT_SAMPLE = 20_000;
+const DEFAULT_FIT_SAMPLE = 20_000;
 const KNEE_TOLERANCE = 0.1;
 
 /**
@@ -80,12 +84,35 @@ export function scaleFeatures(
   return { scaled, means, scales };
 }
 
-/** Customers' feature rows clustered with an automatically chosen k (rules in the file comment). */
+/**
+ * Customers' feature rows clustered with an automatically chosen k (rules in the file comment). The rows are
+ * clustered in a canonical order (sorted by their values), so the same rows in any order, with the same seed,
+ * give the same clusters; labels come back in the input order.
+ */
 export function clusterCustomers(data: number[][], options: ClusterOptions): Clustering {
-  const { kMin, kMax, seed } = options;
+  const { kMin, kMax } = options;
   if (!Number.isInteger(kMin) || !Number.isInteger(kMax) || kMin < 2 || kMax < kMin) {
     throw new Error(`clusterCustomers needs integers 2 <= kMin <= kMax; got kMin ${kMin}, kMax ${kMax}`);
   }
+  const order = data.map((_, i) => i).sort((i, j) => compareRows(data[i]!, data[j]!));
+  const result = clusterInOrder(
+    order.map((i) => data[i]!),
+    options,
+  );
+  const labels = new Array<number>(data.length);
+  order.forEach((i, position) => {
+    labels[i] = result.labels[position]!;
+  });
+  return { ...result, labels };
+}
+
+function compareRows(a: number[], b: number[]): number {
+  for (let d = 0; d < a.length; d++) if (a[d] !== b[d]) return a[d]! - b[d]!;
+  return 0;
+}
+
+function clusterInOrder(data: number[][], options: ClusterOptions): Clustering {
+  const { kMin, kMax, seed } = options;
   const n = data.length;
   const random = seededRandom(seed);
   const profiles = distinctProfiles(data, kMax + 1);
@@ -93,9 +120,11 @@ export function clusterCustomers(data: number[][], options: ClusterOptions): Clu
   const tooSmall = smallDataReason(n, profiles.length, kMin, kHigh);
   if (tooSmall !== null) {
     const { labels } = assignToNearest(data, profiles);
-    return { ...numberBySize(labels, profiles), knee: null, reason: tooSmall, diagnostics: [] };
+    const sample = { customers: n, fitted: n, silhouette: 0 };
+    return { ...numberBySize(labels, profiles), knee: null, reason: tooSmall, diagnostics: [], sample };
   }
-  let fitRows = n > FIT_SAMPLE ? sampleIndices(n, FIT_SAMPLE, random).map((i) => data[i]!) : data;
+  const fitSample = options.fitSample ?? DEFAULT_FIT_SAMPLE;
+  let fitRows = n > fitSample ? sampleIndices(n, fitSample, random).map((i) => data[i]!) : data;
   // k-means++ needs k distinct rows: if the sample missed rare profiles, fit on everyone.
   if (distinctProfiles(fitRows, kHigh).length < kHigh) fitRows = data;
 
@@ -119,7 +148,40 @@ export function clusterCustomers(data: number[][], options: ClusterOptions): Clu
   );
   const { k, reason } = chooseK(diagnostics.slice(1), knee);
   const chosen = fits.find((fit) => fit.k === k)!;
-  return { ...numberBySize(chosen.labels, chosen.centroids), knee, reason, diagnostics };
+  const sample = { customers: n, fitted: fitRows.length, silhouette: silhouetteRows.length };
+  return { ...numberBySize(chosen.labels, chosen.centroids), knee, reason, diagnostics, sample };
+}
+
+export interface KStability {
+  /** The k chosen with each seed, on one seeded sample of the customers. */
+  runs: { seed: number; k: number }[];
+  /** Share of the runs that chose `chosenK`. */
+  agreement: number;
+  sampleSize: number;
+}
+
+/**
+ * How stable the chosen k is: the k selection is rerun with `seeds` other seeds (derived from options.seed) on one
+ * seeded sample of at most `sample` customers (default 5,000; each run costs a full k selection), and the share of
+ * runs that choose `chosenK` is reported. 1 means every seed agrees.
+ */
+export function kStability(
+  data: number[][],
+  chosenK: number,
+  options: ClusterOptions & { seeds?: number; sample?: number },
+): KStability {
+  const random = seededRandom(options.seed ^ 0x5eed);
+  const rows = sampleIndices(data.length, options.sample ?? 5000, random)
+    .sort((a, b) => a - b)
+    .map((i) => data[i]!);
+  const runs = Array.from({ length: options.seeds ?? 5 }, () => Math.floor(random() * 2 ** 31)).map(
+    (seed) => ({
+      seed,
+      k: clusterCustomers(rows, { ...options, seed }).k,
+    }),
+  );
+  const agreeing = runs.filter((run) => run.k === chosenK).length;
+  return { runs, agreement: runs.length > 0 ? agreeing / runs.length : 0, sampleSize: rows.length };
 }
 
 /** Why there is nothing to choose between, or null when k can be chosen normally. */

@@ -1,40 +1,76 @@
 /**
  * L2-regularized logistic regression fitted by Newton's method (IRLS) on standardized features: exact, fast for
- * the few features the Engine uses (d <= ~20) on up to millions of rows, and deterministic. Used by the churn
- * fallback and the uplift T-learner.
+ * the few features the Engine uses (d <= ~50) on up to millions of rows, and deterministic (callers pass rows in a
+ * canonical order, so the sums run in the same order whatever order the data arrived in). Used by the churn
+ * candidates and the uplift learners.
+ *
+ * A near-constant feature (standard deviation at most 1e-9 of the column's largest absolute value: float noise
+ * around a constant, whatever its magnitude) carries no information; it is left out of the fit (scale 0, weight 0)
+ * instead of being blown up by dividing by its tiny spread.
  */
 export interface LogisticModel {
   /** Intercept first, then one weight per (standardized) feature. */
   weights: number[];
   means: number[];
+  /** Standard deviation per feature; 0 for a near-constant feature, which the model ignores. */
   scales: number[];
   iterations: number;
   converged: boolean;
 }
 
 export interface LogisticOptions {
-  /** L2 penalty on the feature weights (not the intercept). */
+  /** L2 penalty on the feature weights (not the intercept), per unit of row weight. */
   l2?: number;
   maxIterations?: number;
   tolerance?: number;
+  /** A non-negative weight per row (default 1 each). */
+  rowWeights?: readonly number[];
 }
+
+/** Relative spread below which a feature counts as constant (see the module comment). */
+export const CONSTANT_FEATURE_TOLERANCE = 1e-9;
 
 const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
-export function fitLogistic(x: number[][], y: number[], options: LogisticOptions = {}): LogisticModel {
+/** A feature standardized with the model's mean and scale; 0 for an ignored (near-constant) feature. */
+const standardize = (value: number, mean: number, scale: number) =>
+  scale === 0 ? 0 : (value - mean) / scale;
+
+export function fitLogistic(
+  x: readonly (readonly number[])[],
+  y: readonly number[],
+  options: LogisticOptions = {},
+): LogisticModel {
   const n = x.length;
   if (n === 0 || n !== y.length)
     throw new Error(`fitLogistic needs as many labels as rows (got ${n} rows, ${y.length} labels)`);
+  const rowWeights = options.rowWeights;
+  if (rowWeights !== undefined && rowWeights.length !== n)
+    throw new Error(`fitLogistic needs one weight per row (got ${rowWeights.length} for ${n} rows)`);
+  const weightOf = (i: number) => rowWeights?.[i] ?? 1;
   const d = x[0]!.length;
   const l2 = options.l2 ?? 1e-3;
   const maxIterations = options.maxIterations ?? 50;
   const tolerance = options.tolerance ?? 1e-8;
 
+  let totalWeight = 0;
+  for (let i = 0; i < n; i++) totalWeight += weightOf(i);
   const means = new Array<number>(d).fill(0);
   const scales = new Array<number>(d).fill(0);
-  for (const row of x) for (let j = 0; j < d; j++) means[j]! += row[j]! / n;
-  for (const row of x) for (let j = 0; j < d; j++) scales[j]! += (row[j]! - means[j]!) ** 2 / n;
-  for (let j = 0; j < d; j++) scales[j] = Math.sqrt(scales[j]!) || 1;
+  const largest = new Array<number>(d).fill(0);
+  x.forEach((row, i) => {
+    for (let j = 0; j < d; j++) {
+      means[j]! += (weightOf(i) * row[j]!) / totalWeight;
+      largest[j] = Math.max(largest[j]!, Math.abs(row[j]!));
+    }
+  });
+  x.forEach((row, i) => {
+    for (let j = 0; j < d; j++) scales[j]! += (weightOf(i) * (row[j]! - means[j]!) ** 2) / totalWeight;
+  });
+  for (let j = 0; j < d; j++) {
+    const spread = Math.sqrt(scales[j]!);
+    scales[j] = spread > CONSTANT_FEATURE_TOLERANCE * largest[j]! ? spread : 0;
+  }
 
   const p = d + 1;
   const weights = new Array<number>(p).fill(0);
@@ -46,12 +82,13 @@ export function fitLogistic(x: number[][], y: number[], options: LogisticOptions
     const hessian = Array.from({ length: p }, () => new Array<number>(p).fill(0));
     for (let i = 0; i < n; i++) {
       row[0] = 1;
-      for (let j = 0; j < d; j++) row[j + 1] = (x[i]![j]! - means[j]!) / scales[j]!;
+      for (let j = 0; j < d; j++) row[j + 1] = standardize(x[i]![j]!, means[j]!, scales[j]!);
       let z = 0;
       for (let j = 0; j < p; j++) z += weights[j]! * row[j]!;
       const mu = sigmoid(z);
-      const w = Math.max(mu * (1 - mu), 1e-12);
-      const residual = y[i]! - mu;
+      const rowWeight = weightOf(i);
+      const w = rowWeight * Math.max(mu * (1 - mu), 1e-12);
+      const residual = rowWeight * (y[i]! - mu);
       for (let a = 0; a < p; a++) {
         gradient[a]! += residual * row[a]!;
         const ra = w * row[a]!;
@@ -61,8 +98,9 @@ export function fitLogistic(x: number[][], y: number[], options: LogisticOptions
     for (let a = 0; a < p; a++) {
       for (let b = 0; b < a; b++) hessian[a]![b] = hessian[b]![a]!;
       if (a > 0) {
-        gradient[a]! -= l2 * n * weights[a]!;
-        hessian[a]![a]! += l2 * n;
+        // An ignored feature gets a unit curvature so the system stays solvable; its weight stays 0.
+        gradient[a]! -= l2 * totalWeight * weights[a]!;
+        hessian[a]![a]! += scales[a - 1] === 0 ? 1 : l2 * totalWeight;
       }
     }
     const step = solve(hessian, gradient);
@@ -76,10 +114,10 @@ export function fitLogistic(x: number[][], y: number[], options: LogisticOptions
   return { weights, means, scales, iterations, converged };
 }
 
-export function predictLogistic(model: LogisticModel, x: number[]): number {
+export function predictLogistic(model: LogisticModel, x: readonly number[]): number {
   let z = model.weights[0]!;
   for (let j = 0; j < x.length; j++)
-    z += model.weights[j + 1]! * ((x[j]! - model.means[j]!) / model.scales[j]!);
+    z += model.weights[j + 1]! * standardize(x[j]!, model.means[j]!, model.scales[j]!);
   return sigmoid(z);
 }
 

@@ -22,3 +22,11 @@ export function sampleIndices(n: number, count: number, random: () => number): n
   }
   return indices.slice(0, take);
 }
+
+/** A seeded sample of at most `max` items, kept in their input order; all of them (a copy) when there are fewer. */
+export function sampleOf<T>(items: readonly T[], max: number, random: () => number): T[] {
+  if (items.length <= max) return [...items];
+  return sampleIndices(items.length, max, random)
+    .sort((a, b) => a - b)
+    .map((i) => items[i]!);
+}

@@ -1,16 +1,63 @@
 /**
- * Campaign uplift: how much more likely a customer is to purchase because a campaign contacted them, estimated
- * from exposures with a treatment group (contacted) and a control group (held out). A two-model T-learner: one
- * logistic model per group, uplift score = P(purchase | contacted, features) - P(purchase | held out, features).
- * The estimate is checked on a seeded holdout (Qini area, uplift@30%), then both models are refitted on every
- * exposure to score any customer, exposed or not, so the next campaign can target the persuadable ones.
+ * Campaign uplift: how much more likely a customer is to purchase because a campaign contacted them, from
+ * randomized exposures (treatment: contacted; control: held out), using every covariate known at the exposure.
+ *
+ * Training examples (estimateCampaignUplift): every exposure whose window (`windowDays` after it) has closed by the
+ * reference date; outcome 1 when the customer made a purchase in (exposure, exposure + window]. Features are taken
+ * as of just before the exposure (point in time: rfmFeaturesAsOf at exposure − 1 ms) plus the customer's extra
+ * fields (extra-fields.ts). Exposures still inside their window are left out and counted in a warning.
+ *
+ * Learning (estimateUplift), on examples sorted canonically (customer, then input features) so input order never
+ * matters:
+ * 1. a seeded split by customer: `holdoutShare` (30 %) held out, the rest to learn from (at most
+ *    `maxTrainExposures`, 20,000 by default, a seeded sample);
+ * 2. candidates, compared by the Qini coefficient of their 5-fold cross-validated (out-of-fold) scores on the
+ *    learning part: t_learner_logistic (one L2 logistic model per group, uplift = P(buy | treated, x) − P(buy |
+ *    control, x)); class_transformation (Jaskowski & Jaroszewicz 2012: z = 1 for treated buyers and control
+ *    non-buyers, groups reweighted to equal size, one logistic model, uplift = 2 P(z = 1 | x) − 1);
+ *    t_learner_forest (one random forest per group);
+ * 3. the best candidate is kept only if its cross-validated Qini beats random scoring by a margin: at least
+ *    RANDOM_MARGIN standard deviations above the mean Qini of RANDOM_DRAWS random scorings of the same rows.
+ *    Otherwise the effect shows no usable heterogeneity: every customer is scored with the average effect;
+ * 4. reported on the held-out customers: the Qini coefficient and uplift@30% (uplift-metrics.ts, the scikit-uplift
+ *    definitions) of the served model trained on the learning part, with the random-scoring spread beside them;
+ *    and the average treatment effect with its 95 % interval, on all exposures and on the holdout;
+ * 5. the kept model is refitted on all examples and scores every customer.
+ * Without treated AND control outcomes (or with too few) there is no uplift to estimate: the result says why and
+ * invents no score.
  */
-import { fitLogistic, type LogisticModel, predictLogistic } from "./logistic.js";
+import { RFM_FEATURES, rfmFeaturesAsOf } from "./behaviour.js";
+import { assignFolds } from "./cross-validation.js";
+import {
+  type CustomerTimeline,
+  compareIds,
+  DAY_MS,
+  emptyTimeline,
+  purchasedBetween,
+} from "./customer-timeline.js";
+import { fitExtraFieldEncoder } from "./extra-fields.js";
+import { fitForest, predictForest } from "./forest.js";
+import { fitLogistic, predictLogistic } from "./logistic.js";
+import {
+  type CandidateMetric,
+  count,
+  type ModelWarning,
+  metricText,
+  type SampleSize,
+} from "./model-report.js";
 import { sampleIndices, seededRandom } from "./random.js";
+import {
+  averageEffect,
+  type EffectInterval,
+  type ExposureGroup,
+  qiniCoefficient,
+  qiniScorer,
+  upliftAtK,
+} from "./uplift-metrics.js";
 
-export type ExposureGroup = "treatment" | "control";
+export type { ExposureGroup } from "./uplift-metrics.js";
 
-/** One customer's exposure to a campaign and whether they purchased within the campaign's window. */
+/** One customer's exposure to a campaign, whether they purchased within its window, and their features then. */
 export interface CampaignObservation {
   customerId: string;
   group: ExposureGroup;
@@ -23,181 +70,378 @@ export interface CustomerToScore {
   features: number[];
 }
 
+export type UpliftModelName = "t_learner_logistic" | "class_transformation" | "t_learner_forest";
+
 export interface UpliftOptions {
   seed: number;
-  /** Share of each group held out to evaluate the estimate, in [0.1, 0.5]; default 0.3. */
+  /** Share of the customers held out to evaluate the served model, in [0.1, 0.5]; default 0.3. */
   holdoutShare?: number;
-  /** L2 penalty of both logistic models. */
-  l2?: number;
+  /** The learning part is a seeded sample of at most this many exposures (default 20,000). */
+  maxTrainExposures?: number;
+  /** Names of the feature columns, for the report; default "feature 1", "feature 2", ... */
+  featureNames?: readonly string[];
+}
+
+export interface HoldoutReport {
+  exposures: number;
+  /** Qini coefficient of the served model's scores (null when undefined, e.g. no purchase at all). */
+  qini: number | null;
+  /** Mean and standard deviation of the Qini coefficient of random scorings of the same customers. */
+  randomQini: { mean: number; sd: number };
+  upliftAt30: number | null;
+  averageEffect: EffectInterval | null;
 }
 
 export type UpliftResult =
   | {
       status: "estimated";
-      /** Uplift score per customer of `toScore`, in [-1, 1]. */
+      /** Whether the served scores rank customers (a learner beat random), or everyone gets the average effect. */
+      heterogeneity: boolean;
+      model: UpliftModelName | "average_effect";
+      reason: string;
+      /** Uplift score per customer to score, in [-1, 1]. */
       scores: Map<string, number>;
-      /** Qini area on the holdout (see `qiniArea`): about 0 for random scoring, positive when targeting helps. */
-      qini: number;
-      /** Treated minus control purchase rate among the top 30 % of the holdout by score (null: a group is absent). */
+      /** Treated minus control purchase rate over every exposure, with its 95 % interval. */
+      averageEffect: EffectInterval;
+      holdout: HoldoutReport;
+      /** The holdout Qini coefficient and uplift@30% again, where the pipeline has always read them. */
+      qini: number | null;
       upliftAt30: number | null;
-      /** Treated minus control purchase rate on the whole holdout. */
-      averageEffect: number;
+      candidates: CandidateMetric[];
+      features: string[];
+      warnings: ModelWarning[];
+      sample: SampleSize;
       treated: number;
       control: number;
-      model: "t-learner-logistic";
     }
-  | { status: "not_estimable"; reason: string; treated: number; control: number };
+  | { status: "not_estimable"; reason: string; treated: number; control: number; warnings: ModelWarning[] };
 
 /** Below this many exposed customers in a group, a per-group model would learn noise. */
 export const MIN_CUSTOMERS_PER_GROUP = 50;
 /** Each group needs this many buyers and this many non-buyers: a model cannot learn a purchase it never saw. */
 export const MIN_OUTCOMES_PER_GROUP = 5;
-
+/** A learner must beat the mean random-scoring Qini by this many standard deviations to be kept. */
+export const RANDOM_MARGIN = 3;
+export const RANDOM_DRAWS = 50;
 const DEFAULT_HOLDOUT_SHARE = 0.3;
+const DEFAULT_MAX_TRAIN = 20_000;
+const UPLIFT_FOLDS = 5;
+const LOGISTIC_L2 = 1e-2;
 
+export interface Exposure {
+  customerId: string;
+  campaignId?: string;
+  exposedAt: Date;
+  group: ExposureGroup;
+}
+
+export interface CampaignUpliftOptions extends Omit<UpliftOptions, "featureNames"> {
+  referenceDate: Date;
+  /** Days after an exposure a purchase counts as its outcome. */
+  windowDays: number;
+}
+
+/**
+ * Uplift from exposures and the customers' timelines (with their extra fields), point in time: see the module
+ * comment. Every customer with a timeline is scored with features as of the reference date.
+ */
+export function estimateCampaignUplift(
+  exposures: readonly Exposure[],
+  timelines: readonly CustomerTimeline[],
+  options: CampaignUpliftOptions,
+): UpliftResult {
+  const reference = options.referenceDate.getTime();
+  const window = options.windowDays * DAY_MS;
+  const byId = new Map(timelines.map((t) => [t.customerId, t]));
+  const closed = exposures.filter((e) => e.exposedAt.getTime() + window <= reference);
+  const open = exposures.length - closed.length;
+  const timelineOf = (id: string) => byId.get(id) ?? emptyTimeline(id);
+  const encoder = fitExtraFieldEncoder(closed.map((e) => timelineOf(e.customerId).extra));
+  const featuresAt = (t: CustomerTimeline, at: number) => [
+    ...rfmFeaturesAsOf(t, at),
+    ...encoder.encode(t.extra),
+  ];
+  const observations: CampaignObservation[] = closed.map((e) => {
+    const t = timelineOf(e.customerId);
+    const at = e.exposedAt.getTime();
+    return {
+      customerId: e.customerId,
+      group: e.group,
+      outcome: purchasedBetween(t, at, at + window) ? 1 : 0,
+      features: featuresAt(t, at - 1),
+    };
+  });
+  const result = estimateUplift(
+    observations,
+    timelines.map((t) => ({ customerId: t.customerId, features: featuresAt(t, reference) })),
+    { ...options, featureNames: [...RFM_FEATURES, ...encoder.columns] },
+  );
+  if (open > 0)
+    result.warnings.unshift({
+      code: "windows_open",
+      params: { exposures: open, windowDays: options.windowDays },
+      message: `${count(open)} exposures wait for their ${count(options.windowDays)}-day window to close.`,
+    });
+  const dropped = encoder.fields.filter((f) => f.kind === "dropped");
+  for (const field of dropped)
+    result.warnings.push({
+      code: "extra_field_dropped",
+      params: { field: field.field },
+      message: `The extra field "${field.field}" is not used: ${field.note}.`,
+    });
+  return result;
+}
+
+/** Uplift from observations with their features (see the module comment, steps 1 to 5). */
 export function estimateUplift(
-  observations: CampaignObservation[],
-  toScore: CustomerToScore[],
+  observations: readonly CampaignObservation[],
+  toScore: readonly CustomerToScore[],
   options: UpliftOptions,
 ): UpliftResult {
   const holdoutShare = options.holdoutShare ?? DEFAULT_HOLDOUT_SHARE;
   // At least 0.1 so that, with the minimums below, both groups reach the holdout; at most 0.5 to keep most to learn.
   if (!(holdoutShare >= 0.1 && holdoutShare <= 0.5))
     throw new RangeError(`holdoutShare must be in [0.1, 0.5], got ${holdoutShare}`);
-  checkFeatures(observations, toScore);
+  const width = checkFeatures(observations, toScore);
+  const featureNames = options.featureNames ?? Array.from({ length: width }, (_, j) => `feature ${j + 1}`);
+  if (featureNames.length !== width)
+    throw new RangeError(`${featureNames.length} feature names for ${width} features`);
 
-  const treated = observations.filter((o) => o.group === "treatment");
-  const control = observations.filter((o) => o.group === "control");
-  const counts = { treated: treated.length, control: control.length };
-  const reason = notEstimableReason(treated, control);
-  if (reason !== null) return { status: "not_estimable", reason, ...counts };
+  const rows = [...observations].sort(compareObservations);
+  const treated = rows.filter((o) => o.group === "treatment").length;
+  const counts = { treated, control: rows.length - treated };
+  const warnings: ModelWarning[] = [];
+  const reason = notEstimableReason(rows);
+  if (reason !== null) return { status: "not_estimable", reason, ...counts, warnings };
 
-  const { train, holdout } = stratifiedSplit(observations, holdoutShare, seededRandom(options.seed));
-  const evaluationModels = fitTLearner(train, options.l2);
-  const holdoutScores = holdout.map((o) => upliftScore(evaluationModels, o.features));
+  const random = seededRandom(options.seed);
+  const { learn, holdout } = splitByCustomer(rows, holdoutShare, random);
+  const maxTrain = options.maxTrainExposures ?? DEFAULT_MAX_TRAIN;
+  const training =
+    learn.length <= maxTrain
+      ? learn
+      : sampleIndices(learn.length, maxTrain, random)
+          .sort((a, b) => a - b)
+          .map((i) => learn[i]!);
+
+  const folds = foldsByCustomer(training, random);
+  const groups = training.map((o) => o.group);
+  const outcomes = training.map((o) => o.outcome);
+  const candidates: CandidateMetric[] = [];
+  for (const model of LEARNERS) {
+    const scores = crossValidatedScores(training, folds, model, options.seed);
+    candidates.push({
+      model,
+      role: "candidate",
+      metric: "qini",
+      value: scores && qiniCoefficient(scores, groups, outcomes),
+      eligible: scores !== null,
+      note:
+        scores === null
+          ? "a training fold lacked a group's buyers or non-buyers"
+          : `${UPLIFT_FOLDS}-fold cross-validated`,
+    });
+  }
+  const noise = randomQini(groups, outcomes, random);
+  const bar = noise.mean + RANDOM_MARGIN * noise.sd;
+  const best = candidates
+    .filter((c) => c.eligible && c.value !== null)
+    .reduce<CandidateMetric | null>((top, c) => (top === null || c.value! > top.value! ? c : top), null);
+  const list = candidates.map((c) => `${c.model} ${metricText(c.value)}`).join(", ");
+  const randomText = `random scoring ${metricText(noise.mean)} ± ${metricText(noise.sd)}`;
+  const heterogeneity = best !== null && best.value! > bar;
+
+  const overall = averageEffect(
+    rows.map((o) => o.group),
+    rows.map((o) => o.outcome),
+  )!;
   const holdoutGroups = holdout.map((o) => o.group);
   const holdoutOutcomes = holdout.map((o) => o.outcome);
-
-  const models = fitTLearner(observations, options.l2);
-  const scores = new Map(toScore.map((c) => [c.customerId, upliftScore(models, c.features)]));
+  let holdoutScores: number[];
+  let scores: Map<string, number>;
+  let chosen: UpliftModelName | "average_effect";
+  let why: string;
+  if (heterogeneity) {
+    chosen = best.model as UpliftModelName;
+    const evaluation = fitLearner(chosen, training, options.seed);
+    holdoutScores = holdout.map((o) => evaluation(o.features));
+    const served = fitLearner(chosen, rows, options.seed);
+    scores = new Map(toScore.map((c) => [c.customerId, served(c.features)]));
+    why = `${chosen}: the best cross-validated Qini, ${metricText(best.value)}, beats random scoring by more than ${RANDOM_MARGIN} standard deviations (${list}; ${randomText}).`;
+  } else {
+    chosen = "average_effect";
+    holdoutScores = holdout.map(() => overall.estimate);
+    scores = new Map(toScore.map((c) => [c.customerId, overall.estimate]));
+    why = `No usable heterogeneity: no learner's cross-validated Qini beats random scoring by ${RANDOM_MARGIN} standard deviations (${list}; ${randomText}); everyone gets the average effect, ${metricText(overall.estimate)} (95 % interval ${metricText(overall.low)} to ${metricText(overall.high)}).`;
+  }
+  const holdoutQini = qiniCoefficient(holdoutScores, holdoutGroups, holdoutOutcomes);
+  const holdoutUpliftAt30 = upliftAtK(holdoutScores, holdoutGroups, holdoutOutcomes, 0.3);
+  if (training.length < learn.length)
+    warnings.push({
+      code: "sampled",
+      params: { used: training.length, available: learn.length },
+      message: `The learners were compared on a seeded sample of ${count(training.length)} of ${count(learn.length)} exposures.`,
+    });
   return {
     status: "estimated",
+    heterogeneity,
+    model: chosen,
+    reason: why,
     scores,
-    qini: qiniArea(holdoutScores, holdoutGroups, holdoutOutcomes),
-    upliftAt30: upliftAtK(holdoutScores, holdoutGroups, holdoutOutcomes, 0.3),
-    // Both groups keep their share in the stratified holdout, so the whole-holdout rate difference exists.
-    averageEffect: upliftAtK(holdoutScores, holdoutGroups, holdoutOutcomes, 1) ?? 0,
+    averageEffect: overall,
+    holdout: {
+      exposures: holdout.length,
+      qini: holdoutQini,
+      randomQini: randomQini(holdoutGroups, holdoutOutcomes, random),
+      upliftAt30: holdoutUpliftAt30,
+      averageEffect: averageEffect(holdoutGroups, holdoutOutcomes),
+    },
+    qini: holdoutQini,
+    upliftAt30: holdoutUpliftAt30,
+    candidates,
+    features: [...featureNames],
+    warnings,
+    sample: { available: learn.length, used: training.length },
     ...counts,
-    model: "t-learner-logistic",
   };
 }
 
-/**
- * The Qini curve: entry k (0..n) is the incremental purchases among the top k customers by score,
- * Y_T(k) - Y_C(k) * N_T(k) / N_C(k) (0 while N_C(k) = 0). Customers with tied scores cannot be ordered, so the
- * curve is evaluated at the end of each run of ties and interpolated linearly inside it: a constant score gives
- * the random line exactly, and the input order never matters.
- */
-export function qiniCurve(scores: number[], groups: ExposureGroup[], outcomes: (0 | 1)[]): number[] {
-  const order = rankByScore(scores);
-  const n = order.length;
-  const curve = new Array<number>(n + 1).fill(0);
-  let treatedBuyers = 0;
-  let controlBuyers = 0;
-  let treatedCount = 0;
-  let controlCount = 0;
-  for (let start = 0; start < n; ) {
-    let end = start;
-    const tiedScore = scores[order[start]!]!;
-    for (; end < n && scores[order[end]!] === tiedScore; end++) {
-      const i = order[end]!;
-      if (groups[i] === "treatment") {
-        treatedCount++;
-        treatedBuyers += outcomes[i]!;
-      } else {
-        controlCount++;
-        controlBuyers += outcomes[i]!;
-      }
-    }
-    const value = controlCount === 0 ? 0 : treatedBuyers - (controlBuyers * treatedCount) / controlCount;
-    const from = curve[start]!;
-    for (let k = start + 1; k <= end; k++) curve[k] = from + ((value - from) * (k - start)) / (end - start);
-    start = end;
-  }
-  return curve;
-}
+const LEARNERS: readonly UpliftModelName[] = [
+  "t_learner_logistic",
+  "class_transformation",
+  "t_learner_forest",
+];
 
-/**
- * The Qini area: the area between the Qini curve and the random line (from (0, 0) to (n, Qini(n))), with the
- * curve's x axis as the share of customers targeted (k / n) and its y axis as incremental purchases per treated
- * customer (Qini(k) / N_T). In those units the curve ends at the average effect, random scoring gives about 0,
- * a useful score a positive number, and a harmful one a negative number. For an effect growing linearly from 0
- * to e over the customers, a perfect ranking gives e / 12. 0 without treated customers.
- */
-export function qiniArea(scores: number[], groups: ExposureGroup[], outcomes: (0 | 1)[]): number {
-  const n = scores.length;
-  const treatedCount = groups.filter((g) => g === "treatment").length;
-  if (n === 0 || treatedCount === 0) return 0;
-  const curve = qiniCurve(scores, groups, outcomes);
-  const end = curve[n]!;
-  // Both curves start and end together, so the trapezoid rule reduces to a plain sum of the gaps.
-  let gap = 0;
-  for (let k = 1; k < n; k++) gap += curve[k]! - (end * k) / n;
-  return gap / (n * treatedCount);
-}
+type Scorer = (features: readonly number[]) => number;
 
-/**
- * Treated minus control purchase rate among the top `fraction` of customers by score (ties broken by input
- * order); null when the top has no treated or no control customer, since there is then nothing to compare.
- */
-export function upliftAtK(
-  scores: number[],
-  groups: ExposureGroup[],
-  outcomes: (0 | 1)[],
-  fraction: number,
-): number | null {
-  const order = rankByScore(scores);
-  const top = order.slice(0, Math.max(1, Math.round(fraction * order.length)));
-  let treatedBuyers = 0;
-  let controlBuyers = 0;
-  let treatedCount = 0;
-  let controlCount = 0;
-  for (const i of top) {
-    if (groups[i] === "treatment") {
-      treatedCount++;
-      treatedBuyers += outcomes[i]!;
-    } else {
-      controlCount++;
-      controlBuyers += outcomes[i]!;
-    }
-  }
-  if (treatedCount === 0 || controlCount === 0) return null;
-  return treatedBuyers / treatedCount - controlBuyers / controlCount;
-}
-
-interface TLearner {
-  treated: LogisticModel;
-  control: LogisticModel;
-}
-
-function fitTLearner(observations: CampaignObservation[], l2: number | undefined): TLearner {
-  const fit = (group: ExposureGroup) => {
-    const members = observations.filter((o) => o.group === group);
-    return fitLogistic(
-      members.map((o) => o.features),
-      members.map((o) => o.outcome),
-      { l2 },
+/** Fits one learner on the observations; throws nothing for data that passed notEstimableReason's checks. */
+function fitLearner(model: UpliftModelName, rows: readonly CampaignObservation[], seed: number): Scorer {
+  const part = (group: ExposureGroup) => rows.filter((o) => o.group === group);
+  if (model === "class_transformation") {
+    const treatedShare = part("treatment").length / rows.length;
+    const fit = fitLogistic(
+      rows.map((o) => o.features),
+      rows.map((o) => (o.group === "treatment" ? o.outcome : 1 - o.outcome)),
+      {
+        l2: LOGISTIC_L2,
+        rowWeights: rows.map((o) =>
+          o.group === "treatment" ? 0.5 / treatedShare : 0.5 / (1 - treatedShare),
+        ),
+      },
     );
+    return (x) => 2 * predictLogistic(fit, x) - 1;
+  }
+  const perGroup = (group: ExposureGroup): Scorer => {
+    const members = part(group);
+    const x = members.map((o) => o.features);
+    const y = members.map((o) => o.outcome);
+    if (model === "t_learner_forest") {
+      const forest = fitForest(x, y, { seed });
+      return (row) => predictForest(forest, row);
+    }
+    const fit = fitLogistic(x, y, { l2: LOGISTIC_L2 });
+    return (row) => predictLogistic(fit, row);
   };
-  return { treated: fit("treatment"), control: fit("control") };
+  const treated = perGroup("treatment");
+  const control = perGroup("control");
+  return (x) => treated(x) - control(x);
 }
 
-function upliftScore(models: TLearner, features: number[]): number {
-  return predictLogistic(models.treated, features) - predictLogistic(models.control, features);
+/** Out-of-fold uplift scores; null when a training fold lacks a group's buyers or non-buyers. */
+function crossValidatedScores(
+  rows: readonly CampaignObservation[],
+  fold: Int32Array,
+  model: UpliftModelName,
+  seed: number,
+): number[] | null {
+  const scores = new Array<number>(rows.length).fill(0);
+  for (let f = 0; f < UPLIFT_FOLDS; f++) {
+    const part = rows.filter((_, i) => fold[i] !== f);
+    if (!hasEveryOutcome(part)) return null;
+    const score = fitLearner(model, part, seed);
+    rows.forEach((o, i) => {
+      if (fold[i] === f) scores[i] = score(o.features);
+    });
+  }
+  return scores;
+}
+
+/** Whether both groups hold a buyer and a non-buyer: the least a learner needs. */
+function hasEveryOutcome(rows: readonly CampaignObservation[]): boolean {
+  const seen = new Set(rows.map((o) => `${o.group}:${o.outcome}`));
+  return seen.size === 4;
+}
+
+/** Mean and standard deviation of the Qini coefficient of RANDOM_DRAWS random scorings of these rows. */
+function randomQini(
+  groups: readonly ExposureGroup[],
+  outcomes: readonly number[],
+  random: () => number,
+): { mean: number; sd: number } {
+  const qini = qiniScorer(groups, outcomes);
+  const draws: number[] = [];
+  for (let d = 0; d < RANDOM_DRAWS; d++) {
+    const value = qini(groups.map(() => random()));
+    if (value !== null) draws.push(value);
+  }
+  if (draws.length < 2) return { mean: 0, sd: 0 };
+  const mean = draws.reduce((sum, v) => sum + v, 0) / draws.length;
+  const sd = Math.sqrt(draws.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (draws.length - 1));
+  return { mean, sd };
+}
+
+/** Canonical order: by customer, then group, outcome and features, so any input order gives the same fits. */
+function compareObservations(a: CampaignObservation, b: CampaignObservation): number {
+  const byCustomer = compareIds(a.customerId, b.customerId);
+  if (byCustomer !== 0) return byCustomer;
+  if (a.group !== b.group) return a.group < b.group ? -1 : 1;
+  if (a.outcome !== b.outcome) return a.outcome - b.outcome;
+  for (let j = 0; j < a.features.length; j++)
+    if (a.features[j] !== b.features[j]) return a.features[j]! - b.features[j]!;
+  return 0;
+}
+
+/** The distinct customers of canonically sorted rows, in order, with each row's customer index. */
+function customersOf(rows: readonly CampaignObservation[]): { customers: number; index: Int32Array } {
+  const index = new Int32Array(rows.length);
+  let customers = 0;
+  rows.forEach((o, i) => {
+    if (i > 0 && o.customerId !== rows[i - 1]!.customerId) customers++;
+    index[i] = customers;
+  });
+  return { customers: rows.length > 0 ? customers + 1 : 0, index };
+}
+
+/** Holds out `share` of the customers (all of a customer's exposures on one side), seeded. */
+function splitByCustomer(
+  rows: readonly CampaignObservation[],
+  share: number,
+  random: () => number,
+): { learn: CampaignObservation[]; holdout: CampaignObservation[] } {
+  const { customers, index } = customersOf(rows);
+  const held = new Uint8Array(customers);
+  sampleIndices(customers, Math.round(share * customers), random).forEach((c) => {
+    held[c] = 1;
+  });
+  const learn: CampaignObservation[] = [];
+  const holdout: CampaignObservation[] = [];
+  rows.forEach((o, i) => {
+    (held[index[i]!] ? holdout : learn).push(o);
+  });
+  return { learn, holdout };
+}
+
+/** A seeded fold per row, the same for all exposures of a customer. */
+function foldsByCustomer(rows: readonly CampaignObservation[], random: () => number): Int32Array {
+  const { customers, index } = customersOf(rows);
+  const customerFold = assignFolds(customers, UPLIFT_FOLDS, random);
+  return Int32Array.from(index, (c) => customerFold[c]!);
 }
 
 /** The reason, in a shop owner's words, why these exposures cannot measure the campaign's effect; null if they can. */
-function notEstimableReason(treated: CampaignObservation[], control: CampaignObservation[]): string | null {
+function notEstimableReason(rows: readonly CampaignObservation[]): string | null {
+  const treated = rows.filter((o) => o.group === "treatment");
+  const control = rows.filter((o) => o.group === "control");
   if (treated.length === 0 && control.length === 0)
     return "No campaign exposures yet, so there is no campaign effect to measure.";
   if (control.length === 0)
@@ -219,35 +463,10 @@ function notEstimableReason(treated: CampaignObservation[], control: CampaignObs
   return null;
 }
 
-/**
- * Holds out `share` of every group-and-outcome stratum, so both sides keep the treated/control mix and even rare
- * purchases land in both the training and the evaluation data.
- */
-function stratifiedSplit(
-  observations: CampaignObservation[],
-  share: number,
-  random: () => number,
-): { train: CampaignObservation[]; holdout: CampaignObservation[] } {
-  const strata = new Map<string, CampaignObservation[]>();
-  for (const key of ["treatment:1", "treatment:0", "control:1", "control:0"]) strata.set(key, []);
-  for (const o of observations) strata.get(`${o.group}:${o.outcome}`)!.push(o);
-  const train: CampaignObservation[] = [];
-  const holdout: CampaignObservation[] = [];
-  for (const members of strata.values()) {
-    const shuffled = sampleIndices(members.length, members.length, random);
-    const held = Math.round(share * members.length);
-    for (const [rank, i] of shuffled.entries()) (rank < held ? holdout : train).push(members[i]!);
-  }
-  return { train, holdout };
-}
-
-/** Indices by score, highest first; ties keep input order so a ranking is reproducible. */
-function rankByScore(scores: number[]): number[] {
-  if (!scores.every(Number.isFinite)) throw new RangeError("uplift scores must be finite numbers");
-  return scores.map((_, i) => i).sort((i, j) => scores[j]! - scores[i]! || i - j);
-}
-
-function checkFeatures(observations: CampaignObservation[], toScore: CustomerToScore[]): void {
+function checkFeatures(
+  observations: readonly CampaignObservation[],
+  toScore: readonly CustomerToScore[],
+): number {
   const width = (observations[0] ?? toScore[0])?.features.length ?? 0;
   for (const row of [...observations, ...toScore]) {
     if (row.features.length !== width)
@@ -257,4 +476,5 @@ function checkFeatures(observations: CampaignObservation[], toScore: CustomerToS
     if (!row.features.every(Number.isFinite))
       throw new RangeError(`customer ${row.customerId} has a feature that is not a finite number`);
   }
+  return width;
 }

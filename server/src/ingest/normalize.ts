@@ -2,6 +2,7 @@ import type { MessageKey, MessageParams } from "../i18n/index.js";
 import { applyMapping, type ColumnMapping } from "./columns.js";
 import { type DateOrder, parseDate } from "./dates.js";
 import { type CanonicalField, isCanonicalField } from "./fields.js";
+import { normalizeId } from "./ids.js";
 import { parseNumber } from "./numbers.js";
 import { type Problem, type RowPosition, shownValue } from "./problems.js";
 import { cellText } from "./records-to-csv.js";
@@ -57,7 +58,8 @@ export function isReturnStatus(status: string | null): boolean {
  * Validates and normalizes one row, collecting every problem it has. Text is trimmed and an empty value is
  * absent. A row is a purchase unless `type` says campaign_exposure. A purchase needs customer_id, order_date and
  * amount, or quantity and unit_price (amount = quantity × unit_price, rounded to 1e-6); an exposure needs
- * customer_id, campaign_id, group (treatment | control, any case) and exposed_at. Dates are read by parseDate,
+ * customer_id, campaign_id, group (treatment | control, any case) and exposed_at. Ids drop a zero fraction
+ * ("17850.0" is "17850", ids.ts). Dates are read by parseDate,
  * numbers by parseNumber. Extra features keep their non-empty values: text stays text even when it looks like
  * a number (the Engine decides), numbers and booleans from JSON stay as they are.
  */
@@ -70,12 +72,12 @@ export function normalizeRow(
   const row = new RowReader(values, position, options.dateOrder);
   const type = row.text("type")?.toLowerCase() ?? "purchase";
   const kind = KINDS.find((k) => k === type);
-  const customerId = row.text("customer_id", { required: kind ?? "purchase", maxLength: 200 });
+  const customerId = row.id("customer_id", { required: kind ?? "purchase", maxLength: 200 });
   if (kind === undefined) row.notAllowed("type", type, KINDS);
   const features = extraFeatures(extra);
 
   if (kind === "campaign_exposure") {
-    const campaignId = row.text("campaign_id", { required: kind, maxLength: 200 });
+    const campaignId = row.id("campaign_id", { required: kind, maxLength: 200 });
     const group = row.choice("group", GROUPS, kind);
     const exposedAt = row.date("exposed_at", kind);
     if (row.problems.length > 0 || customerId === null || campaignId === null || !group || !exposedAt) {
@@ -87,7 +89,7 @@ export function normalizeRow(
   const orderDate = kind ? row.date("order_date", kind) : null;
   const quantity = row.number("quantity");
   const amount = kind ? row.amount(quantity) : null;
-  const orderId = row.text("order_id", { maxLength: 200 });
+  const orderId = row.id("order_id", { maxLength: 200 });
   const currency = row.currency();
   const status = row.text("status", { maxLength: 50 });
   if (row.problems.length > 0 || !kind || customerId === null || !orderDate || amount === null) {
@@ -186,6 +188,12 @@ class RowReader {
       return null;
     }
     return text;
+  }
+
+  /** An id's text, with a zero fraction dropped ("17850.0" is "17850", see ids.ts). */
+  id(field: CanonicalField, rules: { required?: string; maxLength?: number } = {}): string | null {
+    const text = this.text(field, rules);
+    return text === null ? null : normalizeId(text);
   }
 
   number(field: CanonicalField): number | null {

@@ -3,6 +3,7 @@ import { rocAuc } from "../../src/engine/auc.js";
 import {
   type BgnbdFit,
   bgnbdLogLikelihood,
+  checkIdentified,
   conditionalExpectedPurchases,
   expectedPurchases,
   fitBgnbd,
@@ -13,7 +14,7 @@ import {
 } from "../../src/engine/bgnbd.js";
 import { summarizeHistory } from "../../src/engine/customer-history.js";
 import { cdnowCsv, utc } from "./cdnow-data.js";
-import { syntheticShop } from "./synthetic-shop.js";
+import { syntheticShop, UNIDENTIFIED_SHOP } from "./synthetic-shop.js";
 
 const summary = cdnowCsv("cdnow_customers_summary.csv").map((row) => ({
   x: row.frequency!,
@@ -95,26 +96,26 @@ describe("BG/NBD on CDNOW", () => {
   });
 });
 
-describe("BG/NBD on synthetic data", () => {
-  const shopSummary = (spec: Partial<Parameters<typeof syntheticShop>[0]>) =>
-    [
-      ...summarizeHistory(
-        syntheticShop({
-          customers: 10_000,
-          start: utc("2023-01-01"),
-          end: utc("2024-12-31"),
-          acquisitionDays: 365,
-          r: 2,
-          alpha: 40,
-          a: 1,
-          b: 12,
-          seed: 11,
-          ...spec,
-        }),
-        { calibrationEnd: spec.end ?? utc("2024-12-31"), unit: "days" },
-      ).values(),
-    ].map(({ x, tx, T }) => ({ x, tx, T }));
+const shopSummary = (spec: Partial<Parameters<typeof syntheticShop>[0]>) =>
+  [
+    ...summarizeHistory(
+      syntheticShop({
+        customers: 10_000,
+        start: utc("2023-01-01"),
+        end: utc("2024-12-31"),
+        acquisitionDays: 365,
+        r: 2,
+        alpha: 40,
+        a: 1,
+        b: 12,
+        seed: 11,
+        ...spec,
+      }),
+      { calibrationEnd: spec.end ?? utc("2024-12-31"), unit: "days" },
+    ).values(),
+  ].map(({ x, tx, T }) => ({ x, tx, T }));
 
+describe("BG/NBD on synthetic data", () => {
   it("recovers the parameters it was simulated with (day-level data, so roughly)", () => {
     const fit = fitBgnbd(shopSummary({}));
     expect(fit.converged).toBe(true);
@@ -154,5 +155,43 @@ describe("BG/NBD on synthetic data", () => {
     expect(Number.isFinite(fitBgnbd([{ x: 1, tx: 3, T: 10 }]).logLikelihood)).toBe(true);
     expect(() => fitBgnbd([{ x: 1.5, tx: 3, T: 10 }])).toThrow(RangeError);
     expect(() => fitBgnbd([{ x: 1, tx: 12, T: 10 }])).toThrow(RangeError);
+  });
+});
+
+describe("BG/NBD identifiability (profile likelihood)", () => {
+  it("finds a and b identified on CDNOW, with 95 % profile intervals around the estimates", () => {
+    const fit = fitBgnbd(summary);
+    const check = checkIdentified(fit, summary);
+    expect(check.identified).toBe(true);
+    expect(check.reason).toBeNull();
+    for (const interval of check.intervals) {
+      expect(interval.low).not.toBeNull();
+      expect(interval.high).not.toBeNull();
+      expect(interval.low!).toBeLessThan(interval.estimate);
+      expect(interval.high!).toBeGreaterThan(interval.estimate);
+      expect(interval.high! / interval.low!).toBeLessThan(3);
+    }
+  });
+
+  it("catches a fit whose final parameters look sound but whose likelihood is flat over decades", () => {
+    // The fit ends at ordinary values, converged, with varied P(alive), so the final-parameter check passes;
+    // the profile shows the data cannot pin a down.
+    const data = shopSummary(UNIDENTIFIED_SHOP);
+    const fit = fitBgnbd(data);
+    expect(fit.a).toBeGreaterThan(0.1);
+    expect(fit.a).toBeLessThan(10);
+    expect(isDegenerateFit(fit, data).degenerate).toBe(false);
+    const check = checkIdentified(fit, data);
+    expect(check.identified).toBe(false);
+    expect(check.reason).toMatch(
+      /^the dropout parameter a is not identified: the log-likelihood stays within 1.921 of its maximum from/,
+    );
+  });
+
+  it("reports a dropout that ran off as unbounded", () => {
+    const data = shopSummary({ customers: 2000, a: 0, end: utc("2023-04-30"), acquisitionDays: 60 });
+    const check = checkIdentified(fitBgnbd(data), data);
+    expect(check.identified).toBe(false);
+    expect(check.intervals.some((i) => i.low === null || i.high === null)).toBe(true);
   });
 });

@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { churnFeatures, churnRiskOf, LOGISTIC_MARGIN, scoreChurn } from "../../src/engine/churn.js";
-import { purchaseDaysByCustomer, utcDay } from "../../src/engine/customer-history.js";
+import { churnRiskOf, predictChurn, scoreChurn } from "../../src/engine/churn.js";
+import { buildTimelines, type Transaction } from "../../src/engine/customer-timeline.js";
 import { cdnowSamplePurchases, utc } from "./cdnow-data.js";
+import { shuffled } from "./shuffle.js";
 import { type ShopSpec, syntheticShop } from "./synthetic-shop.js";
 
 const thresholds = { medium: 0.5, high: 0.8 };
 const shop = (spec: Partial<ShopSpec>) =>
   syntheticShop({
-    customers: 2000,
+    customers: 1500,
     start: utc("2023-01-01"),
     end: utc("2024-12-31"),
     acquisitionDays: 365,
@@ -18,28 +19,59 @@ const shop = (spec: Partial<ShopSpec>) =>
     seed: 4,
     ...spec,
   });
+const transactionsOf = (purchases: ReturnType<typeof shop>): Transaction[] =>
+  purchases.map((p) => ({ customerId: p.customerId, at: p.at, amount: p.amount ?? 0 }));
 
-describe("churn scoring", () => {
-  it("backtests both models on CDNOW (39-week horizon) and reports the chosen model's AUC", () => {
-    const result = scoreChurn(cdnowSamplePurchases(), {
-      referenceDate: utc("1998-06-30"),
-      horizonDays: 273,
-      thresholds,
-      seed: 1,
-    });
-    expect(result.scores.size).toBe(2357);
-    // The cutoff is 1997-09-30: the BG/NBD backtest is the paper's calibration/holdout split.
-    expect(result.backtest.bgnbd).toBeGreaterThanOrEqual(0.75);
-    expect(result.backtest.logistic).toBeGreaterThan(0.7);
-    const logisticWins = result.backtest.logistic! > result.backtest.bgnbd! + LOGISTIC_MARGIN;
-    expect(result.model).toBe(logisticWins ? "logistic" : "bgnbd");
-    expect(result.auc).toBe(result.backtest[result.model as "bgnbd" | "logistic"]);
-    expect(result.reason).toMatch(/AUC/);
-    expect(result.bgnbdFit?.converged).toBe(true);
-    for (const { churnScore } of result.scores.values()) expect(churnScore).toBeGreaterThanOrEqual(0);
+// Generous timeouts: the fits are small, but the machine running the tests may be busy.
+describe("churn on CDNOW (39-week calibration, 39-week holdout)", { timeout: 120_000 }, () => {
+  const cdnow = transactionsOf(cdnowSamplePurchases());
+  // Reference date 1998-06-30 with a 273-day horizon: the cutoff is 1997-09-30, the paper's calibration end.
+  const result = predictChurn(buildTimelines(cdnow), {
+    referenceDate: utc("1998-06-30"),
+    horizonDays: 273,
+    thresholds,
+    seed: 1,
+  });
+  const auc = (model: string) => result.candidates.find((c) => c.model === model)!.value!;
+
+  it("backtests every candidate and baseline on the same customers and reports each AUC", () => {
+    expect(result.sample).toEqual({ available: 2349, used: 2349 });
+    expect(result.candidates.map((c) => [c.model, c.role])).toEqual([
+      ["bgnbd", "candidate"],
+      ["logistic", "candidate"],
+      ["forest", "candidate"],
+      ["recency", "baseline"],
+      ["frequency", "baseline"],
+    ]);
+    // BG/NBD's P(no purchase in 39 weeks): ml-reference.md gives 0.757 on all 2,357 customers; here the 8 whose
+    // only line is $0 never bought, so they are not scored.
+    expect(auc("bgnbd")).toBeCloseTo(0.756, 3);
+    expect(auc("recency")).toBeCloseTo(0.771, 3);
+    expect(auc("frequency")).toBeCloseTo(0.757, 3);
+    expect(result.backtest).toEqual(Object.fromEntries(result.candidates.map((c) => [c.model, c.value])));
+    expect(result.features).toContain("BG/NBD P(no purchase in the horizon)");
   });
 
-  it("keeps BG/NBD on a shop drawn from BG/NBD", () => {
+  it("chooses the candidate with the best AUC, above every single baseline", () => {
+    const best = Math.max(auc("bgnbd"), auc("logistic"), auc("forest"));
+    expect(result.auc).toBe(best);
+    expect(result.model).toBe(result.candidates.find((c) => c.value === best)!.model);
+    expect(result.reason).toMatch(new RegExp(`^${result.model}: the best backtest AUC`));
+    // AUC 0.78: 0.024 above BG/NBD and frequency, 0.009 above recency alone (which is strong on CDNOW; the AUC's
+    // own standard error at 2,349 customers is about 0.01).
+    expect(result.auc!).toBeGreaterThanOrEqual(auc("bgnbd") + 0.01);
+    expect(result.auc!).toBeGreaterThanOrEqual(auc("frequency") + 0.01);
+    expect(result.auc!).toBeGreaterThan(auc("recency") + 0.005);
+    expect(result.scores.size).toBe(2349);
+    for (const { churnScore } of result.scores.values()) {
+      expect(churnScore).toBeGreaterThanOrEqual(0);
+      expect(churnScore).toBeLessThanOrEqual(1);
+    }
+  });
+});
+
+describe("churn scoring", { timeout: 120_000 }, () => {
+  it("keeps BG/NBD on a shop drawn from BG/NBD, where nothing beats it by more than the tolerance", () => {
     const result = scoreChurn(shop({}), {
       referenceDate: utc("2024-12-31"),
       horizonDays: 90,
@@ -48,18 +80,18 @@ describe("churn scoring", () => {
     });
     expect(result.model).toBe("bgnbd");
     expect(result.auc).toBe(result.backtest.bgnbd);
-    expect(result.auc).toBeGreaterThan(0.8);
-    expect(result.reason).toMatch(/^BG\/NBD: backtest AUC/);
+    expect(result.auc).toBeGreaterThan(0.85);
+    expect(result.reason).toMatch(/^BG\/NBD: backtest AUC 0\.\d{3}, within 0.005 of the best \(bgnbd /);
+    expect(result.bgnbdFit?.converged).toBe(true);
   });
 
-  it("falls back to the logistic model when BG/NBD is degenerate on a short history, and says why", () => {
+  it("uses a supervised candidate when BG/NBD is degenerate on a short history, and says why", () => {
     // Four months of a shop where nobody ever drops out: the dropout part of BG/NBD cannot be identified.
     const purchases = shop({
       end: utc("2024-04-30"),
       start: utc("2024-01-01"),
       acquisitionDays: 60,
       a: 0,
-      r: 2,
       alpha: 40,
     });
     const result = scoreChurn(purchases, {
@@ -68,24 +100,29 @@ describe("churn scoring", () => {
       thresholds,
       seed: 1,
     });
-    expect(result.model).toBe("logistic");
-    expect(result.auc).toBe(result.backtest.logistic);
-    expect(result.auc).toBeGreaterThan(0.6);
-    expect(result.reason).toMatch(/^logistic fallback: BG\/NBD is degenerate \(at the cutoff: /);
-    expect(result.scores.size).toBe(2000);
+    expect(["logistic", "forest"]).toContain(result.model);
+    expect(result.candidates.find((c) => c.model === "bgnbd")).toMatchObject({
+      eligible: false,
+      note: expect.stringMatching(/^degenerate at the cutoff: /),
+    });
+    expect(result.reason).toMatch(/BG\/NBD is not eligible \(degenerate at the cutoff: /);
+    expect(result.auc).toBeGreaterThan(0.65);
+    expect(result.scores.size).toBe(1500);
   });
 
-  it("computes the fallback's features identically at any date", () => {
-    const history = purchaseDaysByCustomer([
-      { customerId: "a", at: utc("2024-01-01"), amount: 10 },
-      { customerId: "a", at: utc("2024-01-11"), amount: 20 },
-      { customerId: "a", at: utc("2024-01-31"), amount: 30 },
-    ]).get("a")!;
-    const day = utcDay(utc("2024-02-10"));
-    // recency, frequency, tenure, log1p(monetary), average gap, purchase days in (day − 30, day]: Jan 11 is out.
-    expect(churnFeatures(history, day, 30)).toEqual([10, 3, 40, Math.log1p(60), 15, 1]);
-    expect(churnFeatures(history, utcDay(utc("2024-01-05")), 30)).toEqual([4, 1, 4, Math.log1p(10), 4, 1]);
-    expect(churnFeatures(history, utcDay(utc("2023-12-31")), 30)).toBeNull();
+  it("reads returns and extra fields: a return does not make a lapsed customer look active", () => {
+    const referenceDate = utc("2024-12-31");
+    const purchases = transactionsOf(shop({ customers: 600 }));
+    const options = { referenceDate, horizonDays: 90, thresholds, seed: 1 };
+    const base = predictChurn(buildTimelines(purchases), options);
+    const lapsedId = [...base.scores.keys()].find((id) => base.scores.get(id)!.churnScore > 0.9)!;
+    const withReturn = [...purchases, { customerId: lapsedId, at: utc("2024-12-30"), amount: -20 }];
+    const region = new Map(
+      [...base.scores.keys()].map((id, i) => [id, { region: i % 3 ? "north" : "south" }]),
+    );
+    const result = predictChurn(buildTimelines(withReturn, region), options);
+    expect(result.scores.get(lapsedId)!.churnScore).toBeGreaterThan(0.9);
+    expect(result.features).toContain("region=south");
   });
 
   it("applies the risk thresholds exactly at their boundaries", () => {
@@ -93,25 +130,57 @@ describe("churn scoring", () => {
     expect(churnRiskOf(0.5, thresholds)).toBe("medium");
     expect(churnRiskOf(0.7999999, thresholds)).toBe("medium");
     expect(churnRiskOf(0.8, thresholds)).toBe("high");
-    const options = { referenceDate: utc("2024-12-31"), horizonDays: 90, seed: 1 };
-    const purchases = shop({ customers: 300 });
-    const first = scoreChurn(purchases, { ...options, thresholds });
-    const [id, { churnScore }] = [...first.scores][0]!;
-    const at = (medium: number, high: number) =>
-      scoreChurn(purchases, { ...options, thresholds: { medium, high } }).scores.get(id)!.churnRisk;
-    expect(at(churnScore, 1)).toBe("medium");
-    expect(at(0, churnScore)).toBe("high");
-    expect(at(Math.min(1, churnScore + 1e-9), 1)).toBe("low");
+    expect(() =>
+      scoreChurn([], {
+        referenceDate: utc("2024-01-01"),
+        horizonDays: 30,
+        thresholds: { medium: 0.9, high: 0.5 },
+        seed: 1,
+      }),
+    ).toThrow(/thresholds.medium must not exceed thresholds.high/);
   });
 
-  it("is deterministic: the same seed gives the same output, even when fitting on a sample", () => {
-    const purchases = shop({ customers: 3000 });
-    const options = { referenceDate: utc("2024-12-31"), horizonDays: 90, thresholds, maxFitCustomers: 1000 };
-    const a = scoreChurn(purchases, { ...options, seed: 7 });
-    const b = scoreChurn(purchases, { ...options, seed: 7 });
-    expect(b).toEqual(a);
-    const c = scoreChurn(purchases, { ...options, seed: 8 });
-    expect(c.bgnbdFit?.r).not.toBe(a.bgnbdFit?.r);
+  it("is deterministic: same data in any order and the same seed give the same scores, also on a sample", () => {
+    const purchases = transactionsOf(shop({ customers: 800 }));
+    const options = {
+      referenceDate: utc("2024-12-31"),
+      horizonDays: 90,
+      thresholds,
+      maxFitCustomers: 400,
+      seed: 7,
+    };
+    const first = predictChurn(buildTimelines(purchases), options);
+    const again = predictChurn(buildTimelines(shuffled(purchases, 3)), options);
+    expect(again).toEqual(first);
+    expect(first.sample).toEqual({ available: first.sample.available, used: 400 });
+    const otherSeed = predictChurn(buildTimelines(purchases), { ...options, seed: 8 });
+    expect(otherSeed.candidates).not.toEqual(first.candidates);
+  });
+
+  it("leaks nothing: purchases after the reference date change no score and no backtest", () => {
+    const purchases = transactionsOf(shop({ customers: 500 }));
+    const options = { referenceDate: utc("2024-06-30"), horizonDays: 90, thresholds, seed: 2 };
+    const before = predictChurn(buildTimelines(purchases.filter((p) => p.at <= utc("2024-06-30"))), options);
+    const after = predictChurn(buildTimelines(purchases), options);
+    expect(after).toEqual(before);
+  });
+
+  it("backtests point in time: more purchases after the cutoff by customers who bought then change no AUC", () => {
+    const purchases = transactionsOf(shop({ customers: 500 }));
+    const options = { referenceDate: utc("2024-12-31"), horizonDays: 90, thresholds, seed: 3 };
+    const cutoff = utc("2024-10-02");
+    const boughtAfterCutoff = new Set(purchases.filter((p) => p.at > cutoff).map((p) => p.customerId));
+    // Their label (bought in the horizon) stays what it was; only what happened after the cutoff grows.
+    const more = [...boughtAfterCutoff].map((customerId) => ({
+      customerId,
+      at: utc("2024-12-15"),
+      amount: 999,
+    }));
+    const before = predictChurn(buildTimelines(purchases), options);
+    const after = predictChurn(buildTimelines([...purchases, ...more]), options);
+    expect(boughtAfterCutoff.size).toBeGreaterThan(50);
+    expect(after.candidates).toEqual(before.candidates);
+    expect(after.scores).not.toEqual(before.scores);
   });
 
   it("never throws on tiny shops and says what it did", () => {
@@ -119,40 +188,26 @@ describe("churn scoring", () => {
     const empty = scoreChurn([], options);
     expect(empty.scores.size).toBe(0);
     expect(empty.model).toBe("recency_rule");
+    expect(empty.warnings.map((w) => w.code)).toEqual(["too_few_customers"]);
 
-    const one = scoreChurn([{ customerId: "solo", at: utc("2024-01-01") }], options);
+    const one = scoreChurn([{ customerId: "solo", at: utc("2024-01-01"), amount: 10 }], options);
     expect(one.model).toBe("recency_rule");
     expect(one.auc).toBeNull();
-    expect(one.reason).toMatch(/no backtest .*BG\/NBD is degenerate/);
+    expect(one.reason).toMatch(/Only 0 customers had bought by the backtest cutoff.*BG\/NBD is degenerate/);
     // No gap of its own and no repeat buyer to borrow one from: the horizon is the gap, 60 / (60 + 90).
     expect(one.scores.get("solo")).toEqual({ churnScore: 60 / 150, churnRisk: "low" });
 
     const few = scoreChurn(
       [
-        { customerId: "a", at: utc("2024-01-01") },
-        { customerId: "a", at: utc("2024-01-21") },
-        { customerId: "b", at: utc("2024-02-20") },
-        { customerId: "c", at: utc("2024-04-01") },
+        { customerId: "a", at: utc("2024-01-01"), amount: 5 },
+        { customerId: "a", at: utc("2024-01-21"), amount: 5 },
+        { customerId: "b", at: utc("2024-02-20"), amount: 5 },
+        { customerId: "c", at: utc("2024-04-01"), amount: 5 },
       ],
       options,
     );
     expect([...few.scores.keys()]).toEqual(["a", "b"]);
     expect(few.scores.get("a")!.churnScore).toBeCloseTo(40 / 60, 12);
     expect(few.scores.get("b")!.churnScore).toBeCloseTo(10 / 30, 12);
-  });
-
-  it("scores 100k customers with about 10 purchases each in well under 10 s", () => {
-    const purchases = shop({ customers: 100_000, alpha: 40, b: 12, seed: 5 });
-    expect(purchases.length / 100_000).toBeGreaterThan(8);
-    const started = performance.now();
-    const result = scoreChurn(purchases, {
-      referenceDate: utc("2024-12-31"),
-      horizonDays: 90,
-      thresholds,
-      seed: 1,
-    });
-    const seconds = (performance.now() - started) / 1000;
-    expect(result.scores.size).toBe(100_000);
-    expect(seconds).toBeLessThan(10);
   });
 });

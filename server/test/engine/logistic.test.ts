@@ -36,6 +36,45 @@ describe("logistic regression", () => {
   });
 });
 
+describe("logistic regression: near-constant features and row weights", () => {
+  const rand = random(11);
+  const x: number[][] = [];
+  const y: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const a = rand() * 2 - 1;
+    x.push([a]);
+    y.push(rand() < 1 / (1 + Math.exp(-2 * a)) ? 1 : 0);
+  }
+
+  it("ignores a feature that is constant up to float noise, at any magnitude (relative tolerance)", () => {
+    const plain = fitLogistic(x, y);
+    for (const level of [0, 1, 1e6, -3e12]) {
+      // The spread of (0.1 + 0.2) - 0.3 style noise, scaled to the column: a constant as far as data goes.
+      const noisy = x.map((row, i) => [...row, level + (i % 2 ? 1 : -1) * Math.abs(level) * 1e-13]);
+      const model = fitLogistic(noisy, y);
+      expect(model.scales[1]).toBe(0);
+      expect(model.weights[2]).toBe(0);
+      expect(model.weights[1]).toBeCloseTo(plain.weights[1]!, 10);
+      expect(predictLogistic(model, [0.3, level])).toBeCloseTo(predictLogistic(plain, [0.3]), 10);
+    }
+    // A genuinely small feature is not a constant: only its spread relative to its size matters.
+    const small = fitLogistic(
+      x.map((row) => [row[0]! * 1e-9]),
+      y,
+    );
+    expect(small.scales[0]).toBeGreaterThan(0);
+    expect(predictLogistic(small, [0.3e-9])).toBeCloseTo(predictLogistic(plain, [0.3]), 10);
+  });
+
+  it("weights rows: weight 2 is the same as the row twice", () => {
+    const doubled = fitLogistic([...x, ...x.slice(0, 500)], [...y, ...y.slice(0, 500)], { l2: 0.01 });
+    const weighted = fitLogistic(x, y, { l2: 0.01, rowWeights: x.map((_, i) => (i < 500 ? 2 : 1)) });
+    expect(weighted.weights[0]).toBeCloseTo(doubled.weights[0]!, 8);
+    expect(weighted.weights[1]).toBeCloseTo(doubled.weights[1]!, 8);
+    expect(() => fitLogistic(x, y, { rowWeights: [1] })).toThrow(/one weight per row/);
+  });
+});
+
 describe("ROC AUC", () => {
   it("is 1 for a perfect ranking, 0 for a reversed one, 0.5 for ties, null with one class", () => {
     expect(rocAuc([0.1, 0.2, 0.8, 0.9], [0, 0, 1, 1])).toBe(1);

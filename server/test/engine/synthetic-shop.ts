@@ -55,3 +55,19 @@ export function syntheticShop(spec: ShopSpec): PurchaseRecord[] {
   }
   return out;
 }
+
+/**
+ * Two months of 300 customers drawn with a = 2, b = 10: BG/NBD fitted on them ends at ordinary-looking values,
+ * converged, yet its likelihood is flat in a over decades (the profile-likelihood check's example).
+ */
+export const UNIDENTIFIED_SHOP: ShopSpec = {
+  customers: 300,
+  start: new Date("2024-01-01T00:00:00Z"),
+  end: new Date("2024-03-01T00:00:00Z"),
+  acquisitionDays: 48,
+  r: 1,
+  alpha: 30,
+  a: 2,
+  b: 10,
+  seed: 1,
+};

@@ -373,6 +373,51 @@ describe("normalizeRecord and normalizeLine", () => {
     ]);
   });
 
+  it("reads a spreadsheet's 17850.0 as the customer 17850 the API sends, on every path and for every id", () => {
+    const resolved = resolveColumns(["customer_id", "date", "amount", "order_id"]);
+    if (!resolved.ok) throw new Error("header should resolve");
+    const fromFile = rowOf(
+      normalizeLine(resolved.mapping, { line: 2, values: ["17850.0", "2026-05-01", "5", "536365.00"] }, MDY),
+    );
+    const fromApi = rowOf(
+      normalizeRecord({ customer_id: 17850, order_date: "2026-05-01", amount: 5 }, 0, MDY),
+    );
+    const fromApiText = rowOf(
+      normalizeRecord(
+        { customer_id: "17850.0", order_date: "2026-05-01", amount: 5, order_id: 536365 },
+        0,
+        MDY,
+      ),
+    );
+    expect([fromFile, fromApi, fromApiText].map((row) => row.customerId)).toEqual([
+      "17850",
+      "17850",
+      "17850",
+    ]);
+    expect(fromFile).toMatchObject({ orderId: "536365" });
+    expect(fromApiText).toMatchObject({ orderId: "536365" });
+    const exposure = rowOf(
+      normalizeRecord(
+        {
+          type: "campaign_exposure",
+          customer_id: "-3.000",
+          campaign_id: "7.0",
+          group: "control",
+          exposed_at: "2026-05-01",
+        },
+        0,
+        MDY,
+      ),
+    );
+    expect(exposure).toMatchObject({ customerId: "-3", campaignId: "7" });
+    // Anything else is an id as written.
+    for (const id of ["17850.5", "007", "A-17850.0", "17850.", "1e4", "17850.0 x"]) {
+      expect(
+        rowOf(normalizeRecord({ customer_id: id, order_date: "2026-05-01", amount: 5 }, 0, MDY)).customerId,
+      ).toBe(id);
+    }
+  });
+
   it("checks a file line against the header's width before normalizing it", () => {
     const resolved = resolveColumns(["customer_id", "date", "amount", "country"]);
     if (!resolved.ok) throw new Error("header should resolve");

@@ -22,7 +22,7 @@ export interface PredictiveResult {
   churn_model: string;
   churn_auc: number | null;
   clv: string | null;
-  uplift: { qini: number; uplift_at_30: number | null } | string;
+  uplift: { qini: number | null; uplift_at_30: number | null } | string;
   durations_ms: Record<string, number>;
 }
 
