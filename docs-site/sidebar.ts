@@ -6,8 +6,8 @@ export const GUIDES = [
   {
     text: "Start here",
     items: [
-      { text: "Concepts", link: "/guide/concepts" },
       { text: "Quickstart", link: "/guide/quickstart" },
+      { text: "Concepts", link: "/guide/concepts" },
     ],
   },
   {

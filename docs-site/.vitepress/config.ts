@@ -17,7 +17,6 @@ export default defineConfig({
   lang: "en-US",
   // The build must not depend on git history or the network.
   lastUpdated: false,
-  ignoreDeadLinks: true,
   head: [["link", { rel: "icon", href: "/docs/favicon.svg", type: "image/svg+xml" }]],
   markdown: {
     config: (md) => {

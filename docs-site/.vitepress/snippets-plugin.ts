@@ -19,6 +19,10 @@ const snippetId = (page: string, index: number) => `${page}#${index}`;
  * the shell the Run button understands (snippets/shell.ts) fails the build, naming the page and line.
  */
 export function runnableSnippets(md: MarkdownIt): void {
+  // Inline code is shown as written: `{{customer_id}}` is a template placeholder, not Vue interpolation.
+  const inline = md.renderer.rules.code_inline!;
+  md.renderer.rules.code_inline = (tokens, idx, options, env, self) =>
+    inline(tokens, idx, options, env, self).replace(/^<code/, "<code v-pre");
   const render = md.renderer.rules.fence!;
   md.renderer.rules.fence = (tokens, idx, options, env, self) => {
     const token = tokens[idx]!;

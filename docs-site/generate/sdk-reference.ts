@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Application } from "typedoc";
+import { Application, Converter } from "typedoc";
 
 const SDK = fileURLToPath(new URL("../../sdk/", import.meta.url));
 const OUT = fileURLToPath(new URL("../docs/reference/sdk", import.meta.url));
@@ -40,13 +40,16 @@ export async function generateSdkReference(): Promise<void> {
     docsRoot: fileURLToPath(new URL("../docs", import.meta.url)),
     sidebar: { pretty: true },
   });
+  // The types generated from the contract are the API reference's subject; here they would be 4 MB of pages.
+  // Removed before TypeDoc groups the reflections, so no page or index lists them.
+  app.converter.on(Converter.EVENT_RESOLVE_BEGIN, (context) => {
+    for (const name of GENERATED_TYPES) {
+      const reflection = context.project.getChildByName(name);
+      if (reflection) context.project.removeReflection(reflection);
+    }
+  });
   const project = await app.convert();
   if (!project) throw new Error("TypeDoc could not read the SDK's sources");
-  // The types generated from the contract are the API reference's subject; here they would be 4 MB of pages.
-  for (const name of GENERATED_TYPES) {
-    const reflection = project.getChildByName(name);
-    if (reflection) project.removeReflection(reflection);
-  }
   await app.generateOutputs(project);
   if (app.logger.hasErrors()) throw new Error("TypeDoc reported errors");
 }
