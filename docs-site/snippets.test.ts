@@ -2,11 +2,12 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sampleCsv, SAMPLE_CSV } from "./generate/sample-data.js";
+import { SAMPLE_CSV, sampleCsv } from "./generate/sample-data.js";
 import { guideFiles } from "./sidebar.js";
 import { readSnippets } from "./snippets/blocks.js";
 import { type LocalServer, startLocalServer } from "./snippets/local-server.js";
 import { outputMatches } from "./snippets/output.js";
+import { ensureSiteBuilt } from "./snippets/site-build.js";
 import { Terminal } from "./snippets/terminal.js";
 
 /**
@@ -21,9 +22,10 @@ const snippets = guideFiles().flatMap((page) =>
 let server: LocalServer;
 let terminal: Terminal;
 beforeAll(async () => {
+  await ensureSiteBuilt();
   server = await startLocalServer();
   terminal = new Terminal(server.url);
-}, 180_000);
+}, 900_000);
 afterAll(async () => {
   await server?.stop();
 });
@@ -34,7 +36,11 @@ describe("the guides' snippets", () => {
   });
 
   it("every guide is in the suite and has runnable snippets", () => {
-    for (const page of guideFiles()) expect(snippets.some((s) => s.page === page), page).toBe(true);
+    for (const page of guideFiles())
+      expect(
+        snippets.some((s) => s.page === page),
+        page,
+      ).toBe(true);
   });
 
   it.each(snippets.map((s) => [`${s.page}:${s.line} (${s.lang} #${s.index})`, s] as const))(
@@ -44,7 +50,8 @@ describe("the guides' snippets", () => {
       const where = `${snippet.page}:${snippet.line}\n${snippet.code}\n--- stdout:\n${run.stdout}\n--- stderr:\n${run.stderr}`;
       expect(run.exitCode, `exited ${run.exitCode}: ${where}`).toBe(0);
       expect(run.stderr, `wrote to stderr: ${where}`).toBe("");
-      if (snippet.output === null) expect(run.stdout, `printed output the page does not show: ${where}`).toBe("");
+      if (snippet.output === null)
+        expect(run.stdout, `printed output the page does not show: ${where}`).toBe("");
       else
         expect(
           outputMatches(snippet.output, run.stdout),

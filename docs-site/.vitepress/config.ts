@@ -1,9 +1,9 @@
 import { defineConfig } from "vitepress";
-import { GUIDES } from "../sidebar.js";
 import { apiReferenceSidebar } from "../generate/api-reference.js";
 import { errorCodesTable } from "../generate/error-codes.js";
 import { plansTable } from "../generate/plans.js";
 import { sdkReferenceSidebar } from "../generate/sdk-reference.js";
+import { GUIDES } from "../sidebar.js";
 import { generatedTables } from "./generated-tables.js";
 import { runnableSnippets, typescriptSnippets } from "./snippets-plugin.js";
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type MarkdownIt from "markdown-it";
-import { transformWithOxc, type Plugin } from "vite";
+import { type Plugin, transformWithOxc } from "vite";
 import { guideFiles } from "../sidebar.js";
 import { isOutputFence, readSnippets, runnableLang } from "../snippets/blocks.js";
 import { checkShell } from "../snippets/shell.js";

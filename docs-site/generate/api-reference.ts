@@ -100,14 +100,17 @@ export function apiReferencePages(): { params: { tag: string; title: string }; c
   const spec = loadSpec();
   const operations = operationsOf(spec);
   const index = { params: { tag: "index", title: "API reference" }, content: apiReferenceIndex(spec) };
-  return [index, ...spec.tags.map((tag) => ({
-    params: { tag: tagSlug(tag.name), title: tag.name },
-    content: tagPage(
-      spec,
-      tag,
-      operations.filter((o) => o.tags?.includes(tag.name)),
-    ),
-  }))];
+  return [
+    index,
+    ...spec.tags.map((tag) => ({
+      params: { tag: tagSlug(tag.name), title: tag.name },
+      content: tagPage(
+        spec,
+        tag,
+        operations.filter((o) => o.tags?.includes(tag.name)),
+      ),
+    })),
+  ];
 }
 
 /** The reference's front page: the contract's own introduction and the list of every operation. */
@@ -150,7 +153,12 @@ function operationSection(spec: Spec, op: Operation): string[] {
   ];
   const parameters = (op.parameters ?? []).map((p) => resolve<Parameter>(spec, p));
   if (parameters.length > 0) {
-    out.push("**Parameters**", "", "| name | in | type | required | description |", "| --- | --- | --- | --- | --- |");
+    out.push(
+      "**Parameters**",
+      "",
+      "| name | in | type | required | description |",
+      "| --- | --- | --- | --- | --- |",
+    );
     for (const p of parameters) {
       const schema = p.schema ?? Object.values(p.content ?? {})[0]?.schema ?? {};
       out.push(
@@ -215,7 +223,14 @@ function examples(spec: Spec, media: Media, label: string): string[] {
   const out: string[] = [];
   if (media.examples) {
     for (const [name, example] of Object.entries(media.examples)) {
-      out.push(`*${label}: ${text(example.summary ?? name)}*`, "", "```json", pretty(example.value), "```", "");
+      out.push(
+        `*${label}: ${text(example.summary ?? name)}*`,
+        "",
+        "```json",
+        pretty(example.value),
+        "```",
+        "",
+      );
     }
   } else {
     const example = firstExample(spec, media);
@@ -275,7 +290,11 @@ function typeOf(spec: Spec, node: Schema): string {
   if (node.const !== undefined) return `\`${JSON.stringify(node.const)}\``;
   const types = Array.isArray(node.type) ? node.type : [node.type ?? "any"];
   return types
-    .map((t) => (t === "array" && node.items ? `${typeOf(spec, node.items)}[]` : `${t}${node.format ? ` (${node.format})` : ""}`))
+    .map((t) =>
+      t === "array" && node.items
+        ? `${typeOf(spec, node.items)}[]`
+        : `${t}${node.format ? ` (${node.format})` : ""}`,
+    )
     .join(" \\| ");
 }
 
@@ -285,7 +304,9 @@ function resolve<T>(spec: Spec, node: T & { $ref?: string }): T {
   let current = node as T & { $ref?: string };
   for (let hops = 0; current.$ref && hops < 10; hops++) {
     const [, , section, name] = current.$ref.split("/");
-    current = (spec.components as unknown as Record<string, Record<string, T & { $ref?: string }>>)[section!]![name!]!;
+    current = (spec.components as unknown as Record<string, Record<string, T & { $ref?: string }>>)[
+      section!
+    ]![name!]!;
   }
   return current;
 }

@@ -9,8 +9,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { type Schema, Segmento } from "@segmento/sdk";
 import * as echarts from "echarts";
-import { type Schema, Segmento } from "../../sdk/src/index.js";
 import { loadConfig } from "../../server/src/config.js";
 import { startServer } from "../../server/src/server.js";
 import { syntheticShop } from "../../server/src/synthetic/shop.js";
@@ -61,11 +61,18 @@ export function rfmGrid(overview: Overview): string {
       title: { text: "Customers per R and F score", left: "center", textStyle: { fontSize: 14 } },
       grid: { left: 80, right: 100, top: 48, bottom: 56 },
       xAxis: { type: "category", data: ["1", "2", "3", "4", "5"], ...axisName("F score (frequency)") },
-      yAxis: { type: "category", data: ["1", "2", "3", "4", "5"], ...axisName("R score (recency)"), nameGap: 40 },
+      yAxis: {
+        type: "category",
+        data: ["1", "2", "3", "4", "5"],
+        ...axisName("R score (recency)"),
+        nameGap: 40,
+      },
       visualMap: {
         min: 0,
         max: Math.max(1, ...cells.map((c) => c[2]!)),
         orient: "vertical",
+        calculable: true,
+        text: ["more", "fewer"],
         right: 10,
         top: "center",
         inRange: { color: ["#eef1fb", "#3451b2"] },
@@ -76,7 +83,10 @@ export function rfmGrid(overview: Overview): string {
   );
 }
 
-export function churnDistribution(customers: Customer[], thresholds: { medium: number; high: number }): string {
+export function churnDistribution(
+  customers: Customer[],
+  thresholds: { medium: number; high: number },
+): string {
   const bins = Array.from({ length: 20 }, () => ({ low: 0, medium: 0, high: 0 }));
   for (const c of customers) {
     if (c.churn_score === null || c.churn_score === undefined || !c.churn_risk) continue;
@@ -101,7 +111,10 @@ export function churnDistribution(customers: Customer[], thresholds: { medium: n
           symbol: "none",
           label: { formatter: "{b}" },
           lineStyle: { color: "#555", type: "dashed" },
-          data: [line(thresholds.medium, `medium ≥ ${thresholds.medium}`), line(thresholds.high, `high ≥ ${thresholds.high}`)],
+          data: [
+            line(thresholds.medium, `medium ≥ ${thresholds.medium}`),
+            line(thresholds.high, `high ≥ ${thresholds.high}`),
+          ],
         },
       }),
     })),
@@ -120,7 +133,11 @@ export function abcPareto(customers: Customer[]): string {
   const sampled = points.filter((_, i) => i % step === 0 || i === points.length - 1);
   const firstAt = (share: number) => (points.find((p) => p[1]! >= share)?.[0] ?? 100).toFixed(1);
   return svg({
-    title: { text: "ABC: share of revenue by share of customers", left: "center", textStyle: { fontSize: 14 } },
+    title: {
+      text: "ABC: share of revenue by share of customers",
+      left: "center",
+      textStyle: { fontSize: 14 },
+    },
     xAxis: { type: "value", max: 100, ...axisName("customers, highest spenders first (%)") },
     yAxis: { type: "value", max: 100, ...axisName("revenue (%)"), nameGap: 40 },
     series: [
@@ -148,7 +165,7 @@ export function kSelection(overview: Overview): string {
   const chosen = overview.kmeans?.k;
   return svg({
     title: { text: `Choosing k (chosen: k = ${chosen})`, left: "center", textStyle: { fontSize: 14 } },
-    legend: { bottom: 0 },
+    legend: { bottom: 0, itemGap: 28 },
     grid: { left: 72, right: 72, top: 48, bottom: 72 },
     xAxis: { type: "category", data: diagnostics.map((d) => String(d.k)), ...axisName("k") },
     yAxis: [
@@ -160,9 +177,23 @@ export function kSelection(overview: Overview): string {
         name: "inertia (within-segment spread)",
         type: "line",
         data: diagnostics.map((d) => Math.round(d.inertia)),
-        markPoint: chosen ? { data: [{ coord: [String(chosen), Math.round(diagnostics.find((d) => d.k === chosen)?.inertia ?? 0)], value: `k=${chosen}` }] } : undefined,
+        markPoint: chosen
+          ? {
+              data: [
+                {
+                  coord: [String(chosen), Math.round(diagnostics.find((d) => d.k === chosen)?.inertia ?? 0)],
+                  value: `k=${chosen}`,
+                },
+              ],
+            }
+          : undefined,
       },
-      { name: "silhouette (separation)", type: "line", yAxisIndex: 1, data: diagnostics.map((d) => d.silhouette) },
+      {
+        name: "silhouette (separation)",
+        type: "line",
+        yAxisIndex: 1,
+        data: diagnostics.map((d) => d.silhouette),
+      },
     ],
   });
 }
@@ -175,7 +206,8 @@ export function kSelection(overview: Overview): string {
 export function qiniCurve(customers: Customer[], records: Record<string, string | number>[]): string {
   const exposures = new Map<string, { group: string; at: number }>();
   for (const r of records)
-    if (r.type === "campaign_exposure") exposures.set(String(r.customer_id), { group: String(r.group), at: Date.parse(String(r.exposed_at)) });
+    if (r.type === "campaign_exposure")
+      exposures.set(String(r.customer_id), { group: String(r.group), at: Date.parse(String(r.exposed_at)) });
   const bought = new Set<string>();
   for (const r of records) {
     const exposure = exposures.get(String(r.customer_id));
@@ -185,7 +217,11 @@ export function qiniCurve(customers: Customer[], records: Record<string, string 
   }
   const scored = customers
     .filter((c) => exposures.has(c.customer_id) && typeof c.uplift_score === "number")
-    .map((c) => ({ score: c.uplift_score as number, treated: exposures.get(c.customer_id)!.group === "treatment", bought: bought.has(c.customer_id) }))
+    .map((c) => ({
+      score: c.uplift_score as number,
+      treated: exposures.get(c.customer_id)!.group === "treatment",
+      bought: bought.has(c.customer_id),
+    }))
     .sort((a, b) => b.score - a.score);
   let treated = 0;
   let control = 0;
@@ -205,31 +241,62 @@ export function qiniCurve(customers: Customer[], records: Record<string, string 
   }
   const end = curve.at(-1)![1]!;
   return svg({
-    title: { text: "Qini curve of the campaign's uplift scores", left: "center", textStyle: { fontSize: 14 } },
-    legend: { bottom: 0 },
+    title: {
+      text: "Qini curve of the campaign's uplift scores",
+      left: "center",
+      textStyle: { fontSize: 14 },
+    },
+    legend: { bottom: 0, itemGap: 28 },
     grid: { left: 72, right: 32, top: 48, bottom: 72 },
-    xAxis: { type: "value", max: 100, ...axisName("exposed customers targeted, highest uplift score first (%)") },
+    xAxis: {
+      type: "value",
+      max: 100,
+      ...axisName("exposed customers targeted, highest uplift score first (%)"),
+    },
     yAxis: { type: "value", ...axisName("incremental purchases"), nameGap: 48 },
     series: [
       { name: "by uplift score", type: "line", showSymbol: false, data: curve },
-      { name: "random targeting", type: "line", showSymbol: false, lineStyle: { type: "dashed" }, data: [[0, 0], [100, end]] },
+      {
+        name: "random targeting",
+        type: "line",
+        showSymbol: false,
+        lineStyle: { type: "dashed" },
+        data: [
+          [0, 0],
+          [100, end],
+        ],
+      },
     ],
   });
 }
 
 export async function generateCharts(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "segmento-docs-charts-"));
-  const config = loadConfig({ ...process.env, DATABASE_URL: undefined, REDIS_URL: undefined, PORT: "0", LOG_LEVEL: "warn", SEGMENTO_DATA_DIR: dataDir, SEGMENTATION_DEBOUNCE_MS: "200" });
+  const config = loadConfig({
+    ...process.env,
+    DATABASE_URL: undefined,
+    REDIS_URL: undefined,
+    PORT: "0",
+    LOG_LEVEL: "warn",
+    SEGMENTO_DATA_DIR: dataDir,
+    SEGMENTATION_DEBOUNCE_MS: "200",
+  });
   const server = await startServer(config);
   try {
     const owner = new Segmento({ baseUrl: server.url, origin: config.publicUrl });
-    await owner.auth.signUp({ name: "Docs charts", email: "charts@example.com", password: randomBytes(12).toString("hex") });
+    await owner.auth.signUp({
+      name: "Docs charts",
+      email: "charts@example.com",
+      password: randomBytes(12).toString("hex"),
+    });
     const org = await owner.organizations.create({ name: "Charts shop" });
     const project = await owner.projects.create(org.id, { name: "Charts" });
     const { key } = await owner.apiKeys.create(project.id, { name: "charts" });
     const shop = new Segmento({ baseUrl: server.url, apiKey: key });
     const records = syntheticShop({ customers: CUSTOMERS, seed: SEED });
-    const batches = await shop.ingest.send(project.id, records as Parameters<typeof shop.ingest.send>[1], { batchId: "charts" });
+    const batches = await shop.ingest.send(project.id, records as Parameters<typeof shop.ingest.send>[1], {
+      batchId: "charts",
+    });
     let next: string | undefined = batches.at(-1)!.job_id;
     while (next) {
       const job = await shop.jobs.wait(next, { timeoutMs: 600_000 });
@@ -247,7 +314,8 @@ export async function generateCharts(): Promise<void> {
       "k-selection": kSelection(overview),
       "qini-curve": qiniCurve(customers, records),
     };
-    for (const [name, content] of Object.entries(charts)) writeFileSync(path.join(OUT, `${name}.svg`), content);
+    for (const [name, content] of Object.entries(charts))
+      writeFileSync(path.join(OUT, `${name}.svg`), content);
   } finally {
     await server.close();
     rmSync(dataDir, { recursive: true, force: true });

@@ -17,11 +17,26 @@ const LIMITS: [keyof (typeof PLANS)[number]["limits"], string, (n: number) => st
 export function plansTable(): string {
   const row = (label: string, cells: string[]) => `| ${label} | ${cells.join(" | ")} |`;
   return [
-    row("", PLANS.map((p) => `**${p.name}** (\`${p.id}\`)`)),
-    row("---", PLANS.map(() => "---")),
-    row("Monthly", PLANS.map((p) => `$${p.priceMonthlyUsd}`)),
-    row("Annual, per month", PLANS.map((p) => `$${p.priceAnnualMonthlyUsd}`)),
-    row("Trial", PLANS.map((p) => (p.trialDays ? `${p.trialDays} days` : "none"))),
+    row(
+      "",
+      PLANS.map((p) => `**${p.name}** (\`${p.id}\`)`),
+    ),
+    row(
+      "---",
+      PLANS.map(() => "---"),
+    ),
+    row(
+      "Monthly",
+      PLANS.map((p) => `$${p.priceMonthlyUsd}`),
+    ),
+    row(
+      "Annual, per month",
+      PLANS.map((p) => `$${p.priceAnnualMonthlyUsd}`),
+    ),
+    row(
+      "Trial",
+      PLANS.map((p) => (p.trialDays ? `${p.trialDays} days` : "none")),
+    ),
     ...LIMITS.map(([key, label, format]) =>
       row(
         label,

@@ -5,23 +5,25 @@
  */
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Application, Converter } from "typedoc";
+import { Application, Converter, type TypeDocOptions } from "typedoc";
+import type { DefaultTheme } from "vitepress";
 
 const SDK = fileURLToPath(new URL("../../sdk/", import.meta.url));
 const OUT = fileURLToPath(new URL("../docs/reference/sdk", import.meta.url));
 const SIDEBAR = `${OUT}/typedoc-sidebar.json`;
 const GENERATED_TYPES = ["paths", "components", "operations"];
 
-export function sdkReferenceSidebar() {
+export function sdkReferenceSidebar(): DefaultTheme.SidebarItem[] {
   const items = existsSync(SIDEBAR)
-    ? (JSON.parse(readFileSync(SIDEBAR, "utf8")) as unknown[])
+    ? (JSON.parse(readFileSync(SIDEBAR, "utf8")) as DefaultTheme.SidebarItem[])
     : [{ text: "Not generated: run npm run docs:build", link: "/reference/sdk/" }];
   return [{ text: "SDK reference", items: [{ text: "Overview", link: "/reference/sdk/" }, ...items] }];
 }
 
 export async function generateSdkReference(): Promise<void> {
   rmSync(OUT, { recursive: true, force: true });
-  const app = await Application.bootstrapWithPlugins({
+  // typedoc-plugin-markdown's and typedoc-vitepress-theme's options are declared by the plugins, loaded at run time.
+  const options: Partial<TypeDocOptions> & Record<string, unknown> = {
     entryPoints: [`${SDK}src/index.ts`],
     tsconfig: `${SDK}tsconfig.build.json`,
     plugin: ["typedoc-plugin-markdown", "typedoc-vitepress-theme"],
@@ -36,10 +38,10 @@ export async function generateSdkReference(): Promise<void> {
     entryFileName: "index",
     // The generated schema's JSDoc uses @description, which TSDoc does not define.
     logLevel: "Error",
-    // @ts-expect-error options of typedoc-vitepress-theme
     docsRoot: fileURLToPath(new URL("../docs", import.meta.url)),
     sidebar: { pretty: true },
-  });
+  };
+  const app = await Application.bootstrapWithPlugins(options);
   // The types generated from the contract are the API reference's subject; here they would be 4 MB of pages.
   // Removed before TypeDoc groups the reflections, so no page or index lists them.
   app.converter.on(Converter.EVENT_RESOLVE_BEGIN, (context) => {

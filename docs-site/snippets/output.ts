@@ -9,19 +9,23 @@
  */
 export const ELLIPSIS = "…";
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 export function outputPattern(expected: string): RegExp {
   const lines = expected.replace(/\s+$/, "").split("\n");
   const parts = lines.map((line) =>
     line.trim() === ELLIPSIS
       ? "(?:[^\\n]*\\n)*?"
-      : `${line.trimEnd().split(ELLIPSIS).map(escape).join("[^\\n]*?")}[ \\t]*\\n`,
+      : `${line.trimEnd().split(ELLIPSIS).map(escapeRegExp).join("[^\\n]*?")}[ \\t]*\\n`,
   );
   return new RegExp(`^${parts.join("")}$`);
 }
 
 export function outputMatches(expected: string, actual: string): boolean {
-  const normalized = `${actual.replace(/\s+$/, "").split("\n").map((l) => l.trimEnd()).join("\n")}\n`;
+  const normalized = `${actual
+    .replace(/\s+$/, "")
+    .split("\n")
+    .map((l) => l.trimEnd())
+    .join("\n")}\n`;
   return outputPattern(expected).test(normalized);
 }

@@ -114,7 +114,8 @@ export async function runShell(
         if (content.startsWith("@")) {
           const file = content.slice(1);
           const text = state.files[file];
-          if (text === undefined) throw new CommandFailed(`curl: (26) Failed to open/read local data from file ${file}`, printed);
+          if (text === undefined)
+            throw new CommandFailed(`curl: (26) Failed to open/read local data from file ${file}`, printed);
           form.append(name, new Blob([text], { type: "text/csv" }), file);
         } else form.append(name, content);
       } else if (arg === "-o") output = value();
@@ -122,9 +123,11 @@ export async function runShell(
       else if (arg === "-G") getQuery = true;
       else if (arg === "-f" || arg === "--fail" || arg === "--fail-with-body") fail = true;
       else if (arg.startsWith("-") && !arg.startsWith("--")) {
-        if (!/^-[sSNfL]+$/.test(arg)) throw new CommandFailed(`curl: option ${arg} is not supported here`, printed);
+        if (!/^-[sSNfL]+$/.test(arg))
+          throw new CommandFailed(`curl: option ${arg} is not supported here`, printed);
         if (arg.includes("f")) fail = true;
-      } else if (arg.startsWith("--")) throw new CommandFailed(`curl: option ${arg} is not supported here`, printed);
+      } else if (arg.startsWith("--"))
+        throw new CommandFailed(`curl: option ${arg} is not supported here`, printed);
       else url = arg;
     }
     if (!url) throw new CommandFailed("curl: no URL", printed);

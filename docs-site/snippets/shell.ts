@@ -65,8 +65,9 @@ function statement(line: string): Statement {
   const head = tokens[0];
   const body = head === "export" ? tokens.slice(1) : tokens;
   const first = body[0];
-  if (first && first !== "|") {
-    const text = first[0]?.kind === "text" ? first[0].text : "";
+  if (Array.isArray(first)) {
+    const lead = first[0];
+    const text = lead?.kind === "text" ? lead.text : "";
     const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(text);
     if (assignment) {
       if (body.length !== 1) throw new ShellSyntaxError(`one value per assignment: ${line}`);
@@ -84,7 +85,8 @@ function pipeline(tokens: (Word | "|" | "export")[], line: string): Pipeline {
   let current: Word[] = [];
   const flush = () => {
     const [name, ...args] = current;
-    const text = name?.length === 1 && name[0]!.kind === "text" ? name[0].text : undefined;
+    const lead = name?.length === 1 ? name[0] : undefined;
+    const text = lead?.kind === "text" ? lead.text : undefined;
     if (!text || !COMMANDS.has(text))
       throw new ShellSyntaxError(`only curl, jq, tee and grep run in the browser: ${line}`);
     commands.push({ name: text as Command["name"], args });
@@ -117,7 +119,8 @@ class Tokens {
       if (";&<>`".includes(this.text[this.at]!))
         throw new ShellSyntaxError(`"${this.text[this.at]}" is not supported: ${this.text}`);
       const word = this.word();
-      const plain = word.length === 1 && word[0]!.kind === "text" ? word[0].text : undefined;
+      const lead = word.length === 1 ? word[0] : undefined;
+      const plain = lead?.kind === "text" ? lead.text : undefined;
       tokens.push(plain === "export" && tokens.length === 0 ? "export" : word);
     }
   }
@@ -198,10 +201,12 @@ class Tokens {
 export function checkShell(source: string): void {
   const visit = (pipeline: Pipeline) => {
     for (const command of pipeline) {
-      for (const word of command.args) for (const part of word) if (part.kind === "command") visit(part.pipeline);
+      for (const word of command.args)
+        for (const part of word) if (part.kind === "command") visit(part.pipeline);
       if (command.name !== "jq") continue;
       const filter = command.args.find((w) => !(w[0]?.kind === "text" && w[0].text.startsWith("-")));
-      if (filter?.every((p) => p.kind === "text")) compileJq(filter.map((p) => (p as { text: string }).text).join(""));
+      if (filter?.every((p) => p.kind === "text"))
+        compileJq(filter.map((p) => (p as { text: string }).text).join(""));
     }
   };
   for (const statement of parseShell(source)) {

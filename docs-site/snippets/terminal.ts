@@ -56,6 +56,10 @@ export class Terminal {
     );
     const port = new URL(this.serverUrl).host;
     const local = new URL(DOCS_BASE_URL).host;
-    return { ...result, stdout: result.stdout.replaceAll(port, local), stderr: result.stderr.replaceAll(port, local) };
+    return {
+      ...result,
+      stdout: result.stdout.replaceAll(port, local),
+      stderr: result.stderr.replaceAll(port, local),
+    };
   }
 }

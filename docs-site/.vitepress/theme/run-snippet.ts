@@ -5,7 +5,10 @@ const DOCS_BASE_URL = "http://localhost:3001";
 const STATE_KEY = "segmento-docs-terminal";
 
 type SnippetModule = {
-  default: (process: { env: Record<string, string | undefined> }, console: Pick<Console, "log" | "error">) => Promise<void>;
+  default: (
+    process: { env: Record<string, string | undefined> },
+    console: Pick<Console, "log" | "error">,
+  ) => Promise<void>;
 };
 
 /** Variables and files the snippets set, kept for this tab like a terminal keeps them. */
@@ -32,11 +35,15 @@ export async function runSnippetButton(button: HTMLButtonElement): Promise<void>
     if (button.dataset.lang === "bash") {
       printed = await runShell(code, state, { origin: window.location.origin, baseUrl: DOCS_BASE_URL });
     } else {
-      const snippets = (await import("virtual:segmento-snippets")).default as Record<string, () => Promise<SnippetModule>>;
+      const snippets = (await import("virtual:segmento-snippets")).default as Record<
+        string,
+        () => Promise<SnippetModule>
+      >;
       const load = snippets[button.dataset.snippet ?? ""];
       if (!load) throw new Error(`No runnable module for ${button.dataset.snippet}`);
       const lines: string[] = [];
-      const print = (...values: unknown[]) => lines.push(values.map((v) => (typeof v === "string" ? v : JSON.stringify(v, null, 2))).join(" "));
+      const print = (...values: unknown[]) =>
+        lines.push(values.map((v) => (typeof v === "string" ? v : JSON.stringify(v, null, 2))).join(" "));
       await (await load()).default({ env: { ...state.variables } }, { log: print, error: print });
       printed = lines.map((l) => `${l}\n`).join("");
     }

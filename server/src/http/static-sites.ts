@@ -13,7 +13,11 @@ export function staticSites(app: AppContext): Router {
   const router = express.Router();
   const { docsSiteDir, dashboardDir } = app.config;
 
-  router.use("/docs", docsPolicy(docsSiteDir), siteOrHint(docsSiteDir, "the documentation", "npm run docs:build"));
+  router.use(
+    "/docs",
+    docsPolicy(docsSiteDir),
+    siteOrHint(docsSiteDir, "the documentation", "npm run docs:build"),
+  );
 
   const dashboardIndex = path.join(dashboardDir, "index.html");
   router.use(express.static(dashboardDir, { index: "index.html", fallthrough: true }));
@@ -78,7 +82,9 @@ function inlineScriptHashes(dir: string): string[] {
       const file = path.join(folder, entry.name);
       if (entry.isDirectory()) visit(file);
       else if (entry.name.endsWith(".html")) {
-        for (const [, body] of fs.readFileSync(file, "utf8").matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g))
+        for (const [, body] of fs
+          .readFileSync(file, "utf8")
+          .matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g))
           if (body) hashes.add(`sha256-${createHash("sha256").update(body).digest("base64")}`);
       }
     }

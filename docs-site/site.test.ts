@@ -1,0 +1,161 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadSpec, operationsOf } from "./generate/api-reference.js";
+import { type LocalServer, startLocalServer } from "./snippets/local-server.js";
+import { ensureSiteBuilt, SITE_DIR } from "./snippets/site-build.js";
+
+/**
+ * The built site, served by `npm start` at /docs, in headless Chromium: every page loads without console errors
+ * or failed requests, every internal link and anchor resolves, search finds "churn", and a Run button on the
+ * quickstart gets a 2xx from the server. Screenshots of every page go to docs-site/.screenshots (not committed):
+ * look at them after a change to the site's layout.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SCREENSHOTS = fileURLToPath(new URL("./.screenshots/", import.meta.url));
+// CI always runs this suite (it installs Chromium first). A developer machine without Chromium skips it, saying so.
+const runHere = existsSync(CHROMIUM) || process.env.CI === "true";
+if (!runHere) console.warn(`docs site suite skipped: no Chromium at ${CHROMIUM} (run scripts/browser.sh)`);
+
+/** Every page of the built site, as the path the server serves it at. */
+function sitePages(): string[] {
+  const pages: string[] = [];
+  const visit = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) visit(file);
+      else if (entry.name.endsWith(".html") && entry.name !== "404.html") {
+        const relative = path.relative(SITE_DIR, file).replace(/\\/g, "/");
+        pages.push(`/docs/${relative.replace(/(^|\/)index\.html$/, "$1").replace(/\.html$/, "")}`);
+      }
+    }
+  };
+  visit(SITE_DIR);
+  return pages.sort();
+}
+
+let server: LocalServer;
+let browser: Browser;
+beforeAll(async () => {
+  if (!runHere) return;
+  await ensureSiteBuilt();
+  server = await startLocalServer();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+}, 900_000);
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Opens a page, recording console errors and failed or refused requests. */
+async function open(path: string): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("requestfailed", (request) =>
+    problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`),
+  );
+  page.on("response", (response) => {
+    if (response.status() >= 400) problems.push(`${response.status()} for ${response.url()}`);
+  });
+  const response = await page.goto(`${server.url}${path}`, { waitUntil: "networkidle" });
+  if (!response?.ok()) problems.push(`${response?.status()} for the page itself`);
+  return { page, problems };
+}
+
+describe.runIf(runHere)("the docs site in Chromium", () => {
+  it("has a section, anchored by operationId, for every operation of the contract", () => {
+    const html = readdirSync(path.join(SITE_DIR, "reference/api"))
+      .map((f) => readFileSync(path.join(SITE_DIR, "reference/api", f), "utf8"))
+      .join("\n");
+    const missing = operationsOf(loadSpec()).filter(
+      (op) => !html.includes(`id="${op.operationId.toLowerCase()}"`),
+    );
+    expect(missing.map((op) => op.operationId)).toEqual([]);
+  });
+
+  it("opens every page without console errors or failed requests, and every internal link and anchor resolves", async () => {
+    const pages = sitePages();
+    expect(pages.length).toBeGreaterThan(20);
+    const links = new Map<string, string>();
+    const problems: string[] = [];
+    for (const path of pages) {
+      const { page, problems: found } = await open(path);
+      problems.push(...found.map((p) => `${path}: ${p}`));
+      const name = path.replace(/^\/docs\/?/, "").replace(/\//g, "_") || "index";
+      // Whole guides; the first screen of the generated references (their full pages are tens of screens).
+      await page.screenshot({
+        path: `${SCREENSHOTS}${name}.png`,
+        fullPage: !path.startsWith("/docs/reference/"),
+      });
+      for (const href of await page.$$eval("a[href]", (as) => as.map((a) => (a as HTMLAnchorElement).href)))
+        if (href.startsWith(`${server.url}/docs/`)) links.set(href, path);
+      await page.close();
+    }
+    const ids = new Map<string, Set<string>>();
+    for (const [href, from] of links) {
+      const url = new URL(href);
+      let targetIds = ids.get(url.pathname);
+      if (!targetIds) {
+        const response = await fetch(`${server.url}${url.pathname}`);
+        if (!response.ok) {
+          problems.push(`${from}: link to ${url.pathname} answers ${response.status}`);
+          continue;
+        }
+        const html = await response.text();
+        targetIds = new Set([...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]!));
+        ids.set(url.pathname, targetIds);
+      }
+      const anchor = decodeURIComponent(url.hash.slice(1));
+      if (anchor && !targetIds.has(anchor))
+        problems.push(`${from}: link to ${url.pathname}#${anchor}: no such anchor`);
+    }
+    expect(problems).toEqual([]);
+  }, 900_000);
+
+  it("search finds churn", async () => {
+    const { page, problems } = await open("/docs/");
+    await page.locator(".VPNavBarSearch button").first().click();
+    await page.locator("#localsearch-input").fill("churn");
+    const results = page.locator(".VPLocalSearchBox .result");
+    await results.first().waitFor({ timeout: 30_000 });
+    expect(await results.count()).toBeGreaterThan(0);
+    expect((await results.allTextContents()).join(" ").toLowerCase()).toContain("churn");
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it("a Run button on the quickstart calls the local server and shows its 2xx answer", async () => {
+    const { page, problems } = await open("/docs/guide/quickstart");
+    const run = page.locator("button.snippet-run").first();
+    const answered = page.waitForResponse((r) => r.url() === `${server.url}/api/health`);
+    await run.click();
+    const response = await answered;
+    expect(response.status()).toBeGreaterThanOrEqual(200);
+    expect(response.status()).toBeLessThan(300);
+    const result = page.locator(".snippet-result.ok").first();
+    await result.waitFor({ timeout: 30_000 });
+    expect(await result.textContent()).toContain('"status": "ok"');
+    await page.screenshot({ path: `${SCREENSHOTS}quickstart-after-run.png` });
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+});
