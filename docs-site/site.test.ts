@@ -97,7 +97,7 @@ describe.runIf(runHere)("the docs site in Chromium", () => {
     expect(pages.length).toBeGreaterThan(20);
     const links = new Map<string, string>();
     const problems: string[] = [];
-    for (const path of pages) {
+    const visit = async (path: string) => {
       const { page, problems: found } = await open(path);
       problems.push(...found.map((p) => `${path}: ${p}`));
       const name = path.replace(/^\/docs\/?/, "").replace(/\//g, "_") || "index";
@@ -109,7 +109,14 @@ describe.runIf(runHere)("the docs site in Chromium", () => {
       for (const href of await page.$$eval("a[href]", (as) => as.map((a) => (a as HTMLAnchorElement).href)))
         if (href.startsWith(`${server.url}/docs/`)) links.set(href, path);
       await page.close();
-    }
+    };
+    // A few tabs at once: the pages are independent, and each mostly waits for its network to go quiet.
+    const queue = [...pages];
+    await Promise.all(
+      Array.from({ length: 3 }, async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) await visit(next);
+      }),
+    );
     const ids = new Map<string, Set<string>>();
     for (const [href, from] of links) {
       const url = new URL(href);
