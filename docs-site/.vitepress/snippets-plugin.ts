@@ -64,6 +64,8 @@ export function typescriptSnippets(): Plugin {
     );
   return {
     name: "segmento-typescript-snippets",
+    // Before Vite's own resolver, which would resolve @segmento/sdk to the package itself.
+    enforce: "pre",
     resolveId(source, importer) {
       if (source === INDEX_ID || source.startsWith(SNIPPET_PREFIX)) return `\0${source}`;
       if (source === "@segmento/sdk" && importer?.startsWith(`\0${SNIPPET_PREFIX}`)) return SDK_IN_BROWSER;

@@ -107,7 +107,7 @@ class Parser {
       this.skip();
       if (this.text[this.at] === ":") {
         this.at++;
-        entries.push([key, this.postfixPipe()]);
+        entries.push([key, this.pipe()]);
       } else entries.push([key, field(key)]);
       this.skip();
       if (this.text[this.at] === ",") {
@@ -125,19 +125,6 @@ class Parser {
       }
       return results;
     };
-  }
-
-  /** An object value: a pipe that stops at `,` and `}`. */
-  private postfixPipe(): Filter {
-    let left = this.postfix();
-    for (;;) {
-      this.skip();
-      if (this.text[this.at] !== "|") return left;
-      this.at++;
-      const first = left;
-      const right = this.postfix();
-      left = (input) => first(input).flatMap(right);
-    }
   }
 
   private ident(): string {
