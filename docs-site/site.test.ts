@@ -95,6 +95,14 @@ describe.runIf(runHere)("the docs site in Chromium", () => {
     expect(missing.map((op) => op.operationId)).toEqual([]);
   });
 
+  it("serves the site with a Content-Security-Policy that allows only its own scripts, by origin and hash", async () => {
+    const response = await fetch(`${server.url}/docs/guide/quickstart`);
+    const policy = response.headers.get("content-security-policy") ?? "";
+    expect(policy).toMatch(/script-src 'self'( 'sha256-[A-Za-z0-9+/=]+')+;/);
+    expect(policy).toContain("connect-src 'self'");
+    expect(policy).not.toContain("unsafe-eval");
+  });
+
   it("opens every page without console errors or failed requests, and every internal link and anchor resolves", async () => {
     const pages = sitePages();
     expect(pages.length).toBeGreaterThan(20);

@@ -137,7 +137,7 @@ function apiReferenceIndex(spec: Spec): string {
 }
 
 function tagPage(spec: Spec, tag: { name: string; description?: string }, operations: Operation[]): string {
-  const out = [`# ${tag.name}`, "", text(tag.description ?? ""), ""];
+  const out = [`# ${tag.name}`, "", prose(tag.description ?? ""), ""];
   for (const op of operations) out.push(...operationSection(spec, op));
   return out.join("\n");
 }
@@ -148,7 +148,7 @@ function operationSection(spec: Spec, op: Operation): string[] {
     "",
     `<code class="api-method api-${op.method}">${op.method.toUpperCase()}</code> <code>${escapeHtml(op.path)}</code> · operationId \`${op.operationId}\` · ${security(spec, op)}`,
     "",
-    text(op.description ?? ""),
+    prose(op.description ?? ""),
     "",
   ];
   const parameters = (op.parameters ?? []).map((p) => resolve<Parameter>(spec, p));
@@ -170,7 +170,7 @@ function operationSection(spec: Spec, op: Operation): string[] {
   if (op.requestBody?.content) {
     for (const [type, media] of Object.entries(op.requestBody.content)) {
       out.push(`**Request body** (\`${type}\`${op.requestBody.required ? ", required" : ""})`, "");
-      if (op.requestBody.description) out.push(text(op.requestBody.description), "");
+      if (op.requestBody.description) out.push(prose(op.requestBody.description), "");
       if (media.schema) out.push(...schemaTable(spec, media.schema));
       out.push(...examples(spec, media, "Request example"));
     }
@@ -314,7 +314,9 @@ function resolve<T>(spec: Spec, node: T & { $ref?: string }): T {
 const snake = (name: string) => name.replace(/([a-z])([A-Z])/g, "$1_$2");
 const pretty = (value: unknown) => JSON.stringify(value, null, 2);
 const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-/** Text for a table cell or paragraph: one line, pipes escaped, no Vue interpolation. */
+/** Markdown from the contract as a page's own paragraphs and lists, with no Vue interpolation. */
+const prose = (s: string) => s.replace(/\{\{/g, "&#123;&#123;");
+/** Text for a table cell or a list item: one line, pipes escaped, no Vue interpolation. */
 const text = (s: string) =>
   s
     .replace(/\n{2,}/g, "<br><br>")

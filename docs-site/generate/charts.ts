@@ -2,7 +2,8 @@
  * The charts of "The Engine explained", drawn at build time from a real run: a seeded synthetic shop (the demo's,
  * 2,000 customers) is sent through the SDK to an embedded server started in this process, the pipeline is followed
  * to its end, and the charts are drawn with ECharts' server-side SVG renderer from what the API returns. Written
- * to docs/public/charts/ (not committed). Same seed, same shop; see the page for what may still vary.
+ * to docs/public/charts/ (not committed). Same seed, same shop, same charts, except that the k-selection curves
+ * can move slightly at larger k: the server seeds K-Means from the project's id, which is new in each build.
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";

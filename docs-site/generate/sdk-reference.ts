@@ -26,7 +26,10 @@ export async function generateSdkReference(): Promise<void> {
   const options: Partial<TypeDocOptions> & Record<string, unknown> = {
     entryPoints: [`${SDK}src/index.ts`],
     tsconfig: `${SDK}tsconfig.build.json`,
-    plugin: ["typedoc-plugin-markdown", "typedoc-vitepress-theme"],
+    // The resource groups (segmento.customers, ...) are classes the package does not export by name: documented
+    // all the same, so every method has its page.
+    plugin: ["typedoc-plugin-markdown", "typedoc-vitepress-theme", "typedoc-plugin-missing-exports"],
+    placeInternalsInOwningModule: true,
     out: OUT,
     readme: "none",
     name: "@segmento/sdk",
