@@ -54,14 +54,14 @@ export async function startLocalServer(extraEnv: Record<string, string> = {}): P
     await exited;
     rmSync(dataDir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 300_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${printed}`);
     const health = await fetch(`${url}/api/health`).catch(() => undefined);
     if (health?.ok) break;
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`npm start did not answer /api/health within 120 s:\n${printed}`);
+      throw new Error(`npm start did not answer /api/health within 300 s:\n${printed}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
