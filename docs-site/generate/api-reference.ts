@@ -137,8 +137,9 @@ function apiReferenceIndex(spec: Spec): string {
 }
 
 function tagPage(spec: Spec, tag: { name: string; description?: string }, operations: Operation[]): string {
-  const out = [`# ${tag.name}`, "", prose(tag.description ?? ""), ""];
+  const out = [`# ${tag.name}`, "", prose(tag.description ?? ""), "", '<div class="api-reference">', ""];
   for (const op of operations) out.push(...operationSection(spec, op));
+  out.push("</div>");
   return out.join("\n");
 }
 
