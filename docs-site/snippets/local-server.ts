@@ -49,9 +49,22 @@ export async function startLocalServer(extraEnv: Record<string, string> = {}): P
     printed += chunk;
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  // npm, tsx and the server share the process group npm leads: signal all of them, and kill whatever is still
+  // there after a grace period (a shutdown waiting on a job must not outlive the suite).
+  const group = (signal: NodeJS.Signals | 0) => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   const stop = async () => {
-    if (child.exitCode === null && child.pid) process.kill(-child.pid, "SIGTERM");
-    await exited;
+    group("SIGTERM");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    for (let waited = 0; waited < 10_000 && group(0); waited += 250)
+      await new Promise((r) => setTimeout(r, 250));
+    group("SIGKILL");
     rmSync(dataDir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 300_000;
