@@ -62,7 +62,9 @@ export async function runShell(
         state.files[args[0]!] = input;
         return input;
       case "grep": {
-        const lines = input.split("\n").filter((line) => line.includes(args[0]!));
+        // The guides' patterns (`^id:`, `"status":"completed"`) mean the same as a JavaScript RegExp.
+        const pattern = new RegExp(args[0]!);
+        const lines = input.split("\n").filter((line) => pattern.test(line));
         if (lines.length === 0) throw new CommandFailed(`grep: no line contains ${args[0]}`, printed);
         return `${lines.join("\n")}\n`;
       }

@@ -7,7 +7,7 @@
  * Statements, one per line (a trailing `\` continues a line; `#` starts a comment line):
  *   NAME=WORD | export NAME=WORD | command [| command]...
  * Words: 'single quoted', "double quoted" (with $NAME, ${NAME} and $(...)), bare, and any of them side by side.
- * Commands: curl, jq, tee FILE, grep FIXED-TEXT.
+ * Commands: curl, jq, tee FILE, grep PATTERN (a simple pattern: text, ^ and $).
  */
 import { compileJq } from "./jq.js";
 

@@ -11,15 +11,15 @@ type SnippetModule = {
   ) => Promise<void>;
 };
 
-/** Variables and files the snippets set, kept for this tab like a terminal keeps them. */
+/** Variables and files the snippets set, kept for this site (every tab) like a terminal keeps them. */
 const loadState = (): ShellState => {
   try {
-    return { variables: {}, files: {}, ...JSON.parse(sessionStorage.getItem(STATE_KEY) ?? "{}") };
+    return { variables: {}, files: {}, ...JSON.parse(localStorage.getItem(STATE_KEY) ?? "{}") };
   } catch {
     return { variables: {}, files: {} };
   }
 };
-const saveState = (state: ShellState) => sessionStorage.setItem(STATE_KEY, JSON.stringify(state));
+const saveState = (state: ShellState) => localStorage.setItem(STATE_KEY, JSON.stringify(state));
 
 /** Runs the snippet of a Run button against the server that serves the page and shows what it printed. */
 export async function runSnippetButton(button: HTMLButtonElement): Promise<void> {
