@@ -1,60 +1,63 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { syntheticShop } from "../server/src/synthetic/shop.js";
-import {
-  createTenant,
-  followPipeline,
-  ingest,
-  startTestServer,
-  TEST_ORIGIN,
-  type Tenant,
-  type TestServer,
-} from "../server/test/helpers/test-server.js";
+import { SAMPLE_CSV, sampleCsv } from "./generate/sample-data.js";
+import { guideFiles } from "./sidebar.js";
+import { readSnippets } from "./snippets/blocks.js";
+import { type LocalServer, startLocalServer } from "./snippets/local-server.js";
+import { outputMatches } from "./snippets/output.js";
+import { ensureSiteBuilt } from "./snippets/site-build.js";
+import { Terminal } from "./snippets/terminal.js";
 
-/** Every ```bash block of every page runs against a real server, with the docs' local base URL pointed at it. */
+/**
+ * Every runnable block of every guide, in reading order, in one terminal, against a fresh `npm start`: each must
+ * exit 0, write nothing to stderr, and print what the page shows after it (see snippets/output.ts for `…`).
+ */
 const docsDir = fileURLToPath(new URL("./docs", import.meta.url));
-const pages = readdirSync(docsDir).filter((f) => f.endsWith(".md"));
-const DOCS_BASE = "http://localhost:3001";
+const snippets = guideFiles().flatMap((page) =>
+  readSnippets(readFileSync(path.join(docsDir, page), "utf8"), page),
+);
 
-let server: TestServer;
-let tenant: Tenant;
+let server: LocalServer;
+let terminal: Terminal;
 beforeAll(async () => {
-  server = await startTestServer({ trustedOrigins: [TEST_ORIGIN], segmentationDebounceMs: 100 });
-  tenant = await createTenant(server, "Docs");
-  // Scored customers for the pages about them: a small synthetic shop through the whole pipeline.
-  const accepted = await ingest(server, tenant, syntheticShop({ customers: 300, seed: 5 }));
-  await followPipeline(server, tenant, accepted.job_id);
-}, 120_000);
+  await ensureSiteBuilt();
+  server = await startLocalServer();
+  terminal = new Terminal(server.url);
+}, 900_000);
 afterAll(async () => {
-  expect(server.app.contractViolations).toEqual([]);
-  await server.close();
+  await server?.stop();
 });
 
-describe.each(pages)("docs-site/docs/%s", (page) => {
-  const text = readFileSync(path.join(docsDir, page), "utf8");
-  const snippets = [...text.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
-
-  it("has runnable snippets", () => {
-    expect(snippets.length).toBeGreaterThan(0);
+describe("the guides' snippets", () => {
+  it("the sample shop the guides upload is what its generator writes", () => {
+    expect(readFileSync(SAMPLE_CSV, "utf8")).toBe(sampleCsv());
   });
 
-  it.each(snippets.map((s, i) => [i + 1, s] as const))("snippet %i runs as written", async (_n, snippet) => {
-    const cwd = mkdtempSync(path.join(tmpdir(), "segmento-docs-"));
-    // Each run signs up a fresh user, so the page's fixed example email gets a unique twin.
-    const script = snippet
-      .replaceAll(DOCS_BASE, server.url)
-      .replaceAll("ada@example.com", `ada.${path.basename(cwd).slice(-6).toLowerCase()}@example.com`);
-    // The variables the pages tell readers to set.
-    const env = { ...process.env, SEGMENTO_API_KEY: tenant.apiKey, PROJECT_ID: tenant.projectId };
-    const result = await promisify(execFile)("bash", ["-euo", "pipefail", "-c", script], { cwd, env }).catch(
-      (e) => e,
-    );
-    expect(result.stderr ?? "", `snippet failed:\n${snippet}`).toBe("");
-    expect(result.code ?? 0, `snippet exited non-zero:\n${snippet}\n${result.stdout}`).toBe(0);
+  it("every guide is in the suite and has runnable snippets", () => {
+    for (const page of guideFiles())
+      expect(
+        snippets.some((s) => s.page === page),
+        page,
+      ).toBe(true);
   });
+
+  it.each(snippets.map((s) => [`${s.page}:${s.line} (${s.lang} #${s.index})`, s] as const))(
+    "%s runs as written and prints what the page shows",
+    async (_name, snippet) => {
+      const run = await terminal.run(snippet);
+      const where = `${snippet.page}:${snippet.line}\n${snippet.code}\n--- stdout:\n${run.stdout}\n--- stderr:\n${run.stderr}`;
+      expect(run.exitCode, `exited ${run.exitCode}: ${where}`).toBe(0);
+      expect(run.stderr, `wrote to stderr: ${where}`).toBe("");
+      if (snippet.output === null)
+        expect(run.stdout, `printed output the page does not show: ${where}`).toBe("");
+      else
+        expect(
+          outputMatches(snippet.output, run.stdout),
+          `printed something else than the page shows:\n${snippet.output}\n--- ${where}`,
+        ).toBe(true);
+    },
+    180_000,
+  );
 });

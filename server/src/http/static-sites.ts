@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import express, { type Router } from "express";
@@ -12,7 +13,11 @@ export function staticSites(app: AppContext): Router {
   const router = express.Router();
   const { docsSiteDir, dashboardDir } = app.config;
 
-  router.use("/docs", siteOrHint(docsSiteDir, "the documentation", "npm run docs:build"));
+  router.use(
+    "/docs",
+    docsPolicy(docsSiteDir),
+    siteOrHint(docsSiteDir, "the documentation", "npm run docs:build"),
+  );
 
   const dashboardIndex = path.join(dashboardDir, "index.html");
   router.use(express.static(dashboardDir, { index: "index.html", fallthrough: true }));
@@ -33,6 +38,59 @@ function siteOrHint(dir: string, what: string, command: string): Router {
     res.status(404).type("text/plain").send(notBuilt(what, command));
   });
   return router;
+}
+
+/**
+ * The documentation's Content-Security-Policy, in place of helmet's default: VitePress pages carry a few inline
+ * scripts (theme and hash map bootstrapping), allowed by their hashes, read once per build from the built pages;
+ * styles may be inline (VitePress sets style attributes); the Run buttons fetch only this server.
+ */
+function docsPolicy(dir: string): express.RequestHandler {
+  let cached: { builtAt: number; policy: string } | undefined;
+  const policy = () => {
+    const index = path.join(dir, "index.html");
+    const builtAt = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0;
+    if (cached?.builtAt !== builtAt) cached = { builtAt, policy: docsCsp(inlineScriptHashes(dir)) };
+    return cached.policy;
+  };
+  return (_req, res, next) => {
+    res.setHeader("Content-Security-Policy", policy());
+    next();
+  };
+}
+
+const docsCsp = (hashes: string[]) =>
+  [
+    "default-src 'self'",
+    `script-src 'self' ${hashes.map((h) => `'${h}'`).join(" ")}`.trim(),
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "frame-ancestors 'self'",
+    "form-action 'self'",
+  ].join("; ");
+
+/** sha256 sources of every distinct inline <script> in the built site's pages. */
+function inlineScriptHashes(dir: string): string[] {
+  const hashes = new Set<string>();
+  const visit = (folder: string) => {
+    if (!fs.existsSync(folder)) return;
+    for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+      const file = path.join(folder, entry.name);
+      if (entry.isDirectory()) visit(file);
+      else if (entry.name.endsWith(".html")) {
+        for (const [, body] of fs
+          .readFileSync(file, "utf8")
+          .matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g))
+          if (body) hashes.add(`sha256-${createHash("sha256").update(body).digest("base64")}`);
+      }
+    }
+  };
+  visit(dir);
+  return [...hashes].sort();
 }
 
 const notBuilt = (what: string, command: string) =>
