@@ -1,0 +1,97 @@
+import type { ComponentChildren } from "preact";
+import { useState } from "preact/hooks";
+import { useApp } from "../state.js";
+
+/** A labelled control; `hint` is tied to it for screen readers through the label. */
+export function Field({
+  label,
+  hint,
+  children,
+}: {
+  label: string;
+  hint?: string;
+  children: ComponentChildren;
+}) {
+  return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control is `children`, wrapped by the label.
+    <label class="field">
+      <span class="field-label">{label}</span>
+      {children}
+      {hint && <span class="hint">{hint}</span>}
+    </label>
+  );
+}
+
+export function Submit({ pending, children }: { pending: boolean; children: ComponentChildren }) {
+  return (
+    <button type="submit" class="primary" disabled={pending} aria-busy={pending}>
+      {pending && <span class="spinner small" aria-hidden="true" />}
+      {children}
+    </button>
+  );
+}
+
+/** Copies `text`; says whether it worked, since a browser may refuse the clipboard. */
+export function CopyButton({ text, label }: { text: string; label?: string }) {
+  const { t } = useApp();
+  const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setState("copied");
+    } catch {
+      setState("failed");
+    }
+  };
+  return (
+    <span class="copy">
+      <button type="button" onClick={copy}>
+        {label ?? t("common.copy")}
+      </button>
+      <span role="status" class="meta">
+        {state === "copied" ? t("common.copied") : state === "failed" ? t("common.copyFailed") : ""}
+      </span>
+    </span>
+  );
+}
+
+/** A destructive button that asks once more, inline, before it acts. */
+export function ConfirmButton({
+  label,
+  question,
+  onConfirm,
+  pending = false,
+}: {
+  label: string;
+  question: string;
+  onConfirm(): void;
+  pending?: boolean;
+}) {
+  const { t } = useApp();
+  const [asking, setAsking] = useState(false);
+  if (!asking) {
+    return (
+      <button type="button" class="danger" disabled={pending} onClick={() => setAsking(true)}>
+        {label}
+      </button>
+    );
+  }
+  return (
+    <span class="confirm">
+      <span>{question}</span>
+      <button
+        type="button"
+        class="danger"
+        onClick={() => {
+          setAsking(false);
+          onConfirm();
+        }}
+      >
+        {t("common.yes")}
+      </button>
+      <button type="button" onClick={() => setAsking(false)}>
+        {t("common.cancel")}
+      </button>
+    </span>
+  );
+}
