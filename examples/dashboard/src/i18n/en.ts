@@ -11,7 +11,7 @@ export const en = {
   "common.edit": "Edit",
   "common.save": "Save",
   "common.actions": "Actions",
-  "common.notAvailable": "{what} is not available on this server yet",
+  "common.notAvailable": "Not available on this server yet: {what}",
   "common.notAvailableBody":
     "The API defines it, but this server version answers that it does not implement it. This section fills in once the server does.",
 
@@ -207,6 +207,7 @@ export const en = {
   "filter.any": "any",
   "filter.of": "of these conditions",
   "filter.empty": "No conditions: every customer matches.",
+  "filter.incomplete": "Conditions without a value are left out until you fill them in.",
   "filter.addCondition": "+ Condition",
   "filter.addGroup": "+ Group",
   "filter.removeGroup": "Remove group",

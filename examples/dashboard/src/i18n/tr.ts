@@ -13,7 +13,7 @@ export const tr: Record<keyof typeof en, string> = {
   "common.edit": "Düzenle",
   "common.save": "Kaydet",
   "common.actions": "İşlemler",
-  "common.notAvailable": "{what} bu sunucuda henüz yok",
+  "common.notAvailable": "Bu sunucuda henüz yok: {what}",
   "common.notAvailableBody":
     "API bunu tanımlıyor, ancak bu sunucu sürümü henüz desteklemediğini söylüyor. Sunucu desteklediğinde bu bölüm dolar.",
 
@@ -213,6 +213,7 @@ export const tr: Record<keyof typeof en, string> = {
   "filter.any": "herhangi biri",
   "filter.of": "sağlansın",
   "filter.empty": "Koşul yok: her müşteri uyar.",
+  "filter.incomplete": "Değeri olmayan koşullar, doldurulana kadar hesaba katılmaz.",
   "filter.addCondition": "+ Koşul",
   "filter.addGroup": "+ Grup",
   "filter.removeGroup": "Grubu kaldır",

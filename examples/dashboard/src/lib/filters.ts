@@ -88,12 +88,28 @@ export function toDocument(root: GroupDraft): FilterDocument {
   return root.mode === "all" ? nodes : [{ any: nodes }];
 }
 
+/** A condition still missing its operand (or its feature name): left out until it is filled in. */
+export function isIncomplete(draft: ConditionDraft): boolean {
+  if (fieldType(draft.field) === "extra" && draft.extraKey.trim() === "") return true;
+  if (draft.op === "in" || draft.op === "nin") return draft.values.split(",").every((v) => v.trim() === "");
+  if (draft.op === "range") return draft.min.trim() === "" && draft.max.trim() === "";
+  if (draft.op === "exists") return false;
+  return draft.value.trim() === "";
+}
+
+export function hasIncomplete(group: GroupDraft): boolean {
+  return group.children.some((child) =>
+    child.kind === "group" ? hasIncomplete(child) : isIncomplete(child),
+  );
+}
+
 function toNode(draft: ConditionDraft | GroupDraft): FilterNode[] {
   if (draft.kind === "group") {
     const children = draft.children.flatMap(toNode);
     if (children.length === 0) return [];
     return [draft.mode === "all" ? { all: children } : { any: children }];
   }
+  if (isIncomplete(draft)) return [];
   const type = fieldType(draft.field);
   const field = type === "extra" ? `${EXTRA}.${draft.extraKey.trim()}` : draft.field;
   const operand = (text: string): string | number => {

@@ -32,6 +32,12 @@ export function SegmentSizesChart({ segments }: { segments: { label: string; cou
   );
 }
 
+/** Scores 1 to 5 on an axis padded by one on each side, so the largest bubbles fit. */
+const scoreTicks = {
+  stepSize: 1,
+  callback: (value: string | number) => (value === 0 || value === 6 ? "" : value),
+};
+
 /** Customers per (R score, F score) cell: bubbles on the 5 x 5 grid, area by count. */
 export function RfmGridChart({ grid }: { grid: Overview["rfm_grid"] }) {
   const { t, fmt } = useApp();
@@ -73,15 +79,15 @@ export function RfmGridChart({ grid }: { grid: Overview["rfm_grid"] }) {
           },
           scales: {
             x: {
-              min: 0.5,
-              max: 5.5,
-              ticks: { stepSize: 1 },
+              min: 0,
+              max: 6,
+              ticks: scoreTicks,
               title: { display: true, text: t("chart.fScore") },
             },
             y: {
-              min: 0.5,
-              max: 5.5,
-              ticks: { stepSize: 1 },
+              min: 0,
+              max: 6,
+              ticks: scoreTicks,
               title: { display: true, text: t("chart.rScore") },
             },
           },

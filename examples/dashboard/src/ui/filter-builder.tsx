@@ -5,6 +5,7 @@ import {
   FILTER_FIELDS,
   fieldType,
   type GroupDraft,
+  hasIncomplete,
   newCondition,
   newGroup,
   OPS,
@@ -17,9 +18,11 @@ const MAX_DEPTH = 4;
 
 /** A visual editor of the customer filter language: conditions on any field, with any / all groups. */
 export function FilterBuilder({ value, onChange }: { value: GroupDraft; onChange(next: GroupDraft): void }) {
+  const { t } = useApp();
   return (
     <div class="filter-builder">
       <Group group={value} depth={0} onChange={(next) => onChange(next as GroupDraft)} />
+      {hasIncomplete(value) && <p class="meta">{t("filter.incomplete")}</p>}
     </div>
   );
 }
