@@ -1,9 +1,11 @@
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer, type IncomingMessage, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import ExcelJS from "exceljs";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syntheticShop } from "../../../server/src/synthetic/shop.js";
@@ -28,6 +30,10 @@ if (!runHere)
   console.warn(`dashboard browser suite skipped: no Chromium at ${CHROMIUM} (run scripts/browser.sh)`);
 
 let server: TestServer;
+/** A customer's webhook endpoint: answers 200 and keeps what it was sent. */
+let receiver: Server;
+let receiverUrl: string;
+const received: { headers: IncomingMessage["headers"]; body: string }[] = [];
 let browser: Browser;
 let page: Page;
 let origin: string;
@@ -77,12 +83,27 @@ beforeAll(async () => {
   if (!runHere) return;
   if (!existsSync(CHROMIUM))
     throw new Error(`no Chromium at ${CHROMIUM}: run scripts/browser.sh (or set CHROMIUM_PATH)`);
-  if (!existsSync(path.join(distDir, "index.html"))) {
-    // CI builds it before the tests; a fresh checkout builds it here (the SDK first).
-    await promisify(execFile)("npm", ["run", "build", "-w", "examples/dashboard"], { cwd: repoDir });
-  }
+  // The build under test is the current source's: Vite takes a few seconds (CI has built it already, and checked
+  // its size); a fresh checkout builds the SDK first.
+  const sdkBuilt = existsSync(path.join(repoDir, "sdk/dist/index.mjs"));
+  if (sdkBuilt)
+    await promisify(execFile)("npx", ["vite", "build", "--logLevel", "warn"], { cwd: dashboardDir });
+  else await promisify(execFile)("npm", ["run", "build", "-w", "examples/dashboard"], { cwd: repoDir });
   rmSync(shotsDir, { recursive: true, force: true });
   mkdirSync(shotsDir, { recursive: true });
+  receiver = createHttpServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => {
+      body += String(chunk);
+    });
+    req.on("end", () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(200, { "content-type": "application/json" }).end('{"accepted":true}');
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const receiverHost = `127.0.0.1:${(receiver.address() as { port: number }).port}`;
+  receiverUrl = `http://${receiverHost}/hooks/segmento`;
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;
   server = await startTestServer({
@@ -91,6 +112,7 @@ beforeAll(async () => {
     trustedOrigins: [origin],
     dashboardDir: distDir,
     segmentationDebounceMs: 200,
+    webhookAllowHosts: [receiverHost],
   });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -118,6 +140,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  receiver?.close();
 });
 
 describe.runIf(runHere)("the dashboard in headless Chromium", { timeout: 60_000 }, () => {
@@ -214,6 +237,23 @@ describe.runIf(runHere)("the dashboard in headless Chromium", { timeout: 60_000 
     await screenshot("data-done");
   }, 300_000);
 
+  it("previews an XLSX file's columns before sending it", async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet("Orders");
+    sheet.addRow(["CustomerID", "InvoiceDate", "Quantity", "UnitPrice", "Region"]);
+    sheet.addRow(["K-1", new Date(Date.UTC(2026, 4, 1)), 2, 6.25, "Marmara"]);
+    const xlsx = path.join(tmpdir(), `orders-${Date.now()}.xlsx`);
+    writeFileSync(xlsx, Buffer.from(await workbook.xlsx.writeBuffer()));
+    await page.getByLabel("CSV or XLSX file").setInputFiles(xlsx);
+    await expect.poll(() => page.getByLabel("Column for customer_id").inputValue()).toBe("CustomerID");
+    expect(await page.getByLabel("Column for quantity").inputValue()).toBe("Quantity");
+    expect(await page.getByLabel("Column for unit_price").inputValue()).toBe("UnitPrice");
+    expect(await page.getByLabel("Column for amount").inputValue()).toBe("");
+    expect(await page.getByRole("row", { name: /customer_id/ }).textContent()).toContain("K-1");
+    await page.getByText("Kept as extra features of each customer: Region.").waitFor();
+    await page.getByLabel("CSV or XLSX file").setInputFiles([]);
+  });
+
   it("shows the segments with their charts", async () => {
     await visit("Segments", "Segments");
     await expect.poll(() => page.locator('.chart[data-ready="true"]').count(), { timeout: 30_000 }).toBe(2);
@@ -293,6 +333,35 @@ describe.runIf(runHere)("the dashboard in headless Chromium", { timeout: 60_000 
     expect(await row.textContent()).toContain("rule");
   });
 
+  it("adds a webhook integration, tests it, and runs an automation through it", async () => {
+    await visit("Integrations", "Integrations");
+    await page.getByText("No integrations yet").waitFor();
+    await page.getByLabel("Name").fill("Our CRM");
+    await page.getByLabel("Endpoint URL").fill(receiverUrl);
+    await page.getByRole("button", { name: "Add integration" }).click();
+    const secret = page.getByText(/^whsec_/);
+    await secret.waitFor();
+    await page.getByRole("button", { name: "I have saved it" }).click();
+    await page.getByRole("button", { name: "Send a test" }).click();
+    await page.getByText(/The provider accepted the test \(HTTP 200\)/).waitFor();
+    expect(received.length).toBe(1);
+    expect(received[0]!.headers["webhook-signature"]).toMatch(/^v1,/);
+    await screenshot("integrations");
+    await checkAccessibility("integrations");
+
+    await visit("Automations", "Automations");
+    await page.getByLabel("Name", { exact: true }).fill("Win back");
+    await page.getByLabel("Segment", { exact: true }).selectOption({ label: "Big spenders" });
+    await page.getByRole("button", { name: "Create automation" }).click();
+    const card = page.locator(".cards > li", { hasText: "Win back" });
+    await card.waitFor();
+    await card.getByRole("button", { name: "Run now" }).click();
+    await card.getByRole("heading", { name: "Deliveries" }).waitFor({ timeout: 120_000 });
+    await expect.poll(() => card.locator("tbody tr").count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    await screenshot("automations");
+    await checkAccessibility("automations");
+  }, 180_000);
+
   it("creates an API key, shown once, and lists it by its prefix", async () => {
     await visit("API keys", "API keys");
     await page.getByText("No API keys yet").waitFor();
@@ -327,8 +396,6 @@ describe.runIf(runHere)("the dashboard in headless Chromium", { timeout: 60_000 
     const pages: [string, string][] = [
       ["Overview", "Online store"],
       ["Models", "Models"],
-      ["Integrations", "Integrations"],
-      ["Automations", "Automations"],
       ["Team", "Team"],
       ["Billing", "Billing"],
     ];

@@ -1,24 +1,22 @@
-import type { ComponentChildren } from "preact";
-import { useState } from "preact/hooks";
+import { type ComponentChildren, cloneElement, type VNode } from "preact";
+import { useId, useState } from "preact/hooks";
 import { useApp } from "../state.js";
 
-/** A labelled control; `hint` is tied to it for screen readers through the label. */
-export function Field({
-  label,
-  hint,
-  children,
-}: {
-  label: string;
-  hint?: string;
-  children: ComponentChildren;
-}) {
+/** A labelled control (one element), tied to its label by id and to its hint by aria-describedby. */
+export function Field({ label, hint, children }: { label: string; hint?: string; children: VNode }) {
+  const id = useId();
   return (
-    // biome-ignore lint/a11y/noLabelWithoutControl: the control is `children`, wrapped by the label.
-    <label class="field">
-      <span class="field-label">{label}</span>
-      {children}
-      {hint && <span class="hint">{hint}</span>}
-    </label>
+    <div class="field">
+      <label class="field-label" for={id}>
+        {label}
+      </label>
+      {cloneElement(children, { id, ...(hint && { "aria-describedby": `${id}-hint` }) })}
+      {hint && (
+        <span class="hint" id={`${id}-hint`}>
+          {hint}
+        </span>
+      )}
+    </div>
   );
 }
 
