@@ -2,8 +2,9 @@ import type { Schema } from "@segmento/sdk";
 import { useState } from "preact/hooks";
 import { useApp } from "../state.js";
 import { Async, Empty, ErrorNote } from "../ui/feedback.js";
-import { ConfirmButton, CopyButton, Field, Submit } from "../ui/forms.js";
+import { ConfirmButton, CopyButton, Field, Form, Submit } from "../ui/forms.js";
 import { useAction, useLoad } from "../ui/hooks.js";
+import { DataTable } from "../ui/table.js";
 
 export function ApiKeysPage() {
   const { client, project, t, fmt } = useApp();
@@ -32,13 +33,7 @@ export function ApiKeysPage() {
       <p class="lead">{t("keys.intro")}</p>
       <section class="card" aria-labelledby="new-key-title">
         <h2 id="new-key-title">{t("keys.create")}</h2>
-        <form
-          class="row end"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void create.run();
-          }}
-        >
+        <Form class="row end" onSubmit={() => create.run()}>
           <Field label={t("keys.name")}>
             <input
               name="name"
@@ -52,7 +47,7 @@ export function ApiKeysPage() {
             <input type="date" value={expires} onInput={(e) => setExpires(e.currentTarget.value)} />
           </Field>
           <Submit pending={create.pending}>{t("keys.create")}</Submit>
-        </form>
+        </Form>
         <ErrorNote error={create.error} />
         {created && (
           <div class="note secret" role="status">
@@ -81,56 +76,49 @@ export function ApiKeysPage() {
                 <p>{t("keys.noneBody")}</p>
               </Empty>
             ) : (
-              <div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t("keys.name")}</th>
-                      <th scope="col">{t("keys.prefix")}</th>
-                      <th scope="col">{t("keys.status")}</th>
-                      <th scope="col">{t("keys.created")}</th>
-                      <th scope="col">{t("keys.lastUsed")}</th>
-                      <th scope="col">{t("keys.expires")}</th>
-                      <th scope="col">
-                        <span class="visually-hidden">{t("common.actions")}</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {apiKeys.map((key) => (
-                      <tr key={key.id}>
-                        <td>{key.name}</td>
-                        <td>
-                          <code>{key.keyPrefix}…</code>
-                        </td>
-                        <td>
-                          <span class={`pill ${key.enabled ? "completed" : "failed"}`}>
-                            {key.enabled ? t("keys.enabled") : t("keys.disabled")}
-                          </span>
-                        </td>
-                        <td>{fmt.date(key.createdAt)}</td>
-                        <td>{key.lastUsedAt ? fmt.dateTime(key.lastUsedAt) : t("keys.never")}</td>
-                        <td>{key.expiresAt ? fmt.date(key.expiresAt) : t("keys.noExpiry")}</td>
-                        <td class="actions">
-                          <button
-                            type="button"
-                            disabled={change.pending}
-                            onClick={() => change.run(key, "toggle")}
-                          >
-                            {key.enabled ? t("keys.disable") : t("keys.enable")}
-                          </button>
-                          <ConfirmButton
-                            label={t("common.delete")}
-                            question={t("keys.confirmDelete", { name: key.name })}
-                            pending={change.pending}
-                            onConfirm={() => change.run(key, "delete")}
-                          />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                columns={[
+                  t("keys.name"),
+                  t("keys.prefix"),
+                  t("keys.status"),
+                  t("keys.created"),
+                  t("keys.lastUsed"),
+                  t("keys.expires"),
+                  "actions",
+                ]}
+              >
+                {apiKeys.map((key) => (
+                  <tr key={key.id}>
+                    <td>{key.name}</td>
+                    <td>
+                      <code>{key.keyPrefix}…</code>
+                    </td>
+                    <td>
+                      <span class={`pill ${key.enabled ? "completed" : "failed"}`}>
+                        {key.enabled ? t("keys.enabled") : t("keys.disabled")}
+                      </span>
+                    </td>
+                    <td>{fmt.date(key.createdAt)}</td>
+                    <td>{key.lastUsedAt ? fmt.dateTime(key.lastUsedAt) : t("keys.never")}</td>
+                    <td>{key.expiresAt ? fmt.date(key.expiresAt) : t("keys.noExpiry")}</td>
+                    <td class="actions">
+                      <button
+                        type="button"
+                        disabled={change.pending}
+                        onClick={() => change.run(key, "toggle")}
+                      >
+                        {key.enabled ? t("keys.disable") : t("keys.enable")}
+                      </button>
+                      <ConfirmButton
+                        label={t("common.delete")}
+                        question={t("keys.confirmDelete", { name: key.name })}
+                        pending={change.pending}
+                        onConfirm={() => change.run(key, "delete")}
+                      />
+                    </td>
+                  </tr>
+                ))}
+              </DataTable>
             )
           }
         </Async>

@@ -2,50 +2,25 @@ import { useState } from "preact/hooks";
 import { Link, navigate } from "../router.js";
 import { useApp } from "../state.js";
 import { ErrorNote } from "../ui/feedback.js";
-import { Field, Submit } from "../ui/forms.js";
+import { Field, Form, Submit } from "../ui/forms.js";
 import { useAction } from "../ui/hooks.js";
 
 export function SignInPage() {
   const app = useApp();
   const { t } = app;
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
+  const [credentials, setCredentials] = useState({ email: "", password: "" });
   const signIn = useAction(async () => {
-    await app.client.auth.signIn({ email, password });
+    await app.client.auth.signIn(credentials);
     await app.refreshSession();
   });
   return (
     <section class="card narrow">
       <h1>{t("auth.signIn")}</h1>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void signIn.run();
-        }}
-      >
-        <Field label={t("auth.email")}>
-          <input
-            type="email"
-            name="email"
-            autoComplete="email"
-            required
-            value={email}
-            onInput={(e) => setEmail(e.currentTarget.value)}
-          />
-        </Field>
-        <Field label={t("auth.password")}>
-          <input
-            type="password"
-            name="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onInput={(e) => setPassword(e.currentTarget.value)}
-          />
-        </Field>
+      <Form onSubmit={() => signIn.run()}>
+        <Credentials credentials={credentials} onChange={setCredentials} newPassword={false} />
         <ErrorNote error={signIn.error} />
         <Submit pending={signIn.pending}>{t("auth.signIn")}</Submit>
-      </form>
+      </Form>
       <p>
         {t("auth.noAccount")} <Link href={`/sign-up${window.location.search}`}>{t("auth.signUp")}</Link>
       </p>
@@ -57,22 +32,16 @@ export function SignUpPage() {
   const app = useApp();
   const { t } = app;
   const [name, setName] = useState("");
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
+  const [credentials, setCredentials] = useState({ email: "", password: "" });
   const signUp = useAction(async () => {
-    await app.client.auth.signUp({ name, email, password });
+    await app.client.auth.signUp({ name, ...credentials });
     await app.refreshSession();
   });
   return (
     <section class="card narrow">
       <h1>{t("auth.signUp")}</h1>
       <p>{t("auth.signUpIntro")}</p>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void signUp.run();
-        }}
-      >
+      <Form onSubmit={() => signUp.run()}>
         <Field label={t("auth.name")}>
           <input
             name="name"
@@ -83,35 +52,58 @@ export function SignUpPage() {
             onInput={(e) => setName(e.currentTarget.value)}
           />
         </Field>
-        <Field label={t("auth.email")}>
-          <input
-            type="email"
-            name="email"
-            autoComplete="email"
-            required
-            value={email}
-            onInput={(e) => setEmail(e.currentTarget.value)}
-          />
-        </Field>
-        <Field label={t("auth.password")} hint={t("auth.passwordHint")}>
-          <input
-            type="password"
-            name="password"
-            autoComplete="new-password"
-            required
-            minLength={8}
-            maxLength={128}
-            value={password}
-            onInput={(e) => setPassword(e.currentTarget.value)}
-          />
-        </Field>
+        <Credentials credentials={credentials} onChange={setCredentials} newPassword />
         <ErrorNote error={signUp.error} />
         <Submit pending={signUp.pending}>{t("auth.createAccount")}</Submit>
-      </form>
+      </Form>
       <p>
         {t("auth.haveAccount")} <Link href={`/sign-in${window.location.search}`}>{t("auth.signIn")}</Link>
       </p>
     </section>
+  );
+}
+
+interface CredentialsValue {
+  email: string;
+  password: string;
+}
+
+/** Email and password; a new password (sign-up) gets the server's length rules and the browser's generator. */
+function Credentials({
+  credentials,
+  onChange,
+  newPassword,
+}: {
+  credentials: CredentialsValue;
+  onChange(next: CredentialsValue): void;
+  newPassword: boolean;
+}) {
+  const { t } = useApp();
+  return (
+    <>
+      <Field label={t("auth.email")}>
+        <input
+          type="email"
+          name="email"
+          autoComplete="email"
+          required
+          value={credentials.email}
+          onInput={(e) => onChange({ ...credentials, email: e.currentTarget.value })}
+        />
+      </Field>
+      <Field label={t("auth.password")} hint={newPassword ? t("auth.passwordHint") : undefined}>
+        <input
+          type="password"
+          name="password"
+          autoComplete={newPassword ? "new-password" : "current-password"}
+          required
+          minLength={newPassword ? 8 : undefined}
+          maxLength={128}
+          value={credentials.password}
+          onInput={(e) => onChange({ ...credentials, password: e.currentTarget.value })}
+        />
+      </Field>
+    </>
   );
 }
 
@@ -151,17 +143,11 @@ export function InvitationIdForm() {
   const { t } = useApp();
   const [id, setId] = useState("");
   return (
-    <form
-      class="row"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (id.trim()) navigate(`/invitations/${encodeURIComponent(id.trim())}`);
-      }}
-    >
+    <Form class="row" onSubmit={() => id.trim() && navigate(`/invitations/${encodeURIComponent(id.trim())}`)}>
       <Field label={t("invite.id")}>
         <input value={id} required onInput={(e) => setId(e.currentTarget.value)} />
       </Field>
       <button type="submit">{t("invite.open")}</button>
-    </form>
+    </Form>
   );
 }

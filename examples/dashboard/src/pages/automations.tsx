@@ -3,10 +3,11 @@ import { useState } from "preact/hooks";
 import { Link } from "../router.js";
 import { useApp } from "../state.js";
 import { Async, Empty, ErrorNote, Loading } from "../ui/feedback.js";
-import { ConfirmButton, Field, Submit } from "../ui/forms.js";
+import { ConfirmButton, Field, Form, Submit } from "../ui/forms.js";
 import { useAction, useLoad } from "../ui/hooks.js";
 import { Pager } from "../ui/pager.js";
 import { RunProgress } from "../ui/run-progress.js";
+import { DataTable, num, Stat } from "../ui/table.js";
 
 type Automation = Schema<"Automation">;
 type TriggerType = Schema<"AutomationTrigger">["type"];
@@ -105,12 +106,7 @@ function NewAutomation({
   return (
     <section class="card" aria-labelledby="new-automation-title">
       <h2 id="new-automation-title">{t("automations.create")}</h2>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void create.run();
-        }}
-      >
+      <Form onSubmit={() => create.run()}>
         <div class="grid three">
           <Field label={t("automations.name")}>
             <input required maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} />
@@ -182,7 +178,7 @@ function NewAutomation({
         </label>
         <ErrorNote error={create.error} />
         <Submit pending={create.pending}>{t("automations.create")}</Submit>
-      </form>
+      </Form>
     </section>
   );
 }
@@ -245,28 +241,21 @@ function AutomationCard({
         </div>
       </div>
       <dl class="stats">
-        <div class="stat">
-          <dt>{t("automations.segment")}</dt>
-          <dd>{segment}</dd>
-        </div>
-        <div class="stat">
-          <dt>{t("automations.integration")}</dt>
-          <dd>{integration}</dd>
-        </div>
-        <div class="stat">
-          <dt>{t("automations.trigger")}</dt>
-          <dd>
-            {t(`trigger.${a.trigger.type}`)} {a.trigger.cron && <code>{a.trigger.cron}</code>}
-          </dd>
-        </div>
-        <div class="stat">
-          <dt>{t("automations.holdout")}</dt>
-          <dd>{fmt.number(a.holdoutPct, 1)} %</dd>
-        </div>
-        <div class="stat">
-          <dt>{t("automations.lastRun")}</dt>
-          <dd>{a.lastRunAt ? fmt.dateTime(a.lastRunAt) : t("keys.never")}</dd>
-        </div>
+        <Stat label={t("automations.segment")} value={segment} />
+        <Stat label={t("automations.integration")} value={integration} />
+        <Stat
+          label={t("automations.trigger")}
+          value={
+            <>
+              {t(`trigger.${a.trigger.type}`)} {a.trigger.cron && <code>{a.trigger.cron}</code>}
+            </>
+          }
+        />
+        <Stat label={t("automations.holdout")} value={<>{fmt.number(a.holdoutPct, 1)} %</>} />
+        <Stat
+          label={t("automations.lastRun")}
+          value={a.lastRunAt ? fmt.dateTime(a.lastRunAt) : t("keys.never")}
+        />
       </dl>
       <ErrorNote error={run.error ?? change.error} />
       {runJobId && (
@@ -306,53 +295,44 @@ function Deliveries({ automationId, round }: { automationId: string; round: numb
             <p class="meta">{t("automations.noDeliveries")}</p>
           ) : (
             <>
-              <div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t("automations.when")}</th>
-                      <th scope="col">{t("automations.customer")}</th>
-                      <th scope="col">{t("data.status")}</th>
-                      <th scope="col" class="num">
-                        {t("automations.attempts")}
-                      </th>
-                      <th scope="col">{t("automations.provider")}</th>
-                      <th scope="col">
-                        <span class="visually-hidden">{t("common.actions")}</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {list.deliveries.map((d) => (
-                      <tr key={d.id}>
-                        <td>{fmt.dateTime(d.updatedAt)}</td>
-                        <td>
-                          <code>{d.customerId.slice(0, 8)}</code>
-                        </td>
-                        <td>
-                          <span class={`pill delivery-${d.status}`}>{t(`delivery.${d.status}`)}</span>
-                        </td>
-                        <td class="num">{d.attempts}</td>
-                        <td class="provider">
-                          {d.providerStatus !== null && <code>{d.providerStatus}</code>}{" "}
-                          {d.lastError ?? d.providerResponse ?? ""}
-                        </td>
-                        <td class="actions">
-                          {(d.status === "failed" || d.status === "dead") && (
-                            <button
-                              type="button"
-                              disabled={redeliver.pending}
-                              onClick={() => redeliver.run(d.id)}
-                            >
-                              {t("automations.redeliver")}
-                            </button>
-                          )}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                columns={[
+                  t("automations.when"),
+                  t("automations.customer"),
+                  t("data.status"),
+                  num(t("automations.attempts")),
+                  t("automations.provider"),
+                  "actions",
+                ]}
+              >
+                {list.deliveries.map((d) => (
+                  <tr key={d.id}>
+                    <td>{fmt.dateTime(d.updatedAt)}</td>
+                    <td>
+                      <code>{d.customerId.slice(0, 8)}</code>
+                    </td>
+                    <td>
+                      <span class={`pill delivery-${d.status}`}>{t(`delivery.${d.status}`)}</span>
+                    </td>
+                    <td class="num">{d.attempts}</td>
+                    <td class="provider">
+                      {d.providerStatus !== null && <code>{d.providerStatus}</code>}{" "}
+                      {d.lastError ?? d.providerResponse ?? ""}
+                    </td>
+                    <td class="actions">
+                      {(d.status === "failed" || d.status === "dead") && (
+                        <button
+                          type="button"
+                          disabled={redeliver.pending}
+                          onClick={() => redeliver.run(d.id)}
+                        >
+                          {t("automations.redeliver")}
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </DataTable>
               <Pager page={list.page} pages={list.pages} total={list.total} onPage={setPage} />
             </>
           )

@@ -5,6 +5,7 @@ import { useApp } from "../state.js";
 import { Async, ErrorNote, Loading, NotAvailable, notImplemented } from "../ui/feedback.js";
 import { ConfirmButton } from "../ui/forms.js";
 import { useAction, useLoad } from "../ui/hooks.js";
+import { DataTable, num } from "../ui/table.js";
 
 type PlanId = Schema<"PlanId">;
 type Metric = keyof Schema<"Usage">["data"];
@@ -147,49 +148,40 @@ export function BillingPage() {
               list.length === 0 ? (
                 <p class="meta">{t("billing.noInvoices")}</p>
               ) : (
-                <div class="table-wrap">
-                  <table>
-                    <thead>
-                      <tr>
-                        <th scope="col">{t("billing.number")}</th>
-                        <th scope="col">{t("billing.period")}</th>
-                        <th scope="col">{t("data.status")}</th>
-                        <th scope="col" class="num">
-                          {t("billing.amount")}
-                        </th>
-                        <th scope="col">
-                          <span class="visually-hidden">{t("common.actions")}</span>
-                        </th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {list.map((invoice) => (
-                        <tr key={invoice.id}>
-                          <td>{invoice.number ?? "—"}</td>
-                          <td>
-                            {fmt.date(invoice.periodStart)} – {fmt.date(invoice.periodEnd)}
-                          </td>
-                          <td>{t(`invoice.${invoice.status}`)}</td>
-                          <td class="num">
-                            {fmt.money(invoice.amountDue / 100, invoice.currency.toUpperCase())}
-                          </td>
-                          <td class="actions">
-                            {invoice.hostedInvoiceUrl && (
-                              <a href={invoice.hostedInvoiceUrl} target="_blank" rel="noreferrer">
-                                {t("billing.view")}
-                              </a>
-                            )}{" "}
-                            {invoice.invoicePdf && (
-                              <a href={invoice.invoicePdf} target="_blank" rel="noreferrer">
-                                PDF
-                              </a>
-                            )}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <DataTable
+                  columns={[
+                    t("billing.number"),
+                    t("billing.period"),
+                    t("data.status"),
+                    num(t("billing.amount")),
+                    "actions",
+                  ]}
+                >
+                  {list.map((invoice) => (
+                    <tr key={invoice.id}>
+                      <td>{invoice.number ?? "—"}</td>
+                      <td>
+                        {fmt.date(invoice.periodStart)} – {fmt.date(invoice.periodEnd)}
+                      </td>
+                      <td>{t(`invoice.${invoice.status}`)}</td>
+                      <td class="num">
+                        {fmt.money(invoice.amountDue / 100, invoice.currency.toUpperCase())}
+                      </td>
+                      <td class="actions">
+                        {invoice.hostedInvoiceUrl && (
+                          <a href={invoice.hostedInvoiceUrl} target="_blank" rel="noreferrer">
+                            {t("billing.view")}
+                          </a>
+                        )}{" "}
+                        {invoice.invoicePdf && (
+                          <a href={invoice.invoicePdf} target="_blank" rel="noreferrer">
+                            PDF
+                          </a>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </DataTable>
               )
             }
           </Async>

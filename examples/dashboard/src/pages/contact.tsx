@@ -2,7 +2,7 @@ import type { Schema } from "@segmento/sdk";
 import { useState } from "preact/hooks";
 import { useApp } from "../state.js";
 import { ErrorNote } from "../ui/feedback.js";
-import { Field, Submit } from "../ui/forms.js";
+import { Field, Form, Submit } from "../ui/forms.js";
 import { useAction } from "../ui/hooks.js";
 
 /** A message to support (public: also reachable signed out). */
@@ -28,12 +28,7 @@ export function ContactPage() {
           </span>
         </p>
       )}
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void send.run();
-        }}
-      >
+      <Form onSubmit={() => send.run()}>
         <Field label={t("auth.name")}>
           <input
             required
@@ -58,7 +53,7 @@ export function ContactPage() {
         </Field>
         <ErrorNote error={send.error} />
         <Submit pending={send.pending}>{t("contact.send")}</Submit>
-      </form>
+      </Form>
     </section>
   );
 }

@@ -6,8 +6,10 @@ import { Link } from "../router.js";
 import { useApp } from "../state.js";
 import { Async, Empty, ErrorNote, Loading } from "../ui/feedback.js";
 import { FilterBuilder } from "../ui/filter-builder.js";
+import { Form } from "../ui/forms.js";
 import { useLoad } from "../ui/hooks.js";
 import { Pager } from "../ui/pager.js";
+import { Stat } from "../ui/table.js";
 
 type Customer = Schema<"Customer">;
 type SortBy = NonNullable<Query<"listCustomers">["sort_by"]>;
@@ -60,9 +62,8 @@ export function CustomersPage() {
       <h1>{t("nav.customers")}</h1>
       <section class="card" aria-labelledby="filter-title">
         <h2 id="filter-title">{t("customers.filters")}</h2>
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
+        <Form
+          onSubmit={() => {
             setFilters(toDocument(draft));
             setPage(1);
           }}
@@ -83,7 +84,7 @@ export function CustomersPage() {
               {t("customers.clear")}
             </button>
           </div>
-        </form>
+        </Form>
       </section>
       <div class={open ? "with-panel" : undefined}>
         <section class="card" aria-labelledby="customers-title">
@@ -191,12 +192,7 @@ export function CustomerPanel({
   const { client, project, t, fmt } = useApp();
   const currency = project!.settings.currency;
   const similar = useLoad(() => client.customers.similar(c.id, { limit: 5 }), [c.id]);
-  const stat = (label: MessageKey, value: string) => (
-    <div class="stat">
-      <dt>{t(label)}</dt>
-      <dd>{value}</dd>
-    </div>
-  );
+  const stat = (label: MessageKey, value: string) => <Stat label={t(label)} value={value} />;
   const extra = Object.entries(c.extra_features ?? {});
   return (
     <aside class="card panel" aria-labelledby="panel-title">
@@ -237,10 +233,7 @@ export function CustomerPanel({
           <h3>{t("customer.extra")}</h3>
           <dl class="stats">
             {extra.map(([key, value]) => (
-              <div class="stat" key={key}>
-                <dt>{key}</dt>
-                <dd>{String(value)}</dd>
-              </div>
+              <Stat key={key} label={key} value={String(value)} />
             ))}
           </dl>
         </>

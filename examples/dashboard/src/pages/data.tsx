@@ -11,10 +11,11 @@ import {
 import { Link } from "../router.js";
 import { useApp } from "../state.js";
 import { Async, Empty, ErrorNote, Loading } from "../ui/feedback.js";
-import { Field, Submit } from "../ui/forms.js";
+import { Field, Form, Submit } from "../ui/forms.js";
 import { useAction, useLoad } from "../ui/hooks.js";
 import { Pager } from "../ui/pager.js";
 import { RunProgress } from "../ui/run-progress.js";
+import { DataTable, num } from "../ui/table.js";
 
 const REQUIRED_HINT: Partial<Record<CanonicalField, "required" | "orParts">> = {
   customer_id: "required",
@@ -119,12 +120,7 @@ function Upload({ onAccepted }: { onAccepted(jobId: string): void }) {
   return (
     <section class="card" aria-labelledby="upload-title">
       <h2 id="upload-title">{t("data.upload")}</h2>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void upload.run();
-        }}
-      >
+      <Form onSubmit={() => upload.run()}>
         <Field label={t("data.file")} hint={t("data.fileHint")}>
           <input
             type="file"
@@ -211,7 +207,7 @@ function Upload({ onAccepted }: { onAccepted(jobId: string): void }) {
             </Submit>
           </>
         )}
-      </form>
+      </Form>
     </section>
   );
 }
@@ -243,29 +239,20 @@ function Files({ round }: { round: number }) {
             </Empty>
           ) : (
             <>
-              <div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t("data.fileName")}</th>
-                      <th scope="col">{t("data.source")}</th>
-                      <th scope="col">{t("data.status")}</th>
-                      <th scope="col" class="num">
-                        {t("data.rows")}
-                      </th>
-                      <th scope="col" class="num">
-                        {t("data.skipped")}
-                      </th>
-                      <th scope="col">{t("data.uploaded")}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {list.files.map((file) => (
-                      <FileRow key={file.id} file={file} />
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                columns={[
+                  t("data.fileName"),
+                  t("data.source"),
+                  t("data.status"),
+                  num(t("data.rows")),
+                  num(t("data.skipped")),
+                  t("data.uploaded"),
+                ]}
+              >
+                {list.files.map((file) => (
+                  <FileRow key={file.id} file={file} />
+                ))}
+              </DataTable>
               <Pager page={list.page} pages={list.pages} total={list.total} onPage={setPage} />
             </>
           )

@@ -3,8 +3,9 @@ import { useState } from "preact/hooks";
 import type { MessageKey } from "../i18n/index.js";
 import { useApp } from "../state.js";
 import { Async, Empty, ErrorNote } from "../ui/feedback.js";
-import { ConfirmButton, CopyButton, Field, Submit } from "../ui/forms.js";
+import { ConfirmButton, CopyButton, Field, Form, Submit } from "../ui/forms.js";
 import { useAction, useLoad } from "../ui/hooks.js";
+import { Stat } from "../ui/table.js";
 
 type Channel = Schema<"IntegrationChannel">;
 type Integration = Schema<"Integration">;
@@ -137,12 +138,7 @@ function NewIntegration({ onCreated }: { onCreated(created: Schema<"IntegrationC
   return (
     <section class="card" aria-labelledby="new-integration-title">
       <h2 id="new-integration-title">{t("integrations.create")}</h2>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void create.run();
-        }}
-      >
+      <Form onSubmit={() => create.run()}>
         <div class="grid two">
           <Field label={t("integrations.channel")}>
             <select
@@ -182,7 +178,7 @@ function NewIntegration({ onCreated }: { onCreated(created: Schema<"IntegrationC
         </div>
         <ErrorNote error={create.error} />
         <Submit pending={create.pending}>{t("integrations.create")}</Submit>
-      </form>
+      </Form>
     </section>
   );
 }
@@ -234,12 +230,7 @@ function IntegrationCard({
       </div>
       <dl class="stats">
         {Object.entries(integration.config).map(([key, value]) => (
-          <div class="stat" key={key}>
-            <dt>{key}</dt>
-            <dd>
-              <code>{value}</code>
-            </dd>
-          </div>
+          <Stat key={key} label={key} value={<code>{value}</code>} />
         ))}
       </dl>
       {result && (

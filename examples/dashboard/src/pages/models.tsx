@@ -4,6 +4,7 @@ import { useApp } from "../state.js";
 import { KSelectionChart } from "../ui/charts.js";
 import { Async, Empty } from "../ui/feedback.js";
 import { useLoad } from "../ui/hooks.js";
+import { Stat } from "../ui/table.js";
 
 /**
  * The models behind the scores, from the project overview. Metrics the API does not report yet (each churn
@@ -123,15 +124,6 @@ function Model({
         children
       )}
     </section>
-  );
-}
-
-function Stat({ label, value }: { label: string; value: string }) {
-  return (
-    <div class="stat">
-      <dt>{label}</dt>
-      <dd>{value}</dd>
-    </div>
   );
 }
 

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { navigate } from "../router.js";
 import { useApp } from "../state.js";
 import { ErrorNote } from "../ui/feedback.js";
-import { Field, Submit } from "../ui/forms.js";
+import { Field, Form, Submit } from "../ui/forms.js";
 import { useAction } from "../ui/hooks.js";
 import { InvitationIdForm } from "./auth.js";
 
@@ -19,18 +19,13 @@ export function NewOrganizationPage({ first = false }: { first?: boolean }) {
     <section class="card narrow">
       <h1>{first ? t("org.first") : t("org.new")}</h1>
       <p>{t("org.intro")}</p>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void create.run();
-        }}
-      >
+      <Form onSubmit={() => create.run()}>
         <Field label={t("org.name")} hint={t("org.nameHint")}>
           <input required maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} />
         </Field>
         <ErrorNote error={create.error} />
         <Submit pending={create.pending}>{t("org.create")}</Submit>
-      </form>
+      </Form>
       {first && (
         <>
           <h2>{t("org.invitedTitle")}</h2>
@@ -61,12 +56,7 @@ export function NewProjectPage({ first = false }: { first?: boolean }) {
     <section class="card narrow">
       <h1>{first ? t("project.first") : t("project.new")}</h1>
       <p>{t("project.intro", { organization: app.organization?.name ?? "" })}</p>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void create.run();
-        }}
-      >
+      <Form onSubmit={() => create.run()}>
         <Field label={t("project.name")}>
           <input required maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} />
         </Field>
@@ -89,7 +79,7 @@ export function NewProjectPage({ first = false }: { first?: boolean }) {
         </Field>
         <ErrorNote error={create.error} />
         <Submit pending={create.pending}>{t("project.create")}</Submit>
-      </form>
+      </Form>
     </section>
   );
 }

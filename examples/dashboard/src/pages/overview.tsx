@@ -3,6 +3,7 @@ import { useApp } from "../state.js";
 import { BucketChart, SegmentSizesChart } from "../ui/charts.js";
 import { Async, Empty } from "../ui/feedback.js";
 import { useLoad } from "../ui/hooks.js";
+import { Stat } from "../ui/table.js";
 
 export function OverviewPage() {
   const { client, project, t, fmt } = useApp();
@@ -70,10 +71,11 @@ export function OverviewPage() {
                 <h2 id="runs-title">{t("overview.lastRuns")}</h2>
                 <dl class="stats">
                   {(["ingest", "segmentation", "predictive", "action"] as const).map((stage) => (
-                    <div class="stat" key={stage}>
-                      <dt>{t(`stage.${stage}`)}</dt>
-                      <dd>{o.last_runs[stage] ? fmt.dateTime(o.last_runs[stage]) : t("overview.never")}</dd>
-                    </div>
+                    <Stat
+                      key={stage}
+                      label={t(`stage.${stage}`)}
+                      value={o.last_runs[stage] ? fmt.dateTime(o.last_runs[stage]) : t("overview.never")}
+                    />
                   ))}
                 </dl>
               </section>

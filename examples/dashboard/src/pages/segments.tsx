@@ -6,9 +6,10 @@ import { useApp } from "../state.js";
 import { RfmGridChart, SegmentSizesChart } from "../ui/charts.js";
 import { Async, Empty, ErrorNote, Loading } from "../ui/feedback.js";
 import { FilterBuilder } from "../ui/filter-builder.js";
-import { ConfirmButton, Field, Submit } from "../ui/forms.js";
+import { ConfirmButton, Field, Form, Submit } from "../ui/forms.js";
 import { useAction, useLoad } from "../ui/hooks.js";
 import { RunProgress } from "../ui/run-progress.js";
+import { DataTable, num, Stat } from "../ui/table.js";
 
 type Segment = Schema<"Segment">;
 
@@ -120,67 +121,50 @@ function SegmentTable({
   return (
     <>
       <ErrorNote error={remove.error} />
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t("segments.name")}</th>
-              <th scope="col">{t("segments.kind")}</th>
-              <th scope="col" class="num">
-                {t("chart.customers")}
-              </th>
-              <th scope="col" class="num">
-                {t("stats.recency")}
-              </th>
-              <th scope="col" class="num">
-                {t("stats.frequency")}
-              </th>
-              <th scope="col" class="num">
-                {t("stats.monetary")}
-              </th>
-              <th scope="col" class="num">
-                {t("stats.churn")}
-              </th>
-              <th scope="col">
-                <span class="visually-hidden">{t("common.actions")}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {segments.map((s) => (
-              <tr key={s.id}>
-                <td>
-                  <strong>{s.name}</strong>
-                  {s.description && <div class="meta">{s.description}</div>}
-                </td>
-                <td>
-                  <span class={`pill kind-${s.kind}`}>{t(`kind.${s.kind}`)}</span>
-                </td>
-                <td class="num">{fmt.number(s.customer_count)}</td>
-                <td class="num">{fmt.number(s.stats.avg_recency_days)}</td>
-                <td class="num">{fmt.number(s.stats.avg_frequency, 1)}</td>
-                <td class="num">{fmt.money(s.stats.avg_monetary, currency)}</td>
-                <td class="num">
-                  {s.stats.avg_churn_score === null ? "—" : fmt.percent(s.stats.avg_churn_score)}
-                </td>
-                <td class="actions">
-                  <button type="button" onClick={() => onEdit(s)}>
-                    {t("common.edit")}
-                  </button>
-                  {s.kind !== "cluster" && (
-                    <ConfirmButton
-                      label={t("common.delete")}
-                      question={t("segments.confirmDelete", { name: s.name })}
-                      pending={remove.pending}
-                      onConfirm={() => remove.run(s)}
-                    />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        columns={[
+          t("segments.name"),
+          t("segments.kind"),
+          num(t("chart.customers")),
+          num(t("stats.recency")),
+          num(t("stats.frequency")),
+          num(t("stats.monetary")),
+          num(t("stats.churn")),
+          "actions",
+        ]}
+      >
+        {segments.map((s) => (
+          <tr key={s.id}>
+            <td>
+              <strong>{s.name}</strong>
+              {s.description && <div class="meta">{s.description}</div>}
+            </td>
+            <td>
+              <span class={`pill kind-${s.kind}`}>{t(`kind.${s.kind}`)}</span>
+            </td>
+            <td class="num">{fmt.number(s.customer_count)}</td>
+            <td class="num">{fmt.number(s.stats.avg_recency_days)}</td>
+            <td class="num">{fmt.number(s.stats.avg_frequency, 1)}</td>
+            <td class="num">{fmt.money(s.stats.avg_monetary, currency)}</td>
+            <td class="num">
+              {s.stats.avg_churn_score === null ? "—" : fmt.percent(s.stats.avg_churn_score)}
+            </td>
+            <td class="actions">
+              <button type="button" onClick={() => onEdit(s)}>
+                {t("common.edit")}
+              </button>
+              {s.kind !== "cluster" && (
+                <ConfirmButton
+                  label={t("common.delete")}
+                  question={t("segments.confirmDelete", { name: s.name })}
+                  pending={remove.pending}
+                  onConfirm={() => remove.run(s)}
+                />
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </>
   );
 }
@@ -229,12 +213,7 @@ function SegmentEditor({
   return (
     <section class="card editor" aria-labelledby="editor-title">
       <h2 id="editor-title">{segment ? t("segments.edit", { name: segment.name }) : t("segments.new")}</h2>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save.run();
-        }}
-      >
+      <Form onSubmit={() => save.run()}>
         <div class="grid two">
           <Field label={t("segments.name")}>
             <input
@@ -307,7 +286,7 @@ function SegmentEditor({
             {t("common.cancel")}
           </button>
         </div>
-      </form>
+      </Form>
     </section>
   );
 }
@@ -352,39 +331,34 @@ function Preview({
             {t("segments.matches", { count: fmt.number(preview.data.count) })}
           </p>
           <dl class="stats">
-            <div class="stat">
-              <dt>{t("stats.recency")}</dt>
-              <dd>{fmt.number(preview.data.stats.avg_recency_days)}</dd>
-            </div>
-            <div class="stat">
-              <dt>{t("stats.frequency")}</dt>
-              <dd>{fmt.number(preview.data.stats.avg_frequency, 1)}</dd>
-            </div>
-            <div class="stat">
-              <dt>{t("stats.monetary")}</dt>
-              <dd>{fmt.money(preview.data.stats.avg_monetary, currency)}</dd>
-            </div>
-            <div class="stat">
-              <dt>{t("stats.churn")}</dt>
-              <dd>
-                {preview.data.stats.avg_churn_score === null
+            <Stat label={t("stats.recency")} value={fmt.number(preview.data.stats.avg_recency_days)} />
+            <Stat label={t("stats.frequency")} value={fmt.number(preview.data.stats.avg_frequency, 1)} />
+            <Stat label={t("stats.monetary")} value={fmt.money(preview.data.stats.avg_monetary, currency)} />
+            <Stat
+              label={t("stats.churn")}
+              value={
+                preview.data.stats.avg_churn_score === null
                   ? "—"
-                  : fmt.percent(preview.data.stats.avg_churn_score)}
-              </dd>
-            </div>
-            <div class="stat">
-              <dt>{t("stats.risk")}</dt>
-              <dd>
-                {t("risk.high")} {preview.data.stats.churn_risk.high} · {t("risk.medium")}{" "}
-                {preview.data.stats.churn_risk.medium} · {t("risk.low")} {preview.data.stats.churn_risk.low}
-              </dd>
-            </div>
-            <div class="stat">
-              <dt>{t("stats.abc")}</dt>
-              <dd>
-                A {preview.data.stats.abc.A} · B {preview.data.stats.abc.B} · C {preview.data.stats.abc.C}
-              </dd>
-            </div>
+                  : fmt.percent(preview.data.stats.avg_churn_score)
+              }
+            />
+            <Stat
+              label={t("stats.risk")}
+              value={
+                <>
+                  {t("risk.high")} {preview.data.stats.churn_risk.high} · {t("risk.medium")}{" "}
+                  {preview.data.stats.churn_risk.medium} · {t("risk.low")} {preview.data.stats.churn_risk.low}
+                </>
+              }
+            />
+            <Stat
+              label={t("stats.abc")}
+              value={
+                <>
+                  A {preview.data.stats.abc.A} · B {preview.data.stats.abc.B} · C {preview.data.stats.abc.C}
+                </>
+              }
+            />
           </dl>
           {preview.data.sample.length > 0 && (
             <p class="meta">

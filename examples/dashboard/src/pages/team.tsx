@@ -2,8 +2,9 @@ import type { Schema } from "@segmento/sdk";
 import { useState } from "preact/hooks";
 import { useApp } from "../state.js";
 import { Async, Empty, ErrorNote } from "../ui/feedback.js";
-import { ConfirmButton, CopyButton, Field, Submit } from "../ui/forms.js";
+import { ConfirmButton, CopyButton, Field, Form, Submit } from "../ui/forms.js";
 import { useAction, useLoad } from "../ui/hooks.js";
+import { DataTable } from "../ui/table.js";
 
 type Role = Schema<"MemberRole">;
 const ROLES: Role[] = ["owner", "admin", "member"];
@@ -40,66 +41,47 @@ export function TeamPage() {
         <ErrorNote error={changeMember.error} />
         <Async state={members}>
           {({ members: list }) => (
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t("auth.name")}</th>
-                    <th scope="col">{t("auth.email")}</th>
-                    <th scope="col">{t("team.role")}</th>
-                    <th scope="col">{t("team.since")}</th>
-                    <th scope="col">
-                      <span class="visually-hidden">{t("common.actions")}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((m) => (
-                    <tr key={m.id}>
-                      <td>
-                        {m.name} {m.userId === user?.id && <span class="badge">{t("team.you")}</span>}
-                      </td>
-                      <td>{m.email}</td>
-                      <td>
-                        <select
-                          aria-label={t("team.roleOf", { name: m.name })}
-                          value={m.role}
-                          disabled={changeMember.pending}
-                          onChange={(e) => changeMember.run(m, e.currentTarget.value as Role)}
-                        >
-                          {ROLES.map((r) => (
-                            <option key={r} value={r}>
-                              {t(`role.${r}`)}
-                            </option>
-                          ))}
-                        </select>
-                      </td>
-                      <td>{fmt.date(m.createdAt)}</td>
-                      <td class="actions">
-                        <ConfirmButton
-                          label={m.userId === user?.id ? t("team.leave") : t("team.remove")}
-                          question={t("team.confirmRemove", { name: m.name })}
-                          pending={changeMember.pending}
-                          onConfirm={() => changeMember.run(m, "remove")}
-                        />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              columns={[t("auth.name"), t("auth.email"), t("team.role"), t("team.since"), "actions"]}
+            >
+              {list.map((m) => (
+                <tr key={m.id}>
+                  <td>
+                    {m.name} {m.userId === user?.id && <span class="badge">{t("team.you")}</span>}
+                  </td>
+                  <td>{m.email}</td>
+                  <td>
+                    <select
+                      aria-label={t("team.roleOf", { name: m.name })}
+                      value={m.role}
+                      disabled={changeMember.pending}
+                      onChange={(e) => changeMember.run(m, e.currentTarget.value as Role)}
+                    >
+                      {ROLES.map((r) => (
+                        <option key={r} value={r}>
+                          {t(`role.${r}`)}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                  <td>{fmt.date(m.createdAt)}</td>
+                  <td class="actions">
+                    <ConfirmButton
+                      label={m.userId === user?.id ? t("team.leave") : t("team.remove")}
+                      question={t("team.confirmRemove", { name: m.name })}
+                      pending={changeMember.pending}
+                      onConfirm={() => changeMember.run(m, "remove")}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )}
         </Async>
       </section>
       <section class="card" aria-labelledby="invite-title">
         <h2 id="invite-title">{t("team.invite")}</h2>
-        <form
-          class="row end"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void invite.run();
-          }}
-        >
+        <Form class="row end" onSubmit={() => invite.run()}>
           <Field label={t("auth.email")}>
             <input type="email" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
           </Field>
@@ -113,7 +95,7 @@ export function TeamPage() {
             </select>
           </Field>
           <Submit pending={invite.pending}>{t("team.send")}</Submit>
-        </form>
+        </Form>
         <ErrorNote error={invite.error} />
         <h3>{t("team.invitations")}</h3>
         <ErrorNote error={cancel.error} />
@@ -124,47 +106,34 @@ export function TeamPage() {
                 <p>{t("team.noInvitationsBody")}</p>
               </Empty>
             ) : (
-              <div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t("auth.email")}</th>
-                      <th scope="col">{t("team.role")}</th>
-                      <th scope="col">{t("team.status")}</th>
-                      <th scope="col">{t("team.expires")}</th>
-                      <th scope="col">
-                        <span class="visually-hidden">{t("common.actions")}</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {list.map((i) => (
-                      <tr key={i.id}>
-                        <td>{i.email}</td>
-                        <td>{t(`role.${i.role}`)}</td>
-                        <td>{t(`invitation.${i.status}`)}</td>
-                        <td>{fmt.date(i.expiresAt)}</td>
-                        <td class="actions">
-                          {i.status === "pending" && (
-                            <>
-                              <CopyButton
-                                text={`${window.location.origin}/invitations/${i.id}`}
-                                label={t("team.copyLink")}
-                              />
-                              <ConfirmButton
-                                label={t("common.cancel")}
-                                question={t("team.confirmCancel", { email: i.email })}
-                                pending={cancel.pending}
-                                onConfirm={() => cancel.run(i.id)}
-                              />
-                            </>
-                          )}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                columns={[t("auth.email"), t("team.role"), t("team.status"), t("team.expires"), "actions"]}
+              >
+                {list.map((i) => (
+                  <tr key={i.id}>
+                    <td>{i.email}</td>
+                    <td>{t(`role.${i.role}`)}</td>
+                    <td>{t(`invitation.${i.status}`)}</td>
+                    <td>{fmt.date(i.expiresAt)}</td>
+                    <td class="actions">
+                      {i.status === "pending" && (
+                        <>
+                          <CopyButton
+                            text={`${window.location.origin}/invitations/${i.id}`}
+                            label={t("team.copyLink")}
+                          />
+                          <ConfirmButton
+                            label={t("common.cancel")}
+                            question={t("team.confirmCancel", { email: i.email })}
+                            pending={cancel.pending}
+                            onConfirm={() => cancel.run(i.id)}
+                          />
+                        </>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </DataTable>
             )
           }
         </Async>

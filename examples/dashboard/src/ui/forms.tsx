@@ -93,3 +93,26 @@ export function ConfirmButton({
     </span>
   );
 }
+
+/** A form whose submit runs `onSubmit` instead of navigating. */
+export function Form({
+  onSubmit,
+  class: className,
+  children,
+}: {
+  onSubmit(): void;
+  class?: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <form
+      class={className}
+      onSubmit={(event) => {
+        event.preventDefault();
+        onSubmit();
+      }}
+    >
+      {children}
+    </form>
+  );
+}
