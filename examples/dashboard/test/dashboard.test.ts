@@ -52,6 +52,8 @@ function ordersCsv(): string {
 
 async function screenshot(name: string) {
   shot += 1;
+  // A full-page shot of a scrolled page would draw the sticky header where the scroll left it.
+  await page.evaluate("window.scrollTo(0, 0)");
   await page.screenshot({
     path: path.join(shotsDir, `${String(shot).padStart(2, "0")}-${name}.png`),
     fullPage: true,
@@ -254,6 +256,18 @@ describe.runIf(runHere)("the dashboard in headless Chromium", { timeout: 60_000 
     await page.getByLabel("CSV or XLSX file").setInputFiles([]);
   });
 
+  it("shows the server's line-numbered errors for a file it refuses", async () => {
+    const csv = path.join(tmpdir(), `bad-${Date.now()}.csv`);
+    writeFileSync(csv, "customer_id,order_date,amount\nC-1,2026-01-05,12.50\nC-2,2026-01-06,twelve\n");
+    await page.getByLabel("CSV or XLSX file").setInputFiles(csv);
+    await page.getByRole("button", { name: /^Upload bad-/ }).click();
+    const error = page.getByRole("alert");
+    await error.getByText("validation_failed").waitFor();
+    expect(await error.textContent()).toMatch(/line 3: amount/);
+    await screenshot("upload-refused");
+    await page.getByLabel("CSV or XLSX file").setInputFiles([]);
+  });
+
   it("shows the segments with their charts", async () => {
     await visit("Segments", "Segments");
     await expect.poll(() => page.locator('.chart[data-ready="true"]').count(), { timeout: 30_000 }).toBe(2);
@@ -331,6 +345,13 @@ describe.runIf(runHere)("the dashboard in headless Chromium", { timeout: 60_000 
     const row = page.getByRole("row", { name: /Big spenders/ });
     await row.waitFor();
     expect(await row.textContent()).toContain("rule");
+    // Edit: the saved rules come back into the builder; a description is added.
+    await row.getByRole("button", { name: "Edit" }).click();
+    const edit = page.getByRole("region", { name: "Edit Big spenders" });
+    expect(await edit.getByLabel("Value", { exact: true }).inputValue()).toBe("200");
+    await edit.getByLabel("Description").fill("Spent 200 or more");
+    await edit.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("row", { name: /Big spenders.*Spent 200 or more/ }).waitFor();
   });
 
   it("adds a webhook integration, tests it, and runs an automation through it", async () => {
