@@ -9,7 +9,7 @@ import ExcelJS from "exceljs";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syntheticShop } from "../../../server/src/synthetic/shop.js";
-import { startTestServer, type TestServer } from "../../../server/test/helpers/test-server.js";
+import { setPlan, startTestServer, type TestServer } from "../../../server/test/helpers/test-server.js";
 import { freePort } from "../../demo/free-port.js";
 
 /**
@@ -431,6 +431,46 @@ describe.runIf(runHere)("the dashboard in headless Chromium", { timeout: 60_000 
     // Billing: the plans come from the API; usage and invoices say the server does not serve them yet.
     await page.getByRole("heading", { name: "Plans" }).waitFor();
     expect(await page.locator(".plan").count()).toBe(4);
+  });
+
+  it("invites a colleague, who signs up through the link and accepts", async () => {
+    await visit("Team", "Team");
+    const email = `sam.${Date.now()}@example.com`;
+    await page.getByRole("region", { name: "Invite someone" }).getByLabel("Email").fill(email);
+    await page.getByRole("button", { name: "Send invitation" }).click();
+    // The free plan has one seat: the server says so, and the page shows its message and code.
+    await page.getByRole("alert").getByText("quota_exceeded").waitFor();
+    // (Billing is not part of this test: the plan is set directly, as after a Stripe checkout.)
+    await setPlan(
+      server,
+      (await page.evaluate("localStorage.getItem('segmento.organization')")) as string,
+      "starter",
+    );
+    await page.getByRole("button", { name: "Send invitation" }).click();
+    const invitation = page.getByRole("row", { name: new RegExp(email.replace(/\./g, "\\.")) });
+    await invitation.getByRole("button", { name: "Copy link" }).click();
+    await invitation.getByText("Copied to the clipboard.").waitFor();
+    const link = (await page.evaluate("navigator.clipboard.readText()")) as string;
+    expect(link).toMatch(new RegExp(`^${origin}/invitations/\\S+$`));
+
+    const colleague = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    const tab = await colleague.newPage();
+    await tab.goto(`${origin}/sign-up?next=${encodeURIComponent(new URL(link).pathname)}`);
+    await tab.getByLabel("Name").fill("Sam Colleague");
+    await tab.getByLabel("Email").fill(email);
+    await tab.getByLabel("Password").fill("another-long-password");
+    await tab.getByRole("button", { name: "Create account" }).click();
+    await tab.getByRole("heading", { name: "Invitation" }).waitFor();
+    await tab.getByRole("button", { name: "Accept the invitation" }).click();
+    await tab.getByText("You are in.").waitFor();
+    expect(await tab.getByLabel("Organization").locator("option:checked").textContent()).toBe("Dana's Deli");
+    await colleague.close();
+
+    await page.reload();
+    await page.getByRole("row", { name: /Sam Colleague/ }).waitFor();
+    await page
+      .getByRole("row", { name: new RegExp(`${email.replace(/\./g, "\\.")} member accepted`) })
+      .waitFor();
   });
 
   it("speaks Turkish, sends Accept-Language, and shows the server's message and code for an error", async () => {
