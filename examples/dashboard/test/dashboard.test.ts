@@ -307,6 +307,13 @@ describe.runIf(runHere)("the dashboard in headless Chromium", { timeout: 60_000 
         ],
       },
     ]);
+    const sorted = page.waitForRequest((r) => r.url().includes("sort_by=churn_score"));
+    await page.getByRole("button", { name: "Churn score" }).click();
+    expect(new URL((await sorted).url()).searchParams.get("sort_dir")).toBe("desc");
+    await page
+      .getByRole("columnheader", { name: "Churn score" })
+      .and(page.locator('[aria-sort="descending"]'))
+      .waitFor();
     const firstCustomer = page.locator("table.customers tbody tr").first().getByRole("button");
     await firstCustomer.waitFor();
     const customerId = await firstCustomer.textContent();
