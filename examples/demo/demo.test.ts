@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -31,5 +31,52 @@ describe("npm run demo (the main job)", () => {
     expect(stdout).toContain("similar:");
     const seconds = Number(/Done in ([\d.]+) s/.exec(stdout)?.[1]);
     expect(seconds).toBeLessThan(60);
+  }, 120_000);
+});
+
+describe("npm run demo -- --serve", () => {
+  it("leaves the server running and prints the dashboard URL with a login that works", async () => {
+    const { DATABASE_URL: _db, REDIS_URL: _redis, PORT: _port, ...env } = process.env;
+    const child = spawn(
+      path.join(root, "node_modules/.bin/tsx"),
+      [path.join(root, "examples/demo/demo.ts"), "--serve"],
+      {
+        cwd: root,
+        env: {
+          ...env,
+          DEMO_CUSTOMERS: "200",
+          SEGMENTO_DATA_DIR: mkdtempSync(path.join(tmpdir(), "segmento-demo-")),
+        },
+      },
+    );
+    try {
+      let stdout = "";
+      child.stdout.on("data", (chunk) => {
+        stdout += String(chunk);
+      });
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      await Promise.race([
+        new Promise<void>((resolve) =>
+          child.stdout.on("data", () => /keeps running/.test(stdout) && resolve()),
+        ),
+        exited.then(() => {
+          throw new Error(`the demo exited: ${stdout}`);
+        }),
+      ]);
+      const url = /Dashboard\S* (http:\/\/\S+)\//.exec(stdout)?.[1];
+      const [, email, password] = /sign in as (\S+) with password (\S+)/.exec(stdout) ?? [];
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      // The dashboard's own origin is trusted: a browser there can sign in with the printed login.
+      const signIn = await fetch(`${url}/api/auth/sign-in/email`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: url! },
+        body: JSON.stringify({ email, password }),
+      });
+      expect(signIn.status).toBe(200);
+      const page = await fetch(`${url}/`, { headers: { accept: "text/html" } });
+      expect(page.status).toBe(200);
+    } finally {
+      child.kill("SIGTERM");
+    }
   }, 120_000);
 });

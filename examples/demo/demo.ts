@@ -6,13 +6,18 @@
  * them. Set DATABASE_URL / REDIS_URL to run the same on PostgreSQL + Redis.
  */
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { Segmento } from "../../sdk/src/index.js";
 import { loadConfig } from "../../server/src/config.js";
 import { startServer } from "../../server/src/server.js";
 import { syntheticShop } from "../../server/src/synthetic/shop.js";
+import { freePort } from "./free-port.js";
 
 const ORIGIN = "http://localhost:5173";
 const CUSTOMERS = Number(process.env.DEMO_CUSTOMERS ?? 3000);
+/** `--serve`: leave the server running at the end and print the dashboard's URL and the demo user's login. */
+const SERVE = process.argv.includes("--serve");
 const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
 const dim = (s: string) => `\x1b[2m${s}\x1b[0m`;
 const bar = (pct: number) =>
@@ -21,9 +26,11 @@ const money = (n: number) => `$${n.toLocaleString("en-US", { maximumFractionDigi
 
 async function main() {
   const started = performance.now();
+  const port = process.env.PORT ?? (SERVE ? String(await freePort()) : "0");
   const config = loadConfig({
     ...process.env,
-    PORT: process.env.PORT ?? "0",
+    PORT: port,
+    ...(SERVE && { PUBLIC_URL: process.env.PUBLIC_URL ?? `http://127.0.0.1:${port}` }),
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
     TRUSTED_ORIGINS: ORIGIN,
     SEGMENTATION_DEBOUNCE_MS: "200",
@@ -39,7 +46,8 @@ async function main() {
     // A shop owner signs up and sets up a project with a session, then the shop's backend uses an API key.
     const owner = new Segmento({ baseUrl: server.url, origin: ORIGIN });
     const email = `demo.${randomBytes(4).toString("hex")}@example.com`;
-    await owner.auth.signUp({ name: "Demo Shop Owner", email, password: randomBytes(12).toString("hex") });
+    const password = randomBytes(12).toString("hex");
+    await owner.auth.signUp({ name: "Demo Shop Owner", email, password });
     const org = await owner.organizations.create({ name: "Demo Shop" });
     const project = await owner.projects.create(org.id, { name: "Online store" });
     const { key, keyPrefix } = await owner.apiKeys.create(project.id, { name: "Demo backend" });
@@ -112,9 +120,33 @@ async function main() {
       );
     }
     console.log(dim(`\nDone in ${((performance.now() - started) / 1000).toFixed(1)} s.`));
-  } finally {
+    if (SERVE) {
+      serveDashboard(server, config.publicUrl, config.dashboardDir, { email, password });
+      return;
+    }
+  } catch (error) {
     await server.close();
+    throw error;
   }
+  await server.close();
+}
+
+/** Keeps the server up for the dashboard until Ctrl-C, and says how to get in. */
+function serveDashboard(
+  server: Awaited<ReturnType<typeof startServer>>,
+  publicUrl: string,
+  dashboardDir: string,
+  login: { email: string; password: string },
+) {
+  console.log(`\n${bold("Dashboard")} ${publicUrl}/`);
+  console.log(`  sign in as ${login.email} with password ${login.password}`);
+  if (!existsSync(path.join(dashboardDir, "index.html"))) {
+    console.log(dim("  (not built yet: run `npm run build:dashboard`, then reload)"));
+  }
+  console.log(dim("The server keeps running; Ctrl-C stops it."));
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import express, { type Router } from "express";
+import express, { type Response, type Router } from "express";
 import type { AppContext } from "../context.js";
 
 /**
@@ -20,14 +20,44 @@ export function staticSites(app: AppContext): Router {
   );
 
   const dashboardIndex = path.join(dashboardDir, "index.html");
-  router.use(express.static(dashboardDir, { index: "index.html", fallthrough: true }));
+  router.use(
+    express.static(dashboardDir, { index: "index.html", fallthrough: true, setHeaders: dashboardHeaders }),
+  );
   router.get(/^\/(?!api(\/|$)|docs(\/|$)|metrics$).*/, (req, res, next) => {
     if (!req.accepts("html")) return next();
-    if (fs.existsSync(dashboardIndex)) return res.sendFile(dashboardIndex);
+    if (fs.existsSync(dashboardIndex)) {
+      dashboardHeaders(res, dashboardIndex);
+      return res.sendFile(dashboardIndex);
+    }
     if (req.path !== "/") return next();
     res.type("text/plain").send(notBuilt("the dashboard", "npm run build -w examples/dashboard"));
   });
   return router;
+}
+
+/**
+ * The dashboard's Content-Security-Policy, stricter than helmet's default: the built app is only same-origin
+ * scripts and stylesheets (no inline code; styles are set through the CSSOM), and it talks only to this origin.
+ * No `upgrade-insecure-requests`, so a server on plain http (local, or behind a TLS proxy) still works.
+ */
+const DASHBOARD_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+/** Hashed assets never change (a new build has new names); index.html is checked on every load. */
+function dashboardHeaders(res: Response, file: string): void {
+  res.setHeader("Content-Security-Policy", DASHBOARD_CSP);
+  const hashed = file.includes(`${path.sep}assets${path.sep}`);
+  res.setHeader("Cache-Control", hashed ? "public, max-age=31536000, immutable" : "no-cache");
 }
 
 function siteOrHint(dir: string, what: string, command: string): Router {

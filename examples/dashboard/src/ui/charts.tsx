@@ -1,0 +1,176 @@
+import type { Schema } from "@segmento/sdk";
+import { useApp } from "../state.js";
+import { ChartView } from "./chart.js";
+
+type Overview = Schema<"ProjectOverview">;
+
+const PALETTE = ["#3b3fd8", "#0f8b8d", "#e0752d", "#b83280", "#2f855a", "#805ad5", "#c05621", "#2b6cb0"];
+
+/** Customers per segment, as horizontal bars. */
+export function SegmentSizesChart({ segments }: { segments: { label: string; count: number }[] }) {
+  const { t, fmt } = useApp();
+  const summary = segments.map((s) => `${s.label}: ${fmt.number(s.count)}`).join(", ");
+  return (
+    <ChartView
+      label={`${t("chart.segmentSizes")}. ${summary}`}
+      height={Math.max(160, 44 * segments.length + 40)}
+      config={{
+        type: "bar",
+        data: {
+          labels: segments.map((s) => s.label),
+          datasets: [
+            {
+              label: t("chart.customers"),
+              data: segments.map((s) => s.count),
+              backgroundColor: segments.map((_, i) => PALETTE[i % PALETTE.length]!),
+            },
+          ],
+        },
+        options: { indexAxis: "y", plugins: { legend: { display: false } } },
+      }}
+    />
+  );
+}
+
+/** Scores 1 to 5 on an axis padded by one on each side, so the largest bubbles fit. */
+const scoreTicks = {
+  stepSize: 1,
+  callback: (value: string | number) => (value === 0 || value === 6 ? "" : value),
+};
+
+/** Customers per (R score, F score) cell: bubbles on the 5 x 5 grid, area by count. */
+export function RfmGridChart({ grid }: { grid: Overview["rfm_grid"] }) {
+  const { t, fmt } = useApp();
+  const max = Math.max(1, ...grid.map((cell) => cell.count));
+  const busiest = [...grid].sort((a, b) => b.count - a.count).slice(0, 3);
+  const summary = busiest.map((c) => `R${c.r_score} F${c.f_score}: ${fmt.number(c.count)}`).join(", ");
+  return (
+    <ChartView
+      label={`${t("chart.rfmGrid")}. ${summary}`}
+      height={320}
+      config={{
+        type: "bubble",
+        data: {
+          datasets: [
+            {
+              label: t("chart.customers"),
+              data: grid.map((cell) => ({
+                x: cell.f_score,
+                y: cell.r_score,
+                r: cell.count === 0 ? 0 : 4 + 22 * Math.sqrt(cell.count / max),
+                count: cell.count,
+              })),
+              backgroundColor: "rgba(59, 63, 216, 0.55)",
+              borderColor: "#3b3fd8",
+            },
+          ],
+        },
+        options: {
+          plugins: {
+            legend: { display: false },
+            tooltip: {
+              callbacks: {
+                label: (item) => {
+                  const point = item.raw as { x: number; y: number; count: number };
+                  return `R${point.y} F${point.x}: ${fmt.number(point.count)}`;
+                },
+              },
+            },
+          },
+          scales: {
+            x: {
+              min: 0,
+              max: 6,
+              ticks: scoreTicks,
+              title: { display: true, text: t("chart.fScore") },
+            },
+            y: {
+              min: 0,
+              max: 6,
+              ticks: scoreTicks,
+              title: { display: true, text: t("chart.rScore") },
+            },
+          },
+        },
+      }}
+    />
+  );
+}
+
+/** Counts per bucket (churn risk, ABC class) as vertical bars. */
+export function BucketChart({
+  title,
+  buckets,
+}: {
+  title: string;
+  buckets: { label: string; count: number }[];
+}) {
+  const { fmt } = useApp();
+  return (
+    <ChartView
+      label={`${title}. ${buckets.map((b) => `${b.label}: ${fmt.number(b.count)}`).join(", ")}`}
+      height={200}
+      config={{
+        type: "bar",
+        data: {
+          labels: buckets.map((b) => b.label),
+          datasets: [
+            {
+              label: title,
+              data: buckets.map((b) => b.count),
+              backgroundColor: PALETTE.slice(0, buckets.length),
+            },
+          ],
+        },
+        options: { plugins: { legend: { display: false } } },
+      }}
+    />
+  );
+}
+
+/** The k-selection curves: inertia (elbow) and silhouette per k tried, on two axes. */
+export function KSelectionChart({ kmeans }: { kmeans: Schema<"KMeansSummary"> }) {
+  const { t, fmt } = useApp();
+  const points = [...kmeans.diagnostics].sort((a, b) => a.k - b.k);
+  return (
+    <ChartView
+      label={t("chart.kSelection", {
+        k: kmeans.k,
+        values: points.map((p) => `k=${p.k}: ${fmt.number(p.silhouette, 3)}`).join(", "),
+      })}
+      height={280}
+      config={{
+        type: "line",
+        data: {
+          labels: points.map((p) => String(p.k)),
+          datasets: [
+            {
+              label: t("chart.inertia"),
+              data: points.map((p) => p.inertia),
+              borderColor: PALETTE[0],
+              yAxisID: "inertia",
+            },
+            {
+              label: t("chart.silhouette"),
+              data: points.map((p) => p.silhouette),
+              borderColor: PALETTE[2],
+              yAxisID: "silhouette",
+            },
+          ],
+        },
+        options: {
+          scales: {
+            x: { title: { display: true, text: "k" } },
+            inertia: { type: "linear", position: "left", title: { display: true, text: t("chart.inertia") } },
+            silhouette: {
+              type: "linear",
+              position: "right",
+              grid: { drawOnChartArea: false },
+              title: { display: true, text: t("chart.silhouette") },
+            },
+          },
+        },
+      }}
+    />
+  );
+}

@@ -1,0 +1,508 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer, type IncomingMessage, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import ExcelJS from "exceljs";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { syntheticShop } from "../../../server/src/synthetic/shop.js";
+import { setPlan, startTestServer, type TestServer } from "../../../server/test/helpers/test-server.js";
+import { freePort } from "../../demo/free-port.js";
+
+/**
+ * The dashboard's main path in headless Chromium against a real server serving the production build: sign up,
+ * organization and project, a CSV upload with a changed column mapping and its live pipeline progress, the
+ * segments and their charts, a filter and a customer, a rule segment, an API key shown once, the contact form;
+ * then every other page. Each page is screenshotted (test-results/) and checked with axe-core: no serious or
+ * critical violations. The first page's render time is printed. Needs Debian's chromium (scripts/browser.sh).
+ */
+const dashboardDir = fileURLToPath(new URL("..", import.meta.url));
+const repoDir = fileURLToPath(new URL("../../..", import.meta.url));
+const distDir = path.join(dashboardDir, "dist");
+const shotsDir = path.join(dashboardDir, "test-results");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+// CI always runs this suite (it installs Chromium first). A developer machine without Chromium skips it, saying so.
+const runHere = existsSync(CHROMIUM) || process.env.CI === "true";
+if (!runHere)
+  console.warn(`dashboard browser suite skipped: no Chromium at ${CHROMIUM} (run scripts/browser.sh)`);
+
+let server: TestServer;
+/** A customer's webhook endpoint: answers 200 and keeps what it was sent. */
+let receiver: Server;
+let receiverUrl: string;
+const received: { headers: IncomingMessage["headers"]; body: string }[] = [];
+let browser: Browser;
+let page: Page;
+let origin: string;
+const problems: string[] = [];
+let shot = 0;
+
+/** The shop's orders as a CSV whose customer column no synonym matches ("Client Ref"): the user maps it. */
+function ordersCsv(): string {
+  const orders = syntheticShop({ customers: 300, seed: 7 }).filter((r) => r.type !== "campaign_exposure");
+  const quote = (v: unknown) => (v === undefined ? "" : /[",\n]/.test(String(v)) ? `"${v}"` : String(v));
+  const lines = orders.map((r) =>
+    [r.customer_id, r.order_date, r.amount, r.order_id, r.status, r.country].map(quote).join(","),
+  );
+  return ["Client Ref,Invoice Date,Total,Invoice No,Status,Country", ...lines].join("\n");
+}
+
+async function screenshot(name: string) {
+  shot += 1;
+  // A full-page shot of a scrolled page would draw the sticky header where the scroll left it.
+  await page.evaluate("window.scrollTo(0, 0)");
+  await page.screenshot({
+    path: path.join(shotsDir, `${String(shot).padStart(2, "0")}-${name}.png`),
+    fullPage: true,
+  });
+}
+
+/** axe-core on the page as it is now: no serious or critical violations. */
+async function checkAccessibility(name: string) {
+  const source = readFileSync(path.join(repoDir, "node_modules/axe-core/axe.min.js"), "utf8");
+  // page.evaluate runs outside the page's CSP (which forbids inline scripts), so axe can be loaded this way.
+  await page.evaluate(source);
+  const violations = (await page.evaluate(`axe.run(document, { resultTypes: ["violations"] }).then((r) =>
+    r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) })))`)) as {
+    id: string;
+    impact: string;
+    help: string;
+    nodes: string[];
+  }[];
+  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious, `axe on ${name}: ${JSON.stringify(serious, null, 2)}`).toEqual([]);
+}
+
+async function visit(label: RegExp | string, heading: RegExp | string) {
+  await page.locator("nav.sidebar").getByRole("link", { name: label, exact: true }).click();
+  await page.getByRole("heading", { level: 1, name: heading }).waitFor();
+}
+
+beforeAll(async () => {
+  if (!runHere) return;
+  if (!existsSync(CHROMIUM))
+    throw new Error(`no Chromium at ${CHROMIUM}: run scripts/browser.sh (or set CHROMIUM_PATH)`);
+  // The build under test is the current source's: Vite takes a few seconds (CI has built it already, and checked
+  // its size); a fresh checkout builds the SDK first.
+  const sdkBuilt = existsSync(path.join(repoDir, "sdk/dist/index.mjs"));
+  if (sdkBuilt)
+    await promisify(execFile)("npx", ["vite", "build", "--logLevel", "warn"], { cwd: dashboardDir });
+  else await promisify(execFile)("npm", ["run", "build", "-w", "examples/dashboard"], { cwd: repoDir });
+  rmSync(shotsDir, { recursive: true, force: true });
+  mkdirSync(shotsDir, { recursive: true });
+  receiver = createHttpServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => {
+      body += String(chunk);
+    });
+    req.on("end", () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(200, { "content-type": "application/json" }).end('{"accepted":true}');
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const receiverHost = `127.0.0.1:${(receiver.address() as { port: number }).port}`;
+  receiverUrl = `http://${receiverHost}/hooks/segmento`;
+  const port = await freePort();
+  origin = `http://127.0.0.1:${port}`;
+  server = await startTestServer({
+    port,
+    publicUrl: origin,
+    trustedOrigins: [origin],
+    dashboardDir: distDir,
+    segmentationDebounceMs: 200,
+    webhookAllowHosts: [receiverHost],
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: "en-US" });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin });
+  page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
+  });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  receiver?.close();
+});
+
+describe.runIf(runHere)("the dashboard in headless Chromium", { timeout: 60_000 }, () => {
+  it("serves the build at / with its CSP, and any dashboard path falls back to the app", async () => {
+    const home = await fetch(`${origin}/`);
+    expect(home.status).toBe(200);
+    expect(home.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(home.headers.get("cache-control")).toBe("no-cache");
+    const deep = await fetch(`${origin}/customers`, { headers: { accept: "text/html" } });
+    expect(await deep.text()).toContain('<div id="app">');
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(await home.text())?.[1];
+    expect((await fetch(`${origin}${asset}`)).headers.get("cache-control")).toContain("immutable");
+    expect((await fetch(`${origin}/api/health`)).headers.get("content-type")).toContain("json");
+  });
+
+  it("renders the sign-in page (render time printed)", async () => {
+    await page.goto(`${origin}/`);
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    const timing = (await page.evaluate(`(() => {
+      const paint = performance.getEntriesByName("first-contentful-paint")[0];
+      return { rendered: performance.now(), firstContentfulPaint: paint ? paint.startTime : null };
+    })()`)) as { rendered: number; firstContentfulPaint: number | null };
+    console.log(
+      `dashboard first render: sign-in form on screen ${timing.rendered.toFixed(0)} ms after navigation start ` +
+        `(first contentful paint ${timing.firstContentfulPaint?.toFixed(0) ?? "n/a"} ms)`,
+    );
+    writeFileSync(path.join(shotsDir, "timing.json"), `${JSON.stringify(timing, null, 2)}\n`);
+    await screenshot("sign-in");
+    await checkAccessibility("sign-in");
+  });
+
+  it("signs up, then creates an organization and a project", async () => {
+    await page.getByRole("link", { name: "Sign up" }).click();
+    await page.getByLabel("Name").fill("Dana Dashboard");
+    await page.getByLabel("Email").fill(`dana.${Date.now()}@example.com`);
+    await page.getByLabel("Password").fill("correct-horse-battery");
+    await screenshot("sign-up");
+    await checkAccessibility("sign-up");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.getByRole("heading", { name: "Create your organization" }).waitFor();
+    await screenshot("new-organization");
+    await checkAccessibility("new-organization");
+    await page.getByLabel("Organization name").fill("Dana's Deli");
+    await page.getByRole("button", { name: "Create organization" }).click();
+    await page.getByRole("heading", { name: "Create your first project" }).waitFor();
+    await page.getByLabel("Project name").fill("Online store");
+    await screenshot("new-project");
+    await checkAccessibility("new-project");
+    await page.getByRole("button", { name: "Create project" }).click();
+    await page.getByRole("heading", { level: 1, name: "Data" }).waitFor();
+    expect(page.url()).toBe(`${origin}/data`);
+  });
+
+  it("uploads a CSV with a changed mapping and follows the pipeline to the end", async () => {
+    const csv = path.join(tmpdir(), `orders-${Date.now()}.csv`);
+    writeFileSync(csv, ordersCsv());
+    await page.getByLabel("CSV or XLSX file").setInputFiles(csv);
+    const customerColumn = page.getByLabel("Column for customer_id");
+    await customerColumn.waitFor();
+    // Detected: the date and amount columns by their names; the customer column is not one the server knows.
+    await expect.poll(() => page.getByLabel("Column for order_date").inputValue()).toBe("Invoice Date");
+    expect(await page.getByLabel("Column for amount").inputValue()).toBe("Total");
+    expect(await customerColumn.inputValue()).toBe("");
+    await page.getByText("The server will refuse this mapping").waitFor();
+    await customerColumn.selectOption("Client Ref");
+    await page.getByText("The server will refuse this mapping").waitFor({ state: "detached" });
+    await page.getByText("Kept as extra features of each customer: Country.").waitFor();
+    await screenshot("upload-mapping");
+    await checkAccessibility("upload-mapping");
+
+    // Every value the progress bar shows, as it changes.
+    await page.evaluate(`(() => {
+      window.__progress = [];
+      new MutationObserver(() => {
+        const bar = document.querySelector('.run [role="progressbar"]');
+        if (!bar) return;
+        const seen = bar.getAttribute("aria-label") + "|" + bar.getAttribute("aria-valuenow");
+        if (window.__progress.at(-1) !== seen) window.__progress.push(seen);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    })()`);
+    // Without the changed mapping the server refuses the file (no customer id column): acceptance proves it was sent.
+    await page.getByRole("button", { name: /^Upload orders-/ }).click();
+    await page.locator('.run [role="progressbar"]').waitFor();
+    await screenshot("upload-progress");
+    await page.locator('.run[data-status="done"]').waitFor({ timeout: 240_000 });
+    const seen = (await page.evaluate("window.__progress")) as string[];
+    const stages = new Set(seen.map((s) => s.split(" (")[0]!.split("|")[0]));
+    expect(stages.size, `progress seen: ${seen.join(", ")}`).toBeGreaterThanOrEqual(2);
+    expect(seen.at(-1)).toBe("Done|100");
+    await page.getByText("Your data is in").waitFor();
+    const fileRow = page.getByRole("row", { name: /orders-.*Upload.*Completed/ });
+    await fileRow.waitFor();
+    expect(await fileRow.textContent()).toMatch(/Completed\s*[1-9][\d,]*/);
+    await screenshot("data-done");
+  }, 300_000);
+
+  it("previews an XLSX file's columns before sending it", async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet("Orders");
+    sheet.addRow(["CustomerID", "InvoiceDate", "Quantity", "UnitPrice", "Region"]);
+    sheet.addRow(["K-1", new Date(Date.UTC(2026, 4, 1)), 2, 6.25, "Marmara"]);
+    const xlsx = path.join(tmpdir(), `orders-${Date.now()}.xlsx`);
+    writeFileSync(xlsx, Buffer.from(await workbook.xlsx.writeBuffer()));
+    await page.getByLabel("CSV or XLSX file").setInputFiles(xlsx);
+    await expect.poll(() => page.getByLabel("Column for customer_id").inputValue()).toBe("CustomerID");
+    expect(await page.getByLabel("Column for quantity").inputValue()).toBe("Quantity");
+    expect(await page.getByLabel("Column for unit_price").inputValue()).toBe("UnitPrice");
+    expect(await page.getByLabel("Column for amount").inputValue()).toBe("");
+    expect(await page.getByRole("row", { name: /customer_id/ }).textContent()).toContain("K-1");
+    await page.getByText("Kept as extra features of each customer: Region.").waitFor();
+    await page.getByLabel("CSV or XLSX file").setInputFiles([]);
+  });
+
+  it("shows the server's line-numbered errors for a file it refuses", async () => {
+    const csv = path.join(tmpdir(), `bad-${Date.now()}.csv`);
+    writeFileSync(csv, "customer_id,order_date,amount\nC-1,2026-01-05,12.50\nC-2,2026-01-06,twelve\n");
+    await page.getByLabel("CSV or XLSX file").setInputFiles(csv);
+    await page.getByRole("button", { name: /^Upload bad-/ }).click();
+    const error = page.getByRole("alert");
+    await error.getByText("validation_failed").waitFor();
+    expect(await error.textContent()).toMatch(/line 3: amount/);
+    await screenshot("upload-refused");
+    await page.getByLabel("CSV or XLSX file").setInputFiles([]);
+  });
+
+  it("shows the segments with their charts", async () => {
+    await visit("Segments", "Segments");
+    await expect.poll(() => page.locator('.chart[data-ready="true"]').count(), { timeout: 30_000 }).toBe(2);
+    expect(await page.getByRole("row").count()).toBeGreaterThan(2);
+    await screenshot("segments");
+    await checkAccessibility("segments");
+  });
+
+  it("builds a filter with an any-group and opens a customer", async () => {
+    await visit("Customers", "Customers");
+    await page.getByRole("heading", { name: /customers$/ }).waitFor();
+    const builder = page.locator(".filter-builder");
+    await builder.getByRole("button", { name: "+ Condition" }).click();
+    await builder.getByLabel("Value", { exact: true }).fill("50");
+    await builder.getByRole("button", { name: "+ Group" }).click();
+    const group = builder.locator("fieldset fieldset");
+    await group.getByLabel("Match").selectOption("any");
+    await group.getByLabel("Field").selectOption("churn_risk");
+    await group.getByLabel("Operator").selectOption("in");
+    await group.getByLabel("Values").fill("low, medium");
+    await group.getByRole("button", { name: "+ Condition" }).click();
+    await group.getByLabel("Field").nth(1).selectOption("extra_features");
+    await group.getByLabel("Feature name, e.g. country").fill("country");
+    await group.getByLabel("Operator").nth(1).selectOption("eq");
+    await group.getByLabel("Value", { exact: true }).fill("TR");
+    const listed = page.waitForRequest(
+      (r) => r.url().includes("/customers?") && r.url().includes("filters="),
+    );
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    const filters = JSON.parse(new URL((await listed).url()).searchParams.get("filters")!);
+    expect(filters).toEqual([
+      { field: "rfm_monetary", op: "gte", value: 50 },
+      {
+        any: [
+          { field: "churn_risk", op: "in", values: ["low", "medium"] },
+          { field: "extra_features.country", op: "eq", value: "TR" },
+        ],
+      },
+    ]);
+    const sorted = page.waitForRequest((r) => r.url().includes("sort_by=churn_score"));
+    await page.getByRole("button", { name: "Churn score" }).click();
+    expect(new URL((await sorted).url()).searchParams.get("sort_dir")).toBe("desc");
+    await page
+      .getByRole("columnheader", { name: "Churn score" })
+      .and(page.locator('[aria-sort="descending"]'))
+      .waitFor();
+    const firstCustomer = page.locator("table.customers tbody tr").first().getByRole("button");
+    await firstCustomer.waitFor();
+    const customerId = await firstCustomer.textContent();
+    // The ids come from the "Client Ref" column the user mapped.
+    expect(customerId).toMatch(/^C-\d{6}$/);
+    await firstCustomer.click();
+    const panel = page.getByRole("complementary", { name: /Customer/ });
+    await panel.getByText(customerId!).first().waitFor();
+    await panel.getByRole("heading", { name: "Similar customers" }).waitFor();
+    await expect.poll(() => panel.locator(".similar li").count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await screenshot("customers");
+    await checkAccessibility("customers");
+  });
+
+  it("creates a rule segment with a live preview", async () => {
+    await visit("Segments", "Segments");
+    await page.getByRole("button", { name: "New segment" }).click();
+    const editor = page.getByRole("region", { name: "New segment" });
+    await editor.getByLabel("Name", { exact: true }).fill("Big spenders");
+    await editor.getByRole("button", { name: "+ Condition" }).click();
+    const everyone = editor.getByText("300 customers match");
+    await everyone.waitFor();
+    await editor.getByLabel("Value", { exact: true }).fill("200");
+    // Asked again after the change: the count for everyone goes, the new one comes.
+    await everyone.waitFor({ state: "detached" });
+    const count = Number(
+      (await editor.getByTestId("preview-count").textContent())
+        ?.match(/^([\d,]+) customers match$/)?.[1]
+        ?.replace(/,/g, ""),
+    );
+    expect(count).toBeGreaterThan(0);
+    expect(count).toBeLessThan(300);
+    await screenshot("segment-editor");
+    await checkAccessibility("segment-editor");
+    await editor.getByRole("button", { name: "Create segment" }).click();
+    const row = page.getByRole("row", { name: /Big spenders/ });
+    await row.waitFor();
+    expect(await row.textContent()).toContain("rule");
+    // Edit: the saved rules come back into the builder; a description is added.
+    await row.getByRole("button", { name: "Edit" }).click();
+    const edit = page.getByRole("region", { name: "Edit Big spenders" });
+    expect(await edit.getByLabel("Value", { exact: true }).inputValue()).toBe("200");
+    await edit.getByLabel("Description").fill("Spent 200 or more");
+    await edit.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("row", { name: /Big spenders.*Spent 200 or more/ }).waitFor();
+  });
+
+  it("adds a webhook integration, tests it, and runs an automation through it", async () => {
+    await visit("Integrations", "Integrations");
+    await page.getByText("No integrations yet").waitFor();
+    await page.getByLabel("Name").fill("Our CRM");
+    await page.getByLabel("Endpoint URL").fill(receiverUrl);
+    await page.getByRole("button", { name: "Add integration" }).click();
+    const secret = page.getByText(/^whsec_/);
+    await secret.waitFor();
+    await page.getByRole("button", { name: "I have saved it" }).click();
+    await page.getByRole("button", { name: "Send a test" }).click();
+    await page.getByText(/The provider accepted the test \(HTTP 200\)/).waitFor();
+    expect(received.length).toBe(1);
+    expect(received[0]!.headers["webhook-signature"]).toMatch(/^v1,/);
+    await screenshot("integrations");
+    await checkAccessibility("integrations");
+
+    await visit("Automations", "Automations");
+    await page.getByLabel("Name", { exact: true }).fill("Win back");
+    await page.getByLabel("Segment", { exact: true }).selectOption({ label: "Big spenders" });
+    await page.getByRole("button", { name: "Create automation" }).click();
+    const card = page.locator(".cards > li", { hasText: "Win back" });
+    await card.waitFor();
+    await card.getByRole("button", { name: "Run now" }).click();
+    await card.getByRole("heading", { name: "Deliveries" }).waitFor({ timeout: 120_000 });
+    await expect.poll(() => card.locator("tbody tr").count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    await screenshot("automations");
+    await checkAccessibility("automations");
+  }, 180_000);
+
+  it("creates an API key, shown once, and lists it by its prefix", async () => {
+    await visit("API keys", "API keys");
+    await page.getByText("No API keys yet").waitFor();
+    await page.getByLabel("Name").fill("Backend");
+    await page.getByRole("button", { name: "Create key" }).click();
+    const key = (await page.getByTestId("new-key").textContent()) ?? "";
+    expect(key).toMatch(/^sk_live_[0-9a-f]{64}$/);
+    await page.getByRole("button", { name: "Copy" }).click();
+    await page.getByText("Copied to the clipboard.").waitFor();
+    expect(await page.evaluate("navigator.clipboard.readText()")).toBe(key);
+    await screenshot("api-key-created");
+    await checkAccessibility("api-keys");
+    await page.getByRole("button", { name: "I have saved it" }).click();
+    await page.getByTestId("new-key").waitFor({ state: "detached" });
+    const row = page.getByRole("row", { name: /Backend/ });
+    expect(await row.textContent()).toContain(`${key.slice(0, 14)}…`);
+    await page.reload();
+    await page.getByRole("row", { name: /Backend/ }).waitFor();
+    expect(await page.content()).not.toContain(key);
+  });
+
+  it("sends the contact form", async () => {
+    await visit("Contact us", "Contact us");
+    await page.getByLabel("Message").fill("Could the dashboard export segments as CSV?");
+    await page.getByRole("button", { name: "Send message" }).click();
+    await page.getByText(/Thank you: your message (was sent|is queued)/).waitFor();
+    await screenshot("contact");
+    await checkAccessibility("contact");
+  });
+
+  it("shows every other page, each accessible", async () => {
+    const pages: [string, string][] = [
+      ["Overview", "Online store"],
+      ["Models", "Models"],
+      ["Team", "Team"],
+      ["Billing", "Billing"],
+    ];
+    for (const [label, heading] of pages) {
+      await visit(label, heading);
+      await page.locator(".loading").first().waitFor({ state: "detached" });
+      if (label === "Overview" || label === "Models")
+        await expect.poll(() => page.locator('.chart[data-ready="false"]').count()).toBe(0);
+      await screenshot(label.toLowerCase());
+      await checkAccessibility(label);
+    }
+    // Billing: the plans come from the API; usage and invoices say the server does not serve them yet.
+    await page.getByRole("heading", { name: "Plans" }).waitFor();
+    expect(await page.locator(".plan").count()).toBe(4);
+  });
+
+  it("invites a colleague, who signs up through the link and accepts", async () => {
+    await visit("Team", "Team");
+    const email = `sam.${Date.now()}@example.com`;
+    await page.getByRole("region", { name: "Invite someone" }).getByLabel("Email").fill(email);
+    await page.getByRole("button", { name: "Send invitation" }).click();
+    // The free plan has one seat: the server says so, and the page shows its message and code.
+    await page.getByRole("alert").getByText("quota_exceeded").waitFor();
+    // (Billing is not part of this test: the plan is set directly, as after a Stripe checkout.)
+    await setPlan(
+      server,
+      (await page.evaluate("localStorage.getItem('segmento.organization')")) as string,
+      "starter",
+    );
+    await page.getByRole("button", { name: "Send invitation" }).click();
+    const invitation = page.getByRole("row", { name: new RegExp(email.replace(/\./g, "\\.")) });
+    await invitation.getByRole("button", { name: "Copy link" }).click();
+    await invitation.getByText("Copied to the clipboard.").waitFor();
+    const link = (await page.evaluate("navigator.clipboard.readText()")) as string;
+    expect(link).toMatch(new RegExp(`^${origin}/invitations/\\S+$`));
+
+    const colleague = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    const tab = await colleague.newPage();
+    await tab.goto(`${origin}/sign-up?next=${encodeURIComponent(new URL(link).pathname)}`);
+    await tab.getByLabel("Name").fill("Sam Colleague");
+    await tab.getByLabel("Email").fill(email);
+    await tab.getByLabel("Password").fill("another-long-password");
+    await tab.getByRole("button", { name: "Create account" }).click();
+    await tab.getByRole("heading", { name: "Invitation" }).waitFor();
+    await tab.getByRole("button", { name: "Accept the invitation" }).click();
+    await tab.getByText("You are in.").waitFor();
+    expect(await tab.getByLabel("Organization").locator("option:checked").textContent()).toBe("Dana's Deli");
+    await colleague.close();
+
+    await page.reload();
+    await page.getByRole("row", { name: /Sam Colleague/ }).waitFor();
+    await page
+      .getByRole("row", { name: new RegExp(`${email.replace(/\./g, "\\.")} member accepted`) })
+      .waitFor();
+  });
+
+  it("speaks Turkish, sends Accept-Language, and shows the server's message and code for an error", async () => {
+    await page.getByLabel("Language").selectOption("tr");
+    await visit("Müşteriler", "Müşteriler");
+    expect(await page.evaluate("document.documentElement.lang")).toBe("tr");
+    const builder = page.locator(".filter-builder");
+    await builder.getByRole("button", { name: "+ Koşul" }).click();
+    await builder.getByLabel("Alan").selectOption("extra_features");
+    await builder.getByLabel("Özellik adı, ör. country").fill("not a key!");
+    await builder.getByLabel("Değer", { exact: true }).fill("x");
+    const listed = page.waitForRequest((r) => r.url().includes("filters="));
+    await page.getByRole("button", { name: "Filtreleri uygula" }).click();
+    expect((await listed).headers()["accept-language"]).toBe("tr");
+    const error = page.getByRole("alert");
+    await error.getByText("validation_failed").waitFor();
+    expect(await error.textContent()).toContain("HTTP 400");
+    await screenshot("turkish-error");
+    await checkAccessibility("turkish-error");
+    await page.getByLabel("Dil").selectOption("en");
+  });
+
+  it("signs out", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    expect(problems).toEqual([]);
+  });
+});
