@@ -18,7 +18,7 @@ export interface SegmentRow {
 /**
  * Makes the project's cluster segments exactly `clusters`: a label that persists keeps its segment (and id, so
  * hybrids and automations built on it keep working); new labels get new segments; cluster segments whose
- * label is gone are deleted unless a hybrid segment is built on them. Returns each cluster's segment id and name, in
+ * label is gone are deleted unless a hybrid segment or an automation is built on them (it then keeps no members). Returns each cluster's segment id and name, in
  * order (the name is the label, or "<label> (cluster)" when a user's segment already has the label).
  */
 export async function replaceClusterSegments(
@@ -60,6 +60,7 @@ export async function replaceClusterSegments(
       saved.map((s) => s.id),
     )
     .whereNotExists(db("segments as h").whereRaw("h.base_segment_id = segments.id"))
+    .whereNotExists(db("automations as a").whereRaw("a.segment_id = segments.id"))
     .delete();
   return saved;
 }

@@ -216,6 +216,17 @@ export async function waitForJob(server: TestServer, tenant: Tenant, jobId: stri
   }
 }
 
+/** Polls a pipeline run until it ends (completed, failed or skipped); returns it with its stages. */
+export async function waitForRun(server: TestServer, tenant: Tenant, runId: string, timeoutMs = 240_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await server.request(`/api/engine/runs/${runId}`, { cookie: tenant.cookie });
+    if (["completed", "failed", "skipped"].includes(res.body?.status)) return res.body;
+    if (Date.now() > deadline) throw new Error(`run ${runId} did not finish: ${res.text}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Follows a job through the pipeline's next stages to the last one; returns every stage's final status. */
 export async function followPipeline(
   server: TestServer,
