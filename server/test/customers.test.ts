@@ -1,13 +1,9 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { customerPageQueries } from "../src/db/customers.js";
-import {
-  FILTER_FIELDS,
-  filtersToSql,
-  matches,
-  parseFilters,
-} from "../src/domain/customers/filter-language.js";
+import { FILTER_FIELDS, filtersToSql, parseFilters } from "../src/domain/customers/filter-language.js";
 import { syntheticShop } from "../src/synthetic/shop.js";
+import { matches } from "./helpers/filter-oracle.js";
 import {
   createTenant,
   followPipeline,

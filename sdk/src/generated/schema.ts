@@ -2249,6 +2249,10 @@ export interface components {
             skipped_rows: number;
             /** @description Customers whose aggregates this file changed. */
             customers: number;
+            /** @description Milliseconds spent in each step (staging, transactions, customers). */
+            durations_ms?: {
+                [key: string]: number;
+            };
             /**
              * Format: uuid
              * @description The next stage's job, when this one scheduled it (deprecated; follow the run instead).

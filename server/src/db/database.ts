@@ -27,9 +27,9 @@ export interface SharedPool {
   end(): Promise<void>;
 }
 
-// Postgres returns int8/numeric as strings by default; our counts and sums fit in a double.
+// Postgres returns int8 as a string by default; our counts fit in a double. NUMERIC (money) stays the exact text
+// Postgres sends: each query that reads money parses it where it reads it (or sums it in SQL and casts).
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
-pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
 /**
  * Opens the database the configuration names: real Postgres when `databaseUrl` is set, otherwise PGlite with
