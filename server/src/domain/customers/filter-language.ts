@@ -13,8 +13,8 @@ import { DomainError, type PendingDetail } from "../errors.js";
 type ColumnType = "number" | "text" | "date";
 export type FieldType = ColumnType | "extra";
 
-/** Every customer field that can be filtered on, and the column it reads. */
-export const FILTER_FIELDS: Record<string, { type: ColumnType; column: string }> = {
+/** Every customer field that can be filtered on, and the column it reads (look names up with Object.hasOwn). */
+export const FILTER_FIELDS: Readonly<Record<string, { type: ColumnType; column: string }>> = {
   id: { type: "text", column: "id" },
   customer_id: { type: "text", column: "customer_key" },
   customer_id_hash: { type: "text", column: "customer_id_hash" },
@@ -169,7 +169,8 @@ function condition(
     }
     type = "extra";
   } else {
-    const known = FILTER_FIELDS[field];
+    // Own properties only: "constructor" or "__proto__" must not resolve to Object's built-ins.
+    const known = Object.hasOwn(FILTER_FIELDS, field) ? FILTER_FIELDS[field] : undefined;
     if (!known) {
       problem(
         path,
@@ -307,10 +308,12 @@ export function matches(customer: Record<string, unknown>, filters: Filter[]): b
   const test = (filter: Filter): boolean => {
     if (filter.kind === "group")
       return filter.mode === "any" ? filter.children.some(test) : filter.children.every(test);
-    const raw =
+    const [source, key] =
       filter.type === "extra"
-        ? (customer.extra_features as Record<string, unknown> | undefined)?.[filter.extraKey!]
-        : customer[filter.field];
+        ? [customer.extra_features as Record<string, unknown> | undefined, filter.extraKey!]
+        : [customer, filter.field];
+    // Own properties only, as SQL's ->> reads them (an extra feature named "constructor" is just absent).
+    const raw = source && Object.hasOwn(source, key) ? source[key] : undefined;
     const present = raw !== null && raw !== undefined;
     if (filter.op === "exists") return present === filter.exists;
     let value: Value | undefined;
