@@ -235,6 +235,26 @@ export const ENVIRONMENT = [
     "false",
     "true: check every response against the OpenAPI contract (tests).",
   ],
+  [
+    "FILE_STORE_DIR",
+    "$SEGMENTO_DATA_DIR/files",
+    "Where uploaded files are kept (a shared volume when workers run on other machines).",
+  ],
+  ["UPLOAD_LIMIT_BYTES", "104857600", "Largest file upload; larger uploads get 413."],
+  ["PROGRESS_TTL_SECONDS", "3600", "How long a job's live progress is kept after its last update."],
+  [
+    "SEGMENTATION_DEBOUNCE_MS",
+    "5000",
+    "Quiet time after the last ingest batch before a project's segmentation starts.",
+  ],
+  ["WORKER_CONCURRENCY", "2", "Jobs a worker process runs at once, per job type."],
+  ["ENGINE_THREADS", "1", "Worker threads for the Engine's model fits (0: on the main thread)."],
+  ["WORKER_LOCK_MS", "30000", "How long a worker holds a job before another may take it over after a crash."],
+  [
+    "SSE_HEARTBEAT_MS",
+    "15000",
+    "Interval of the SSE heartbeat comment that keeps proxies from closing a quiet stream.",
+  ],
   ["DOCS_SITE_DIR", "docs-site/.vitepress/dist", "The built documentation site, served at /docs."],
   ["DASHBOARD_DIR", "examples/dashboard/dist", "The built dashboard, served at /."],
 ] as const;
