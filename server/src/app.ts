@@ -4,6 +4,7 @@ import express, { type Express } from "express";
 import helmet from "helmet";
 import type { AppContext } from "./context.js";
 import { errorHandler, routeNotFound } from "./http/error-handler.js";
+import { nestsDeeperThan, tooDeeplyNested } from "./http/input-limits.js";
 import type { OperationDefinition } from "./http/operation.js";
 import { globalRateLimit } from "./http/rate-limit.js";
 import { requestContext } from "./http/request-context.js";
@@ -46,7 +47,15 @@ export function createApp(app: AppContext, definitions: OperationDefinition[] = 
       return betterAuth(req, res);
     });
   }
-  server.use(express.json({ limit: app.config.bodyLimitBytes }));
+  server.use(
+    express.json({
+      limit: app.config.bodyLimitBytes,
+      // Checked on the raw bytes, before JSON.parse or any validator recurses into the body.
+      verify: (_req, _res, raw) => {
+        if (nestsDeeperThan(raw)) throw tooDeeplyNested("body", "body");
+      },
+    }),
+  );
   server.use(contractRouter(app, definitions));
   server.use(staticSites(app));
   server.use(routeNotFound);

@@ -13,8 +13,8 @@ import { DomainError, type PendingDetail } from "../errors.js";
 type ColumnType = "number" | "text" | "date";
 export type FieldType = ColumnType | "extra";
 
-/** Every customer field that can be filtered on, and the column it reads. */
-export const FILTER_FIELDS: Record<string, { type: ColumnType; column: string }> = {
+/** Every customer field that can be filtered on, and the column it reads (look names up with Object.hasOwn). */
+export const FILTER_FIELDS: Readonly<Record<string, { type: ColumnType; column: string }>> = {
   id: { type: "text", column: "id" },
   customer_id: { type: "text", column: "customer_key" },
   customer_id_hash: { type: "text", column: "customer_id_hash" },
@@ -170,7 +170,8 @@ function condition(
     }
     type = "extra";
   } else {
-    const known = FILTER_FIELDS[field];
+    // Own properties only: "constructor" or "__proto__" must not resolve to Object's built-ins.
+    const known = Object.hasOwn(FILTER_FIELDS, field) ? FILTER_FIELDS[field] : undefined;
     if (!known) {
       problem(
         path,

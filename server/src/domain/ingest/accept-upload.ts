@@ -44,6 +44,7 @@ export function uploadDestination(files: FileStore, projectId: string) {
       const { sizeBytes } = await files.write(storageKey, stream);
       return { storageKey, sizeBytes };
     },
+    discard: ({ storageKey }: { storageKey: string }) => files.remove(storageKey),
   };
 }
 
