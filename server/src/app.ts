@@ -11,6 +11,8 @@ import { contractRouter } from "./http/router.js";
 import { staticSites } from "./http/static-sites.js";
 import { operations } from "./operations/index.js";
 
+const STRIPE_WEBHOOK_PATH = "/api/stripe/webhook";
+
 /** Builds the HTTP app from a context. No side effects: nothing listens, nothing connects. */
 export function createApp(app: AppContext, definitions: OperationDefinition[] = operations): Express {
   const server = express();
@@ -46,7 +48,15 @@ export function createApp(app: AppContext, definitions: OperationDefinition[] = 
       return betterAuth(req, res);
     });
   }
-  server.use(express.json({ limit: app.config.bodyLimitBytes }));
+  server.use(
+    express.json({
+      limit: app.config.bodyLimitBytes,
+      // Stripe signs the bytes it sent, not our parse of them.
+      verify: (req, _res, bytes) => {
+        if (req.url === STRIPE_WEBHOOK_PATH) (req as express.Request).rawBody = bytes;
+      },
+    }),
+  );
   server.use(contractRouter(app, definitions));
   server.use(staticSites(app));
   server.use(routeNotFound);

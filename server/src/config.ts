@@ -64,7 +64,31 @@ export interface Config {
   docsSiteDir: string;
   /** The built dashboard served at /. */
   dashboardDir: string;
+  /** Stripe billing; undefined without STRIPE_SECRET_KEY (free plan only, paid operations answer 503). */
+  stripe: StripeConfig | undefined;
 }
+
+/** The Stripe price ids per paid plan and interval: the only link between our catalogue and Stripe's prices. */
+export type StripePrices = Record<
+  "starter" | "pro" | "enterprise",
+  Record<"month" | "year", string | undefined>
+>;
+
+export interface StripeConfig {
+  secretKey: string;
+  /** The webhook endpoint's signing secret (whsec_...); webhooks answer 503 without it. */
+  webhookSecret: string | undefined;
+  /** Stripe's API base URL (tests point it at a local Stripe); undefined = https://api.stripe.com. */
+  apiBase: string | undefined;
+  prices: StripePrices;
+}
+
+/** The variables that name the Stripe price of each paid plan and interval. */
+export const STRIPE_PRICE_VARIABLES = {
+  starter: { month: "STRIPE_PRICE_STARTER_MONTHLY", year: "STRIPE_PRICE_STARTER_ANNUAL" },
+  pro: { month: "STRIPE_PRICE_PRO_MONTHLY", year: "STRIPE_PRICE_PRO_ANNUAL" },
+  enterprise: { month: "STRIPE_PRICE_ENTERPRISE_MONTHLY", year: "STRIPE_PRICE_ENTERPRISE_ANNUAL" },
+} as const;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -136,6 +160,27 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   }
 
   const dataDir = path.resolve(read("SEGMENTO_DATA_DIR") ?? ".segmento");
+  const stripeKey = read("STRIPE_SECRET_KEY");
+  if (stripeKey !== undefined && !/^(sk|rk)_(test|live)_\w+$/.test(stripeKey)) {
+    problems.push("STRIPE_SECRET_KEY must be a Stripe secret key (sk_test_... or sk_live_...)");
+  }
+  const webhookSecret = read("STRIPE_WEBHOOK_SECRET");
+  if (webhookSecret !== undefined && !webhookSecret.startsWith("whsec_")) {
+    problems.push("STRIPE_WEBHOOK_SECRET must be the endpoint's signing secret (whsec_...)");
+  }
+  const stripeApiBase = url("STRIPE_API_BASE", ["http:", "https:"]);
+  const price = (name: string) => {
+    const id = read(name);
+    if (id !== undefined && !id.startsWith("price_"))
+      problems.push(`${name} must be a Stripe price id (price_...)`);
+    return id;
+  };
+  const prices = Object.fromEntries(
+    Object.entries(STRIPE_PRICE_VARIABLES).map(([plan, names]) => [
+      plan,
+      { month: price(names.month), year: price(names.year) },
+    ]),
+  ) as StripePrices;
   const config: Config = {
     port,
     host,
@@ -189,6 +234,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     sseHeartbeatMs: int("SSE_HEARTBEAT_MS", 15_000, 100, 10 * 60 * 1000),
     docsSiteDir: path.resolve(read("DOCS_SITE_DIR") ?? path.join(REPO_ROOT, "docs-site/.vitepress/dist")),
     dashboardDir: path.resolve(read("DASHBOARD_DIR") ?? path.join(REPO_ROOT, "examples/dashboard/dist")),
+    stripe: stripeKey ? { secretKey: stripeKey, webhookSecret, apiBase: stripeApiBase, prices } : undefined,
     ...overrides,
   };
   if (problems.length > 0) throw new ConfigError(problems);
@@ -237,4 +283,13 @@ export const ENVIRONMENT = [
   ],
   ["DOCS_SITE_DIR", "docs-site/.vitepress/dist", "The built documentation site, served at /docs."],
   ["DASHBOARD_DIR", "examples/dashboard/dist", "The built dashboard, served at /."],
+  ["STRIPE_SECRET_KEY", "(unset: free plan only)", "Stripe secret key; paid plans answer 503 without it."],
+  ["STRIPE_WEBHOOK_SECRET", "(none)", "Signing secret (whsec_...) of the Stripe webhook endpoint."],
+  ["STRIPE_API_BASE", "https://api.stripe.com", "Stripe API base URL (tests point it at a local Stripe)."],
+  ...Object.values(STRIPE_PRICE_VARIABLES).flatMap((names) =>
+    Object.entries(names).map(
+      ([interval, name]) =>
+        [name, "(none)", `Stripe price id (price_...) of this plan billed per ${interval}.`] as const,
+    ),
+  ),
 ] as const;

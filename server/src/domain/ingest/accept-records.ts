@@ -26,9 +26,13 @@ export async function acceptRecords(
   const details: PendingDetail[] = [];
   let invalidRecords = 0;
   let problemCount = 0;
+  const customerKeys = new Set<string>();
   input.records.forEach((record, index) => {
     const result = normalizeRecord(record, index, { dateOrder: "YMD" });
-    if (result.ok) return;
+    if (result.ok) {
+      if (result.row.kind === "purchase") customerKeys.add(result.row.customerId);
+      return;
+    }
     invalidRecords += 1;
     problemCount += result.problems.length;
     for (const problem of result.problems) {
@@ -49,6 +53,8 @@ export async function acceptRecords(
   const csv = recordsToCsv(input.records);
   const sizeBytes = Buffer.byteLength(csv);
   await requireIngestQuota(app.db.knex, project.organization_id, {
+    projectId: project.id,
+    customerKeys,
     rows: input.records.length,
     bytes: sizeBytes,
   });

@@ -102,9 +102,11 @@ export async function acceptUpload(
     const details: PendingDetail[] = [];
     let rows = 0;
     let invalid = 0;
+    const customerKeys = new Set<string>();
     for await (const row of readFileRows(deps.files.read(received.storageKey), { ...options, dateOrder })) {
       if (!row.problems) {
         rows += 1;
+        if (row.row.kind === "purchase") customerKeys.add(row.row.customerId);
         continue;
       }
       invalid += 1;
@@ -124,7 +126,12 @@ export async function acceptUpload(
     }
     if (rows === 0)
       throw new DomainError("invalid", "validation_failed", "upload_empty", { file: received.name });
-    await requireIngestQuota(deps.db, project.organization_id, { rows, bytes: received.sizeBytes });
+    await requireIngestQuota(deps.db, project.organization_id, {
+      projectId: project.id,
+      customerKeys,
+      rows,
+      bytes: received.sizeBytes,
+    });
     return await queueIngest(
       deps,
       {
