@@ -65,7 +65,31 @@ export interface Config {
   docsSiteDir: string;
   /** The built dashboard served at /. */
   dashboardDir: string;
+  /** Stripe billing; undefined without STRIPE_SECRET_KEY (free plan only, paid operations answer 503). */
+  stripe: StripeConfig | undefined;
 }
+
+/** The Stripe price ids per paid plan and interval: the only link between our catalogue and Stripe's prices. */
+export type StripePrices = Record<
+  "starter" | "pro" | "enterprise",
+  Record<"month" | "year", string | undefined>
+>;
+
+export interface StripeConfig {
+  secretKey: string;
+  /** The webhook endpoint's signing secret (whsec_...); webhooks answer 503 without it. */
+  webhookSecret: string | undefined;
+  /** Stripe's API base URL (tests point it at a local Stripe); undefined = https://api.stripe.com. */
+  apiBase: string | undefined;
+  prices: StripePrices;
+}
+
+/** The variables that name the Stripe price of each paid plan and interval. */
+export const STRIPE_PRICE_VARIABLES = {
+  starter: { month: "STRIPE_PRICE_STARTER_MONTHLY", year: "STRIPE_PRICE_STARTER_ANNUAL" },
+  pro: { month: "STRIPE_PRICE_PRO_MONTHLY", year: "STRIPE_PRICE_PRO_ANNUAL" },
+  enterprise: { month: "STRIPE_PRICE_ENTERPRISE_MONTHLY", year: "STRIPE_PRICE_ENTERPRISE_ANNUAL" },
+} as const;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -140,6 +164,11 @@ const list = (item: z.ZodType<string, string> = z.string()) =>
     .pipe(z.array(item));
 
 const text = () => z.string();
+const stripePrice = (what: string) =>
+  variable(z.string().startsWith("price_", { error: "must be a Stripe price id (price_...)" }), {
+    shownDefault: "none",
+    doc: `Stripe price id (\`price_...\`) of ${what}.`,
+  });
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 export const ENVIRONMENT_SCHEMA = {
@@ -292,6 +321,31 @@ export const ENVIRONMENT_SCHEMA = {
     shownDefault: "examples/dashboard/dist",
     doc: "The built dashboard, served at `/`.",
   }),
+  STRIPE_SECRET_KEY: variable(
+    z
+      .string()
+      .regex(/^(sk|rk)_(test|live)_\w+$/, {
+        error: "must be a Stripe secret key (sk_test_... or sk_live_...)",
+      }),
+    {
+      shownDefault: "unset: free plan only",
+      doc: "Stripe secret key (`sk_test_...` / `sk_live_...`); without it paid-plan operations answer 503.",
+    },
+  ),
+  STRIPE_WEBHOOK_SECRET: variable(
+    z.string().startsWith("whsec_", { error: "must be the endpoint's signing secret (whsec_...)" }),
+    { shownDefault: "none", doc: "Signing secret (`whsec_...`) of the `POST /api/stripe/webhook` endpoint." },
+  ),
+  STRIPE_API_BASE: variable(urlOf("http:", "https:"), {
+    shownDefault: "https://api.stripe.com",
+    doc: "Stripe API base URL (tests point it at a local Stripe).",
+  }),
+  STRIPE_PRICE_STARTER_MONTHLY: stripePrice("Starter billed monthly"),
+  STRIPE_PRICE_STARTER_ANNUAL: stripePrice("Starter billed annually"),
+  STRIPE_PRICE_PRO_MONTHLY: stripePrice("Pro billed monthly"),
+  STRIPE_PRICE_PRO_ANNUAL: stripePrice("Pro billed annually"),
+  STRIPE_PRICE_ENTERPRISE_MONTHLY: stripePrice("Enterprise billed monthly"),
+  STRIPE_PRICE_ENTERPRISE_ANNUAL: stripePrice("Enterprise billed annually"),
 } satisfies Record<string, Variable<unknown>>;
 
 type Schema = typeof ENVIRONMENT_SCHEMA;
@@ -363,6 +417,18 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS ?? 15_000,
     docsSiteDir: path.resolve(e.DOCS_SITE_DIR ?? path.join(REPO_ROOT, "docs-site/.vitepress/dist")),
     dashboardDir: path.resolve(e.DASHBOARD_DIR ?? path.join(REPO_ROOT, "examples/dashboard/dist")),
+    stripe: e.STRIPE_SECRET_KEY
+      ? {
+          secretKey: e.STRIPE_SECRET_KEY,
+          webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+          apiBase: e.STRIPE_API_BASE,
+          prices: {
+            starter: { month: e.STRIPE_PRICE_STARTER_MONTHLY, year: e.STRIPE_PRICE_STARTER_ANNUAL },
+            pro: { month: e.STRIPE_PRICE_PRO_MONTHLY, year: e.STRIPE_PRICE_PRO_ANNUAL },
+            enterprise: { month: e.STRIPE_PRICE_ENTERPRISE_MONTHLY, year: e.STRIPE_PRICE_ENTERPRISE_ANNUAL },
+          },
+        }
+      : undefined,
     ...overrides,
   };
 }

@@ -1120,7 +1120,7 @@ export interface paths {
          * List plans
          * @description The plan catalogue with prices and quotas (per organization; null = unlimited). Public.
          *
-         *     To confirm (product docs): Enterprise is shown at $200/month ($189/month billed annually) to match the landing page, while the billing source defines Enterprise as "contact us"; trial length (14 days in marketing copy) comes from the Stripe price configuration.
+         *     Enterprise is self-serve at $200/month ($189/month billed annually), bought through Checkout like the other paid plans. `trialDays` is read from the plan's Stripe price (its recurring `trial_period_days`); it is null when the server has no Stripe configuration or the price has no trial.
          */
         get: operations["listPlans"];
         put?: never;
@@ -1269,7 +1269,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel at period end
-         * @description Cancels the paid subscription at the end of the billing period (`cancelAtPeriodEnd: true`): it stays active until `currentPeriodEnd`, then the organization falls back to the free plan. Calling it again changes nothing. Requires the owner or admin role (403 `forbidden` otherwise). Callers who are not members of the organization get 404.
+         * @description Cancels the paid subscription at the end of the billing period (`cancelAtPeriodEnd: true`): it stays active until `currentPeriodEnd`, then the organization falls back to the free plan. Calling it again changes nothing. 409 `no_subscription` when there is no paid subscription. 503 `billing_not_configured` without Stripe configuration. Requires the owner or admin role (403 `forbidden` otherwise). Callers who are not members of the organization get 404.
          */
         post: operations["cancelSubscription"];
         delete?: never;
@@ -1446,11 +1446,17 @@ export interface components {
              *     - `rate_limited` — 429: the transport rate limit; retry after `Retry-After` seconds.
              *     - `quota_exceeded` — 429: a plan quota is used up; do not retry, upgrade the plan.
              *     - `internal_error` — 500: an unexpected server error.
-             *     - `dependency_unavailable` — 503: the database or redis is unreachable; the message names it.
+             *     - `dependency_unavailable` — 503: the database, redis or Stripe is unreachable; the message names it.
+             *     - `billing_not_configured` — 503: paid plans need Stripe, which this server is not configured for; the message names the variables to set.
+             *     - `no_subscription` — 409: the organization has no paid subscription to cancel.
+             *     - `stripe_error` — 503: Stripe refused a request of ours; the message quotes Stripe's reason.
+             *     - `stripe_signature_invalid` — 400: a Stripe webhook whose `Stripe-Signature` does not verify.
              *     - `not_implemented` — 501: the operation is in the contract but not served by this server yet.
              * @example validation_failed
              */
             code: string;
+            /** @description With `quota_exceeded`: which quota, its use, its limit, the plan and where to upgrade. */
+            quota?: components["schemas"]["QuotaFigures"];
             /**
              * @description The request's id, the same as the `X-Request-Id` response header. Quote it to support.
              * @example req_01HZX3M4K8Q2W7N5R9T1V6Y0BC
@@ -1500,11 +1506,17 @@ export interface components {
              *     - `rate_limited` — 429: the transport rate limit; retry after `Retry-After` seconds.
              *     - `quota_exceeded` — 429: a plan quota is used up; do not retry, upgrade the plan.
              *     - `internal_error` — 500: an unexpected server error.
-             *     - `dependency_unavailable` — 503: the database or redis is unreachable; the message names it.
+             *     - `dependency_unavailable` — 503: the database, redis or Stripe is unreachable; the message names it.
+             *     - `billing_not_configured` — 503: paid plans need Stripe, which this server is not configured for; the message names the variables to set.
+             *     - `no_subscription` — 409: the organization has no paid subscription to cancel.
+             *     - `stripe_error` — 503: Stripe refused a request of ours; the message quotes Stripe's reason.
+             *     - `stripe_signature_invalid` — 400: a Stripe webhook whose `Stripe-Signature` does not verify.
              *     - `not_implemented` — 501: the operation is in the contract but not served by this server yet.
              * @example validation_failed
              */
             code: string;
+            /** @description With `quota_exceeded`: which quota, its use, its limit, the plan and where to upgrade. */
+            quota?: components["schemas"]["QuotaFigures"];
             /**
              * @description The request's id, the same as the `X-Request-Id` response header. Quote it to support.
              * @example req_01HZX3M4K8Q2W7N5R9T1V6Y0BC
@@ -3440,15 +3452,36 @@ export interface components {
              */
             trialEnd: string | null;
         };
+        /** @description The quota a `quota_exceeded` error is about. */
+        QuotaFigures: {
+            /** @enum {string} */
+            metric: "rows" | "profiles" | "modelRuns" | "genaiOps" | "automations" | "storageGb" | "teamSeats";
+            /** @description Use before the refused request (storageGb in GiB). */
+            used: number;
+            limit: number;
+            plan: components["schemas"]["PlanId"];
+            /**
+             * Format: uri-reference
+             * @description Where to upgrade (POST a paid plan to this checkout path; `GET /api/plans` lists them).
+             */
+            upgradeUrl: string;
+        };
         /** @description Use of one quota. */
         UsageMetric: {
             used: number;
             /** @description null = unlimited. */
             limit: number | null;
         };
-        /** @description Use of each quota. rows: sum of rowCount of completed files; storageGb: sizeBytes of uploaded files ÷ 1024³; automations: active automations; teamSeats: members; profiles: customers across projects; modelRuns / genaiOps: counters of the current period. */
+        /** @description Use of each quota. rows: sum of rowCount of completed files; storageGb: sizeBytes of uploaded files ÷ 1024³; automations: active automations; teamSeats: members; profiles: customers across projects; modelRuns / genaiOps: counters of the current period (genaiOps is reserved: no operation consumes it yet). */
         Usage: {
             plan: components["schemas"]["PlanId"];
+            /** @description The period modelRuns and genaiOps count: the paid subscription's current billing period, else the calendar month (UTC). The counters reset at `end`. */
+            period: {
+                /** Format: date-time */
+                start: string;
+                /** Format: date-time */
+                end: string;
+            };
             data: {
                 rows: components["schemas"]["UsageMetric"];
                 profiles: components["schemas"]["UsageMetric"];
@@ -3691,7 +3724,7 @@ export interface components {
          * @description Too many requests. Two sources, told apart by `code`:
          *
          *     - `rate_limited` — the transport rate limit (1000 requests per 15 minutes per Authorization header, else per client IP). `Retry-After` says when to retry; retry with backoff.
-         *     - `quota_exceeded` — a plan quota (rows, storage, model runs, automations, team seats) is used up. Do not retry: it will not pass until the plan is upgraded or the period renews.
+         *     - `quota_exceeded` — a plan quota (rows, storage, customer profiles, model runs, automations, team seats) is used up; `quota` carries the metric, its use, the limit, the plan and where to upgrade. Do not retry: it will not pass until the plan is upgraded or the period renews.
          */
         TooManyRequests: {
             headers: {
@@ -3711,7 +3744,7 @@ export interface components {
          * @description Too many requests. Two sources, told apart by `code`:
          *
          *     - `rate_limited` — the transport rate limit (1000 requests per 15 minutes per Authorization header, else per client IP). `Retry-After` says when to retry; retry with backoff.
-         *     - `quota_exceeded` — a plan quota (rows, storage, model runs, automations, team seats) is used up. Do not retry: it will not pass until the plan is upgraded or the period renews.
+         *     - `quota_exceeded` — a plan quota (rows, storage, customer profiles, model runs, automations, team seats) is used up; `quota` carries the metric, its use, the limit, the plan and where to upgrade. Do not retry: it will not pass until the plan is upgraded or the period renews.
          */
         EngineTooManyRequests: {
             headers: {
@@ -3755,7 +3788,7 @@ export interface components {
                 "application/json": components["schemas"]["EngineError"];
             };
         };
-        /** @description A dependency is unavailable; the message names it (`database` or `redis`). Retry with backoff. */
+        /** @description A dependency is unavailable; the message names it (`database`, `redis` or `stripe`). Retry with backoff. Or `billing_not_configured`, a paid-plan operation on a server without Stripe configuration (the message names the variables); retrying does not help. */
         ServiceUnavailable: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8122,6 +8155,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -8258,6 +8292,10 @@ export interface operations {
                     /**
                      * @example {
                      *       "plan": "free",
+                     *       "period": {
+                     *         "start": "2026-06-01T00:00:00Z",
+                     *         "end": "2026-07-01T00:00:00Z"
+                     *       },
                      *       "data": {
                      *         "rows": {
                      *           "used": 250000,

@@ -182,3 +182,26 @@ export function customersMeeting(
   if (onlyIds) query.whereIn("id", onlyIds);
   return query.orderBy("id").select("id", "customer_key");
 }
+
+/** Customer profiles of an organization: its customers over all projects (the profiles quota). */
+export async function countOrganizationCustomers(db: Knex, organizationId: string): Promise<number> {
+  const row = await db("customers as c")
+    .join("projects as p", "p.id", "c.project_id")
+    .where("p.organization_id", organizationId)
+    .count<{ n: number }[]>({ n: "*" });
+  return Number(row[0]?.n ?? 0);
+}
+
+/** How many of these customer keys the project does not have yet (profiles an ingest would create). */
+export async function countNewCustomerKeys(db: Knex, projectId: string, keys: string[]): Promise<number> {
+  const CHUNK = 10_000;
+  let existing = 0;
+  for (let i = 0; i < keys.length; i += CHUNK) {
+    const row = await db("customers")
+      .where({ project_id: projectId })
+      .whereIn("customer_key", keys.slice(i, i + CHUNK))
+      .count<{ n: number }[]>({ n: "*" });
+    existing += Number(row[0]?.n ?? 0);
+  }
+  return keys.length - existing;
+}

@@ -28,10 +28,12 @@ export async function acceptRecords(
   const staged: string[] = [];
   let invalidRecords = 0;
   let problemCount = 0;
+  const customerKeys = new Set<string>();
   input.records.forEach((record, index) => {
     const result = normalizeRecord(record, index, { dateOrder: "YMD" });
     // Record i is line i + 2, as it was when batches were written as a CSV under a header line.
     if (result.ok) {
+      if (result.row.kind === "purchase") customerKeys.add(result.row.customerId);
       staged.push(stagedRow(index + 2, result.row));
       return;
     }
@@ -55,6 +57,8 @@ export async function acceptRecords(
   const rows = staged.join("");
   const sizeBytes = Buffer.byteLength(rows);
   await requireIngestQuota(app.db.knex, project.organization_id, {
+    projectId: project.id,
+    customerKeys,
     rows: input.records.length,
     bytes: sizeBytes,
   });

@@ -117,6 +117,7 @@ export async function acceptUpload(
     let rows = 0;
     let invalid = 0;
     let dateOrder: DateOrder = "YMD";
+    const customerKeys = new Set<string>();
     const staged = async function* () {
       const found = (order: DateOrder) => {
         dateOrder = order;
@@ -124,6 +125,7 @@ export async function acceptUpload(
       for await (const row of readFileRows(whole, options, found)) {
         if (!row.problems) {
           rows += 1;
+          if (row.row.kind === "purchase") customerKeys.add(row.row.customerId);
           yield stagedRow(row.line, row.row);
           continue;
         }
@@ -146,7 +148,12 @@ export async function acceptUpload(
     }
     if (rows === 0)
       throw new DomainError("invalid", "validation_failed", "upload_empty", { file: received.name });
-    await requireIngestQuota(deps.db, project.organization_id, { rows, bytes: received.sizeBytes });
+    await requireIngestQuota(deps.db, project.organization_id, {
+      projectId: project.id,
+      customerKeys,
+      rows,
+      bytes: received.sizeBytes,
+    });
     return await queueIngest(
       deps,
       {
