@@ -400,8 +400,9 @@ describe("overview", () => {
     expect(o.rfm_grid.reduce((s: number, x: { count: number }) => s + x.count, 0)).toBe(everyone.length);
     expect(o.kmeans.k).toBe(o.segments.length);
     expect(o.kmeans.diagnostics.length).toBeGreaterThan(0);
-    expect(["bgnbd", "logistic", "recency_rule"]).toContain(o.models.churn.model);
-    expect(o.models.clv).toEqual({ model: "gamma_gamma", horizon_months: 12 });
+    expect(["bgnbd", "logistic", "forest", "recency_rule"]).toContain(o.models.churn.model);
+    expect(["bgnbd_gamma_gamma", "forest_gamma_gamma", "past_value"]).toContain(o.models.clv.model);
+    expect(o.models.clv.horizon_months).toBe(12);
     for (const stage of ["ingest", "segmentation", "predictive", "action"])
       expect(o.last_runs[stage]).not.toBeNull();
   });

@@ -17,6 +17,7 @@ export interface CustomerRow {
   rfm_r_score: number | null;
   rfm_f_score: number | null;
   rfm_m_score: number | null;
+  rfm_segment: string | null;
   return_rate: number;
   uplift_score: number | null;
   predicted_clv: number | null;
@@ -40,6 +41,7 @@ export const CUSTOMER_COLUMNS = [
   "rfm_r_score",
   "rfm_f_score",
   "rfm_m_score",
+  "rfm_segment",
   "return_rate",
   "uplift_score",
   "predicted_clv",

@@ -307,7 +307,10 @@ export const en = {
   "model.bgnbd": "BG/NBD",
   "model.logistic": "Logistic regression",
   "model.recency_rule": "Recency rule",
-  "model.gamma_gamma": "BG/NBD × Gamma-Gamma",
+  "model.forest": "Random forest",
+  "model.bgnbd_gamma_gamma": "BG/NBD × Gamma-Gamma",
+  "model.forest_gamma_gamma": "Random forest × Gamma-Gamma",
+  "model.past_value": "Past value",
 
   "integrations.intro":
     "The channels automations deliver through. Secrets are stored encrypted and shown as [REDACTED].",

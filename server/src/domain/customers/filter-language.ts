@@ -22,6 +22,7 @@ export const FILTER_FIELDS: Readonly<Record<string, { type: ColumnType; column: 
   segment_label: { type: "text", column: "segment_label" },
   churn_risk: { type: "text", column: "churn_risk" },
   abc_category: { type: "text", column: "abc_category" },
+  rfm_segment: { type: "text", column: "rfm_segment" },
   churn_score: { type: "number", column: "churn_score" },
   rfm_recency_days: { type: "number", column: "rfm_recency_days" },
   rfm_frequency: { type: "number", column: "rfm_frequency" },

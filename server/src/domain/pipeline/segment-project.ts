@@ -79,7 +79,7 @@ export async function segmentProject(
   const model = await time("model", () =>
     deps.engine.run("segmentCustomers", { customers, kMin, kMax, seed }),
   );
-  const { scores, abc, clustering, clusterScores, names, embeddings } = model;
+  const { scores, rfmSegments, abc, clustering, stability, names, embeddings } = model;
   Object.assign(durations, model.durations);
 
   await report(80, "Saving results");
@@ -88,7 +88,11 @@ export async function segmentProject(
       const saved = await replaceClusterSegments(
         trx,
         project.id,
-        names.map((name, cluster) => ({ ...name, centroid: { ...clusterScores[cluster]! } })),
+        names.map((name) => ({
+          label: name.label,
+          description: name.description,
+          centroid: { ...name.position, ...name.median, size: name.size },
+        })),
       );
       await saveSegmentation(
         trx,
@@ -99,6 +103,7 @@ export async function segmentProject(
             rfm_r_score: scores[i]!.r,
             rfm_f_score: scores[i]!.f,
             rfm_m_score: scores[i]!.m,
+            rfm_segment: rfmSegments[i]!,
             abc_category: abc[i]!,
             segment_id: segment.id,
             segment_label: segment.name,
@@ -116,7 +121,23 @@ export async function segmentProject(
           reference_date: referenceDate.toISOString(),
           features: ["recency (log)", "frequency (log)", "monetary (log)"],
         },
-        metrics: { k: clustering.k, reason: clustering.reason, diagnostics: clustering.diagnostics },
+        metrics: {
+          k: clustering.k,
+          reason: clustering.reason,
+          diagnostics: clustering.diagnostics,
+          stability: {
+            agreement: stability.agreement,
+            runs: stability.runs,
+            sample_size: stability.sampleSize,
+          },
+          names: names.map((n) => ({
+            label: n.label,
+            kind: n.kind,
+            size: n.size,
+            position: n.position,
+            median: n.median,
+          })),
+        },
         durations_ms: durations,
         data_size: { customers: customers.length },
       });

@@ -19,6 +19,7 @@ export const listCustomers = defineOperation("listCustomers", async ({ app, prin
   if (filters !== undefined) conditions.push(filtersToSql(parseFilters(filters)));
   if (query.churn_risk) conditions.push({ sql: "churn_risk = ?", bindings: [query.churn_risk] });
   if (query.abc_category) conditions.push({ sql: "abc_category = ?", bindings: [query.abc_category] });
+  if (query.rfm_segment) conditions.push({ sql: "rfm_segment = ?", bindings: [query.rfm_segment] });
   if (query.segment) {
     // A segment by id or by name; an unknown one is a 404 (not an empty list), so typos show.
     const segment = UUID.test(query.segment)
