@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { customerPageQueries } from "../src/db/customers.js";
+import { customerPageQueries, SIMILAR_SEARCH_SETTINGS, similarCustomersQuery } from "../src/db/customers.js";
 import {
   FILTER_FIELDS,
   filtersToSql,
@@ -386,6 +386,29 @@ describe("similar customers", () => {
     const scores = res.body.similar.map((s: { similarity: number }) => s.similarity);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     expect(res.body.similar.map((s: { customer: { id: string } }) => s.customer.id)).not.toContain(target.id);
+    const byId = new Map(everyone.map((c) => [c.id, c]));
+    for (const s of res.body.similar) expect(s.customer).toEqual(byId.get(s.customer.id));
+  });
+
+  // The served statement, as EXPLAIN sees it, with the settings it runs under. At 400 customers sorting the
+  // project's embeddings is rightly cheaper, so sorting is made expensive (enable_sort = off) to ask whether the
+  // HNSW index *can* deliver the order: with the query vector as a per-row value (a join to the target row) it
+  // cannot, and the plan still sorts every embedding of the project, which this test refuses.
+  it("walks the HNSW index in distance order, with the neighbours' profiles in the same statement", async () => {
+    const knex = server.app.db.knex;
+    const plan = await knex.transaction(async (trx) => {
+      await trx.raw(`${SIMILAR_SEARCH_SETTINGS}; SET LOCAL enable_sort = off`);
+      const sql = similarCustomersQuery(trx, tenant.projectId, everyone[3]!.id as string, 10).toSQL();
+      const result = await trx.raw(`EXPLAIN ${sql.sql}`, sql.bindings as never[]);
+      return (result.rows as { "QUERY PLAN": string }[]).map((row) => row["QUERY PLAN"]).join("\n");
+    });
+    expect(plan).toMatch(/Index Scan using customer_embeddings_hnsw/);
+    expect(plan).toMatch(
+      /Index Scan using customer_embeddings_hnsw on customer_embeddings e.*\n\s+Order By: \(embedding <=> (?:\$\d+|\(InitPlan \d+\)\.col1)\)/,
+    );
+    expect(plan).not.toMatch(/Scan on customer_embeddings e\b(?!.*hnsw)/);
+    expect(plan).not.toMatch(/Sort Key: \(\(?e\.embedding/);
+    expect(plan).toMatch(/Index Scan using customers_pkey on customers c/);
   });
 });
 
