@@ -402,13 +402,18 @@ describe("similar customers", () => {
       const result = await trx.raw(`EXPLAIN ${sql.sql}`, sql.bindings as never[]);
       return (result.rows as { "QUERY PLAN": string }[]).map((row) => row["QUERY PLAN"]).join("\n");
     });
-    expect(plan).toMatch(/Index Scan using customer_embeddings_hnsw/);
-    expect(plan).toMatch(
-      /Index Scan using customer_embeddings_hnsw on customer_embeddings e.*\n\s+Order By: \(embedding <=> (?:\$\d+|\(InitPlan \d+\)\.col1)\)/,
+    // The project's own partition, through its HNSW index, in distance order; no sort of the embeddings.
+    const scan = plan.match(
+      /Index Scan using (\w+) on (cemb_\w+) e.*\n\s+Order By: \(embedding <=> (?:\$\d+|\(InitPlan \d+\)\.col1)\)/,
     );
-    expect(plan).not.toMatch(/Scan on customer_embeddings e\b(?!.*hnsw)/);
+    expect(scan, `no ordered HNSW scan in:\n${plan}`).not.toBeNull();
+    expect(scan?.[2]).toMatch(new RegExp(`^cemb_${tenant.projectId.replace(/-/g, "")}_`));
+    const index = await knex.raw("SELECT indexdef FROM pg_indexes WHERE indexname = ?", [scan?.[1] ?? ""]);
+    expect(index.rows[0].indexdef).toMatch(/USING hnsw \(embedding vector_cosine_ops\)/);
+    expect(plan).not.toMatch(/Seq Scan on cemb_/);
     expect(plan).not.toMatch(/Sort Key: \(\(?e\.embedding/);
-    expect(plan).toMatch(/Index Scan using customers_pkey on customers c/);
+    // The neighbours' profiles joined in the same statement (by key or hash: the table here is small).
+    expect(plan).toMatch(/(Nested Loop|Hash Join)[\s\S]*Scan (using customers_pkey )?on customers c/);
   });
 });
 

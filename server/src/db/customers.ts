@@ -152,7 +152,7 @@ export const SIMILAR_EF_SEARCH = 200;
  * same statement. `relaxed_order` lets the scan return slightly out of order, hence the final sort.
  */
 export function similarCustomersQuery(db: Knex, projectId: string, customerId: string, limit: number) {
-  const query = "(SELECT embedding FROM customer_embeddings WHERE customer_id = ?)";
+  const query = "(SELECT embedding FROM customer_embeddings WHERE project_id = ? AND customer_id = ?)";
   return db.raw(
     `SELECT ${CUSTOMER_COLUMNS.map((c) => `c.${c}`).join(", ")}, 1 - nearest.distance / 2 AS similarity
        FROM (SELECT e.customer_id, e.embedding <=> ${query} AS distance
@@ -163,12 +163,14 @@ export function similarCustomersQuery(db: Knex, projectId: string, customerId: s
        JOIN customers c ON c.id = nearest.customer_id
       WHERE nearest.distance IS NOT NULL
       ORDER BY nearest.distance, c.id`,
-    [customerId, projectId, customerId, customerId, limit],
+    [projectId, customerId, projectId, customerId, projectId, customerId, limit],
   );
 }
 
 /** Settings of a similar-customers search, for the transaction it runs in (one round trip). */
-export const SIMILAR_SEARCH_SETTINGS = `SET LOCAL hnsw.ef_search = ${SIMILAR_EF_SEARCH}; SET LOCAL hnsw.iterative_scan = relaxed_order`;
+// JIT off: the statement touches a few dozen rows, but a large project's cost estimate can cross jit_above_cost
+// and compiling would take longer than the search.
+export const SIMILAR_SEARCH_SETTINGS = `SET LOCAL hnsw.ef_search = ${SIMILAR_EF_SEARCH}; SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL jit = off`;
 
 /**
  * The `limit` customers of the same project nearest to one by embedding (cosine), with their profiles, in one
