@@ -2297,6 +2297,15 @@ export interface components {
             durations_ms: {
                 [key: string]: number;
             };
+            /** @description How the similarity index took this pass's embeddings: `rebuilt` (loaded without the index, indexed once and swapped in as the project's partition) when more than 10% of them (and more than 1,000) changed, else `in_place` (only the changed, new and removed ones written). */
+            embeddings?: {
+                /** @enum {string} */
+                mode: "rebuilt" | "in_place";
+                /** @description Embeddings added, changed or removed. */
+                changed: number;
+                /** @description The project's embeddings after the pass. */
+                total: number;
+            };
             /**
              * Format: uuid
              * @description The next stage's job, when this one scheduled it (deprecated; follow the run instead).

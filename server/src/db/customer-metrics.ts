@@ -139,24 +139,6 @@ export async function loadCustomerExtras(
   return rows.map((r) => [r.id, r.extra_features ?? {}]);
 }
 
-/** Replaces a project's customer embeddings (one transaction: readers see the old set or the new one). */
-export async function replaceEmbeddings(
-  db: Knex,
-  projectId: string,
-  rows: { customer_id: string; embedding: string }[],
-) {
-  await db.transaction(async (trx) => {
-    await trx("customer_embeddings").where({ project_id: projectId }).delete();
-    for (let i = 0; i < rows.length; i += 5000) {
-      await trx.raw(
-        `INSERT INTO customer_embeddings (customer_id, project_id, embedding)
-         SELECT r.customer_id, ?, r.embedding::vector FROM jsonb_to_recordset(?::jsonb) AS r(customer_id uuid, embedding text)`,
-        [projectId, JSON.stringify(rows.slice(i, i + 5000))],
-      );
-    }
-  });
-}
-
 /** Each customer's segmentation results: RFM scores and grid segment, ABC class and cluster segment. */
 export async function saveSegmentation(
   db: Knex,

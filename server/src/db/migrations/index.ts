@@ -10,6 +10,7 @@ import * as customerListIndexes from "./20261129_008_customer_list_indexes.js";
 import * as pipelineRuns from "./20261130_010_pipeline_runs.js";
 import * as stagedRows from "./20261130_011_staged_rows.js";
 import * as rfmSegment from "./20261130_011_wire_rfm_segment.js";
+import * as embeddingsPerProject from "./20261130_015_embeddings_per_project.js";
 import * as billing from "./20261130_020_billing.js";
 
 /** Migrations in the order they run. Listed here rather than read from disk, so bundling and tsx both work. */
@@ -25,6 +26,7 @@ const migrations: Record<string, Knex.Migration> = {
   "20261130_010_pipeline_runs": pipelineRuns,
   "20261130_011_staged_rows": stagedRows,
   "20261130_011_wire_rfm_segment": rfmSegment,
+  "20261130_015_embeddings_per_project": embeddingsPerProject,
   "20261130_020_billing": billing,
 };
 

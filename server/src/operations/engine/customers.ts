@@ -51,19 +51,14 @@ export const listSimilarCustomers = defineOperation(
     if (!customer) throw notFound("Customer", params.customerId);
     await requireProjectOf(db, principal, customer.project_id, "Customer", params.customerId);
     const nearest = await similarCustomers(db, customer.project_id, customer.id, query.limit ?? 10);
-    const rows = await Promise.all(
-      nearest.map(async (n) => ({ row: await findCustomer(db, n.id), similarity: n.similarity })),
-    );
     return {
       status: 200,
       body: {
         customer_id: customer.id,
-        similar: rows
-          .filter((r) => r.row)
-          .map((r) => ({
-            customer: presentCustomer(r.row!),
-            similarity: Math.min(1, Math.max(0, r.similarity)),
-          })),
+        similar: nearest.map((n) => ({
+          customer: presentCustomer(n),
+          similarity: Math.min(1, Math.max(0, n.similarity)),
+        })),
       },
     };
   },
