@@ -33,9 +33,11 @@ export function createApp(app: AppContext, definitions: OperationDefinition[] = 
       ],
     }),
   );
-  // Health is exempt so load balancers can probe freely and it answers while Redis is down.
+  // The health probes are exempt so load balancers can probe freely and it answers while Redis is down.
   const limit = globalRateLimit(app);
-  server.use("/api", (req, res, next) => (req.path === "/health" ? next() : limit(req, res, next)));
+  server.use("/api", (req, res, next) =>
+    req.path === "/health" || req.path === "/health/ready" ? next() : limit(req, res, next),
+  );
   // better-auth serves the auth routes the contract documents, and only those: its other endpoints (for example
   // its own organization routes) would bypass our checks. It reads its own bodies, so it comes before the
   // JSON parser.

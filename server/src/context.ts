@@ -46,6 +46,8 @@ export interface AppContext {
   version: string;
   /** Responses that did not match the contract (only collected when config.validateResponses is on). */
   contractViolations: string[];
+  /** Set once a shutdown has begun: readiness answers 503 so traffic moves elsewhere. */
+  lifecycle: { shuttingDown: boolean };
   migrate(): Promise<{ applied: string[] }>;
   close(): Promise<void>;
 }
@@ -105,6 +107,7 @@ export async function createContext(
     rateGate: new RateGate(redis, config.redisPrefix),
     version: VERSION,
     contractViolations: [],
+    lifecycle: { shuttingDown: false },
     migrate: () => migrate(db, authOptions(settings)),
     async close() {
       await queue.close();
