@@ -4,6 +4,7 @@ import express, { type Express } from "express";
 import helmet from "helmet";
 import type { AppContext } from "./context.js";
 import { errorHandler, routeNotFound } from "./http/error-handler.js";
+import { httpMetrics, metricsEndpoint } from "./http/metrics.js";
 import type { OperationDefinition } from "./http/operation.js";
 import { globalRateLimit } from "./http/rate-limit.js";
 import { requestContext } from "./http/request-context.js";
@@ -17,6 +18,7 @@ export function createApp(app: AppContext, definitions: OperationDefinition[] = 
   server.disable("x-powered-by");
   server.set("trust proxy", "loopback");
   server.use(requestContext(app.logger));
+  server.use(httpMetrics(app.metrics));
   server.use(helmet());
   server.use(
     cors({
@@ -48,6 +50,7 @@ export function createApp(app: AppContext, definitions: OperationDefinition[] = 
       return betterAuth(req, res);
     });
   }
+  server.get("/metrics", metricsEndpoint(app));
   server.use(express.json({ limit: app.config.bodyLimitBytes }));
   server.use(contractRouter(app, definitions));
   server.use(staticSites(app));

@@ -64,6 +64,12 @@ export interface Config {
   docsSiteDir: string;
   /** The built dashboard served at /. */
   dashboardDir: string;
+  /** Bearer token that GET /metrics requires; undefined turns metrics off (503 not_configured). */
+  metricsToken: string | undefined;
+  /** `worker` processes serve GET /metrics on this port (undefined: no metrics listener). */
+  metricsPort: number | undefined;
+  /** How long a SIGTERM waits for in-flight requests and running jobs before the process exits anyway. */
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -135,6 +141,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     }
   }
 
+  const metricsToken = read("METRICS_TOKEN");
+  if (metricsToken !== undefined && metricsToken.length < 16) {
+    problems.push("METRICS_TOKEN must be at least 16 characters (generate one with `openssl rand -hex 32`)");
+  }
+  const metricsPort = read("METRICS_PORT") === undefined ? undefined : int("METRICS_PORT", 9464, 0, 65535);
+
   const dataDir = path.resolve(read("SEGMENTO_DATA_DIR") ?? ".segmento");
   const config: Config = {
     port,
@@ -189,6 +201,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     sseHeartbeatMs: int("SSE_HEARTBEAT_MS", 15_000, 100, 10 * 60 * 1000),
     docsSiteDir: path.resolve(read("DOCS_SITE_DIR") ?? path.join(REPO_ROOT, "docs-site/.vitepress/dist")),
     dashboardDir: path.resolve(read("DASHBOARD_DIR") ?? path.join(REPO_ROOT, "examples/dashboard/dist")),
+    metricsToken,
+    metricsPort,
+    shutdownTimeoutMs: int("SHUTDOWN_TIMEOUT_MS", 30_000, 0, 60 * 60 * 1000),
     ...overrides,
   };
   if (problems.length > 0) throw new ConfigError(problems);
@@ -237,4 +252,7 @@ export const ENVIRONMENT = [
   ],
   ["DOCS_SITE_DIR", "docs-site/.vitepress/dist", "The built documentation site, served at /docs."],
   ["DASHBOARD_DIR", "examples/dashboard/dist", "The built dashboard, served at /."],
+  ["METRICS_TOKEN", "(unset: metrics off)", "Bearer token for GET /metrics (Prometheus), >= 16 characters."],
+  ["METRICS_PORT", "(unset: none)", "`worker` processes serve GET /metrics on this port."],
+  ["SHUTDOWN_TIMEOUT_MS", "30000", "On SIGTERM, how long to wait for requests and jobs in flight."],
 ] as const;

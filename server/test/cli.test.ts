@@ -18,7 +18,7 @@ describe("segmento-server", () => {
     expect(stdout).toContain("segmento-server <command>");
     for (const name of ["DATABASE_URL", "REDIS_URL", "BETTER_AUTH_SECRET", "RATE_LIMIT_MAX"])
       expect(stdout).toContain(name);
-  });
+  }, 240_000);
 
   it("refuses bad configuration with a message naming the variable", async () => {
     const run = promisify(execFile)(process.execPath, cliArgs("start"), {
@@ -28,7 +28,7 @@ describe("segmento-server", () => {
       code: 2,
       stderr: expect.stringContaining("PORT must be an integer"),
     });
-  });
+  }, 240_000);
 
   it("migrates the embedded database, then finds it up to date", async () => {
     const env = embeddedEnv();
