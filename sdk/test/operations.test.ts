@@ -7,6 +7,7 @@ import { fakeClient, json, progressFrame, sse } from "./helpers.js";
 /** Every operation of the contract and the SDK method that calls it. */
 const sdkMethods: Record<Exclude<keyof operations, "handleStripeWebhook">, string> = {
   getHealth: "health.check",
+  getReadiness: "health.ready",
   submitContact: "contact.submit",
   signUpEmail: "auth.signUp",
   signInEmail: "auth.signIn",

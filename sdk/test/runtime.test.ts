@@ -95,17 +95,23 @@ describe("credentials and headers", () => {
 });
 
 describe("health", () => {
-  const health = (status: string) => ({ status, mode: "embedded", version: "0.1.0", dependencies: {} });
+  const readiness = (status: string) => ({
+    status,
+    mode: "embedded",
+    version: "0.1.0",
+    dependencies: {},
+    migrations: { status: "current", pending: [] },
+  });
 
-  it("returns a degraded server's 503 body instead of throwing, without retrying", async () => {
-    const { client, fetch } = fakeClient(() => json(503, health("degraded")));
-    expect(await client.health.check()).toMatchObject({ status: "degraded" });
+  it("returns a server's 503 readiness body instead of throwing, without retrying", async () => {
+    const { client, fetch } = fakeClient(() => json(503, readiness("not_ready")));
+    expect(await client.health.ready()).toMatchObject({ status: "not_ready" });
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 
-  it("still throws a 503 that is not a health report", async () => {
+  it("still throws a 503 that is not a readiness report", async () => {
     const { client } = fakeClient(() => json(503, { error: "down", code: "dependency_unavailable" }));
-    await expect(client.health.check()).rejects.toMatchObject({
+    await expect(client.health.ready()).rejects.toMatchObject({
       status: 503,
       code: "dependency_unavailable",
     });

@@ -1,6 +1,14 @@
 #!/usr/bin/env node
-// The server is TypeScript run through tsx, so what you run is exactly what the tests run.
-import { register } from "tsx/esm/api";
+// The built server (`npm run build`) is plain JavaScript that node runs alone. A development checkout that has
+// not been built runs the TypeScript sources through tsx, a development dependency.
+import { existsSync } from "node:fs";
 
-register();
-await import("../src/cli.ts");
+process.setSourceMapsEnabled(true);
+const built = new URL("../dist/cli.js", import.meta.url);
+if (existsSync(built)) {
+  await import(built.href);
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  await import("../src/cli.ts");
+}

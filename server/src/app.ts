@@ -5,6 +5,7 @@ import helmet from "helmet";
 import type { AppContext } from "./context.js";
 import { errorHandler, routeNotFound } from "./http/error-handler.js";
 import { nestsDeeperThan, tooDeeplyNested } from "./http/input-limits.js";
+import { httpMetrics, metricsEndpoint } from "./http/metrics.js";
 import type { OperationDefinition } from "./http/operation.js";
 import { globalRateLimit } from "./http/rate-limit.js";
 import { requestContext } from "./http/request-context.js";
@@ -20,6 +21,7 @@ export function createApp(app: AppContext, definitions: OperationDefinition[] = 
   server.disable("x-powered-by");
   server.set("trust proxy", "loopback");
   server.use(requestContext(app.logger));
+  server.use(httpMetrics(app.metrics));
   server.use(helmet());
   server.use(
     cors({
@@ -36,9 +38,11 @@ export function createApp(app: AppContext, definitions: OperationDefinition[] = 
       ],
     }),
   );
-  // Health is exempt so load balancers can probe freely and it answers while Redis is down.
+  // The health probes are exempt so load balancers can probe freely and it answers while Redis is down.
   const limit = globalRateLimit(app);
-  server.use("/api", (req, res, next) => (req.path === "/health" ? next() : limit(req, res, next)));
+  server.use("/api", (req, res, next) =>
+    req.path === "/health" || req.path === "/health/ready" ? next() : limit(req, res, next),
+  );
   // better-auth serves the auth routes the contract documents, and only those: its other endpoints (for example
   // its own organization routes) would bypass our checks. It reads its own bodies, so it comes before the
   // JSON parser.
@@ -49,6 +53,7 @@ export function createApp(app: AppContext, definitions: OperationDefinition[] = 
       return betterAuth(req, res);
     });
   }
+  server.get("/metrics", metricsEndpoint(app));
   server.use(
     express.json({
       limit: app.config.bodyLimitBytes,

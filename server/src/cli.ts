@@ -1,5 +1,7 @@
+import type { Logger } from "pino";
 import { ConfigError, ENVIRONMENT, loadConfig } from "./config.js";
 import { createContext } from "./context.js";
+import { listenForMetrics } from "./http/metrics.js";
 import { startWorkers } from "./jobs/workers.js";
 import { startServer } from "./server.js";
 
@@ -14,6 +16,42 @@ Commands:
 Environment:
 ${ENVIRONMENT.map(({ name, shownDefault, doc }) => `  ${name.padEnd(30)} ${doc.replaceAll("`", "")} [default: ${shownDefault}]`).join("\n")}
 `;
+
+/**
+ * SIGTERM / SIGINT: a graceful shutdown (requests and jobs in flight finish, nothing new is taken), exiting 0.
+ * Past `timeoutMs` the process exits 1 anyway: a job still running is handed back, its transaction rolled back
+ * with the connection, and another worker takes it over when its lock lapses. A second signal exits at once.
+ */
+function stopOnSignals(logger: Logger, timeoutMs: number, shutdown: () => Promise<void>) {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, "second signal: exiting now");
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal, timeoutMs }, "shutting down: finishing the requests and jobs in flight");
+    setTimeout(() => {
+      logger.warn(
+        { timeoutMs },
+        "shutdown timed out: exiting; running jobs are handed back to other workers",
+      );
+      process.exit(1);
+    }, timeoutMs).unref();
+    shutdown().then(
+      () => {
+        logger.info("shut down");
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+}
 
 async function main(argv: string[]): Promise<number> {
   const command = argv[0] ?? "start";
@@ -31,13 +69,7 @@ async function main(argv: string[]): Promise<number> {
         ]);
       }
       const server = await startServer(config, { workers: command === "start" });
-      const stop = async (signal: string) => {
-        server.app.logger.info({ signal }, "shutting down");
-        await server.close();
-        process.exit(0);
-      };
-      process.once("SIGINT", () => void stop("SIGINT"));
-      process.once("SIGTERM", () => void stop("SIGTERM"));
+      stopOnSignals(server.app.logger, config.shutdownTimeoutMs, () => server.close());
       return -1; // keep running
     }
     case "worker": {
@@ -49,15 +81,15 @@ async function main(argv: string[]): Promise<number> {
       const app = await createContext(config);
       await app.migrate();
       const stopWorkers = await startWorkers(app);
+      const metrics =
+        config.metricsPort === undefined ? undefined : await listenForMetrics(app, config.metricsPort);
       app.logger.info({ concurrency: config.workerConcurrency, mode: "worker" }, "Segmento worker running");
-      const stop = async (signal: string) => {
-        app.logger.info({ signal }, "worker shutting down");
+      stopOnSignals(app.logger, config.shutdownTimeoutMs, async () => {
+        app.lifecycle.begin();
         stopWorkers();
+        metrics?.close();
         await app.close();
-        process.exit(0);
-      };
-      process.once("SIGINT", () => void stop("SIGINT"));
-      process.once("SIGTERM", () => void stop("SIGTERM"));
+      });
       return -1;
     }
     case "migrate": {

@@ -65,6 +65,12 @@ export interface Config {
   docsSiteDir: string;
   /** The built dashboard served at /. */
   dashboardDir: string;
+  /** Bearer token that GET /metrics requires; undefined turns metrics off (503 not_configured). */
+  metricsToken: string | undefined;
+  /** `worker` processes serve GET /metrics on this port (undefined: no metrics listener). */
+  metricsPort: number | undefined;
+  /** How long a SIGTERM waits for in-flight requests and running jobs before the process exits anyway. */
+  shutdownTimeoutMs: number;
   /** Stripe billing; undefined without STRIPE_SECRET_KEY (free plan only, paid operations answer 503). */
   stripe: StripeConfig | undefined;
 }
@@ -321,12 +327,27 @@ export const ENVIRONMENT_SCHEMA = {
     shownDefault: "examples/dashboard/dist",
     doc: "The built dashboard, served at `/`.",
   }),
-  STRIPE_SECRET_KEY: variable(
+  METRICS_TOKEN: variable(
     z
       .string()
-      .regex(/^(sk|rk)_(test|live)_\w+$/, {
-        error: "must be a Stripe secret key (sk_test_... or sk_live_...)",
-      }),
+      .min(16, { error: "must be at least 16 characters (generate one with `openssl rand -hex 32`)" }),
+    {
+      shownDefault: "unset: metrics off",
+      doc: "Bearer token for `GET /metrics` (Prometheus), >= 16 characters.",
+    },
+  ),
+  METRICS_PORT: variable(integer(0, 65535), {
+    shownDefault: "unset: none",
+    doc: "`worker` processes serve `GET /metrics` on this port.",
+  }),
+  SHUTDOWN_TIMEOUT_MS: variable(integer(0, 60 * 60 * 1000), {
+    fallback: "30000",
+    doc: "On SIGTERM, how long to wait for requests and jobs in flight.",
+  }),
+  STRIPE_SECRET_KEY: variable(
+    z.string().regex(/^(sk|rk)_(test|live)_\w+$/, {
+      error: "must be a Stripe secret key (sk_test_... or sk_live_...)",
+    }),
     {
       shownDefault: "unset: free plan only",
       doc: "Stripe secret key (`sk_test_...` / `sk_live_...`); without it paid-plan operations answer 503.",
@@ -362,7 +383,7 @@ function parseEnvironment(env: Env): Parsed {
     const result = declared.schema.safeParse(raw);
     if (result.success) parsed[name] = result.data;
     else {
-      const secret = /SECRET|KEY/.test(name);
+      const secret = /SECRET|KEY|TOKEN/.test(name);
       const what = [...new Set(result.error.issues.map((issue) => issue.message))].join("; ");
       problems.push(`${name} ${what}${secret ? "" : ` (got "${raw}")`}`);
     }
@@ -417,6 +438,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS ?? 15_000,
     docsSiteDir: path.resolve(e.DOCS_SITE_DIR ?? path.join(REPO_ROOT, "docs-site/.vitepress/dist")),
     dashboardDir: path.resolve(e.DASHBOARD_DIR ?? path.join(REPO_ROOT, "examples/dashboard/dist")),
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? 30_000,
     stripe: e.STRIPE_SECRET_KEY
       ? {
           secretKey: e.STRIPE_SECRET_KEY,

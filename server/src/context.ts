@@ -7,14 +7,17 @@ import { type Auth, type AuthSettings, authOptions, createAuth } from "./auth/be
 import { createStripeBilling, type StripeBilling } from "./billing/stripe.js";
 import { type Config, ConfigError } from "./config.js";
 import { type Database, openDatabase } from "./db/database.js";
+import { countJobsByTypeAndStatus } from "./db/jobs.js";
 import { migrate } from "./db/migrate.js";
 import { sendInvitationMail } from "./domain/organizations/send-invitation-mail.js";
 import type { EngineRunner } from "./domain/pipeline/engine.js";
 import { Contract } from "./http/contract.js";
 import { EngineThreads, InlineEngine } from "./jobs/engine-threads.js";
 import { JOBS } from "./jobs/registry.js";
+import { Lifecycle } from "./lifecycle.js";
 import { createLogger } from "./logger.js";
 import { Mailer } from "./mail/mailer.js";
+import { Metrics } from "./metrics.js";
 import { BullJobQueue } from "./queue/bullmq-queue.js";
 import { InProcessJobQueue } from "./queue/in-process-queue.js";
 import { MemoryProgressStore, type ProgressStore, RedisProgressStore } from "./queue/progress.js";
@@ -47,8 +50,12 @@ export interface AppContext {
   /** Per-second limits shared by every process (provider rate limits). */
   rateGate: RateGate;
   version: string;
+  /** The process's Prometheus metrics (GET /metrics). */
+  metrics: Metrics;
   /** Responses that did not match the contract (only collected when config.validateResponses is on). */
   contractViolations: string[];
+  /** Set once a shutdown has begun: readiness answers 503 so traffic moves elsewhere. */
+  lifecycle: Lifecycle;
   migrate(): Promise<{ applied: string[] }>;
   close(): Promise<void>;
 }
@@ -86,8 +93,13 @@ export async function createContext(
         lockDurationMs: config.workerLockMs,
       })
     : new InProcessJobQueue(logger);
-  const engine: EngineRunner =
+  const metrics = new Metrics(() => countJobsByTypeAndStatus(db.knex));
+  const threads: EngineRunner =
     config.engineThreads > 0 ? new EngineThreads(config.engineThreads, logger) : new InlineEngine();
+  const engine: EngineRunner = {
+    run: (task, input) => metrics.time(metrics.engineTaskDuration, { task }, () => threads.run(task, input)),
+    close: () => threads.close(),
+  };
   const progress: ProgressStore = redis
     ? new RedisProgressStore(redis, config.redisPrefix, config.progressTtlSeconds)
     : new MemoryProgressStore(config.progressTtlSeconds);
@@ -108,7 +120,9 @@ export async function createContext(
     stripe: createStripeBilling(config.stripe),
     rateGate: new RateGate(redis, config.redisPrefix),
     version: VERSION,
+    metrics,
     contractViolations: [],
+    lifecycle: new Lifecycle(),
     migrate: () => migrate(db, authOptions(settings)),
     async close() {
       await queue.close();

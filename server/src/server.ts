@@ -44,10 +44,25 @@ export async function startServer(
     return {
       url,
       app,
+      /**
+       * Graceful: readiness turns 503 and event streams are told to reconnect elsewhere; the listener stops
+       * accepting, requests in flight finish (cut after SHUTDOWN_TIMEOUT_MS), the workers take no new job and
+       * finish their running ones; then every connection closes.
+       */
       async close() {
+        app.lifecycle.begin();
         stopWorkers();
+        const drained = new Promise<void>((resolve) => http.close(() => resolve()));
+        http.closeIdleConnections();
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          drained,
+          new Promise((resolve) => {
+            timer = setTimeout(resolve, config.shutdownTimeoutMs);
+          }),
+        ]);
+        clearTimeout(timer);
         http.closeAllConnections();
-        await new Promise<void>((resolve) => http.close(() => resolve()));
         await app.close();
       },
     };

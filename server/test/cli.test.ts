@@ -2,11 +2,10 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { cliArgs } from "./helpers/cli.js";
 
-const bin = fileURLToPath(new URL("../bin/segmento-server.js", import.meta.url));
 /** The embedded default: no DATABASE_URL / REDIS_URL, data in a fresh directory. */
 const embeddedEnv = () => {
   const { DATABASE_URL: _db, REDIS_URL: _redis, ...rest } = process.env;
@@ -15,32 +14,32 @@ const embeddedEnv = () => {
 
 describe("segmento-server", () => {
   it("prints its commands and every environment variable", async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [bin, "--help"]);
+    const { stdout } = await promisify(execFile)(process.execPath, cliArgs("--help"));
     expect(stdout).toContain("segmento-server <command>");
     for (const name of ["DATABASE_URL", "REDIS_URL", "BETTER_AUTH_SECRET", "RATE_LIMIT_MAX"])
       expect(stdout).toContain(name);
-  });
+  }, 240_000);
 
   it("refuses bad configuration with a message naming the variable", async () => {
-    const run = promisify(execFile)(process.execPath, [bin, "start"], {
+    const run = promisify(execFile)(process.execPath, cliArgs("start"), {
       env: { ...embeddedEnv(), PORT: "abc" },
     });
     await expect(run).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining("PORT must be an integer"),
     });
-  });
+  }, 240_000);
 
   it("migrates the embedded database, then finds it up to date", async () => {
     const env = embeddedEnv();
-    const first = await promisify(execFile)(process.execPath, [bin, "migrate"], { env });
+    const first = await promisify(execFile)(process.execPath, cliArgs("migrate"), { env });
     expect(first.stdout).toContain("applied: 20261129_001_foundation");
-    const second = await promisify(execFile)(process.execPath, [bin, "migrate"], { env });
+    const second = await promisify(execFile)(process.execPath, cliArgs("migrate"), { env });
     expect(second.stdout).toContain("schema is up to date");
   }, 600_000);
 
   it("starts embedded, says which mode it is in, serves, and stops on SIGTERM", async () => {
-    const child: ChildProcess = spawn(process.execPath, [bin, "start"], {
+    const child: ChildProcess = spawn(process.execPath, cliArgs("start"), {
       env: { ...embeddedEnv(), PORT: "0" },
     });
     try {

@@ -4,8 +4,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliArgs } from "./helpers/cli.js";
 import {
   createTenant,
   ingest,
@@ -24,7 +24,6 @@ import {
  * record ends up stored exactly once. Separate worker processes share jobs through Redis, so that case runs
  * where REDIS_URL is set (CI always sets it); without it, the embedded server itself is killed and restarted.
  */
-const bin = fileURLToPath(new URL("../bin/segmento-server.js", import.meta.url));
 const BATCHES = 12;
 const PER_BATCH = 10_000;
 
@@ -34,7 +33,7 @@ if (process.env.REDIS_URL && process.env.DATABASE_URL) {
   const workers: ChildProcess[] = [];
 
   function startWorker(): ChildProcess {
-    const child = spawn(process.execPath, [bin, "worker"], {
+    const child = spawn(process.execPath, cliArgs("worker"), {
       env: {
         ...process.env,
         DATABASE_URL: server.app.config.databaseUrl,
@@ -219,7 +218,7 @@ if (process.env.REDIS_URL && process.env.DATABASE_URL) {
     let output = "";
     async function start(): Promise<string> {
       const { DATABASE_URL: _db, REDIS_URL: _redis, ...env } = process.env;
-      child = spawn(process.execPath, [bin, "start"], {
+      child = spawn(process.execPath, cliArgs("start"), {
         env: {
           ...env,
           PORT: "0",

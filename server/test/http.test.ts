@@ -28,6 +28,29 @@ describe("health", () => {
     });
     expect(res.body.mode).toBe(process.env.DATABASE_URL || process.env.REDIS_URL ? "services" : "embedded");
   });
+
+  it("is ready when the dependencies answer and every migration is applied, and says which one is not", async () => {
+    const ready = await server.request("/api/health/ready");
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({ status: "ready", migrations: { status: "current", pending: [] } });
+
+    // A database one migration behind this server version: not ready, naming it, until it is applied again.
+    const knex = server.app.db.knex;
+    const last = await knex("knex_migrations").orderBy("id", "desc").first();
+    await knex("knex_migrations").where({ id: last.id }).delete();
+    try {
+      const behind = await server.request("/api/health/ready");
+      expect(behind.status).toBe(503);
+      expect(behind.body).toMatchObject({
+        status: "not_ready",
+        migrations: { status: "pending", pending: [last.name] },
+      });
+      expect((await server.request("/api/health")).status).toBe(200);
+    } finally {
+      await knex("knex_migrations").insert(last);
+    }
+    expect((await server.request("/api/health/ready")).status).toBe(200);
+  });
 });
 
 describe("request ids", () => {

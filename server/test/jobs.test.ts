@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobQueue } from "../src/queue/queue.js";
+import { cliArgs } from "./helpers/cli.js";
 import {
   createTenant,
   ingest,
@@ -19,7 +19,6 @@ import { receiver } from "./helpers/webhook-receiver.js";
  * the queue was away at that moment, runs once however often it is handed over, and scheduled automations
  * fire from the real workers. With REDIS_URL the workers are a separate `segmento-server worker` process.
  */
-const bin = fileURLToPath(new URL("../bin/segmento-server.js", import.meta.url));
 const services = Boolean(process.env.REDIS_URL && process.env.DATABASE_URL);
 
 let server: TestServer;
@@ -37,7 +36,7 @@ beforeAll(async () => {
   );
   if (services) {
     const config = server.app.config;
-    worker = spawn(process.execPath, [bin, "worker"], {
+    worker = spawn(process.execPath, cliArgs("worker"), {
       env: {
         ...process.env,
         DATABASE_URL: config.databaseUrl,

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliArgs } from "./helpers/cli.js";
 import {
   createTenant,
   request,
@@ -68,8 +68,7 @@ if (process.env.REDIS_URL) {
     });
 
     it("shares one bucket between two server processes on one Redis", async () => {
-      const bin = fileURLToPath(new URL("../bin/segmento-server.js", import.meta.url));
-      child = spawn(process.execPath, [bin, "api"], {
+      child = spawn(process.execPath, cliArgs("api"), {
         env: {
           ...process.env,
           PORT: "0",

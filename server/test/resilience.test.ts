@@ -32,14 +32,18 @@ async function serve(env: Record<string, string>, definitions?: OperationDefinit
 }
 
 describe("when a dependency is down", () => {
-  it("answers 503 naming the database, and health says which one", async () => {
+  it("answers 503 naming the database; it is alive but not ready, and health says which one", async () => {
     const server = await serve({ DATABASE_URL: "postgres://postgres@127.0.0.1:1/segmento" });
     try {
       const health = await server.request("/api/health");
-      expect(health.status).toBe(503);
-      const body = health.body;
-      expect(body.status).toBe("degraded");
+      expect(health.status).toBe(200);
+      expect(health.body.status).toBe("degraded");
+      const ready = await server.request("/api/health/ready");
+      expect(ready.status).toBe(503);
+      const body = ready.body;
+      expect(body.status).toBe("not_ready");
       expect(body.dependencies.database.status).toBe("down");
+      expect(body.migrations).toEqual({ status: "unknown", pending: [] });
       const contact = await server.request("/api/contact", {
         body: { name: "Ada", email: "ada@example.com", message: "hello there, world" },
       });
@@ -54,12 +58,15 @@ describe("when a dependency is down", () => {
     }
   });
 
-  it("reports Redis down in health", async () => {
+  it("reports Redis down in health, and is not ready", async () => {
     const server = await serve({ REDIS_URL: "redis://127.0.0.1:1" });
     try {
       const health = await server.request("/api/health");
-      expect(health.status).toBe(503);
-      const body = health.body;
+      expect(health.status).toBe(200);
+      expect(health.body.status).toBe("degraded");
+      const ready = await server.request("/api/health/ready");
+      expect(ready.status).toBe(503);
+      const body = ready.body;
       expect(body.dependencies.queue).toMatchObject({ status: "down", kind: "redis" });
       expect(body.dependencies.database.status).toBe("up");
       // Rate limits live in Redis: other requests say which dependency is missing instead of failing blindly.

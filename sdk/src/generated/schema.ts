@@ -26,10 +26,30 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Check the server and its dependencies
-         * @description Reports the runtime mode (embedded: PGlite and in-process jobs; services: PostgreSQL and Redis) and each dependency's status and latency. Answers 200 when everything is up and 503 with the same body when a dependency is down, so load balancers can use it directly. Public.
+         * Liveness: the process is up and answering
+         * @description Liveness for orchestrators (a Kubernetes `livenessProbe`, Docker's HEALTHCHECK): answers 200 whenever the process serves requests, whatever the state of its dependencies, so a database outage never gets healthy processes restarted. The body still reports the runtime mode (embedded: PGlite and in-process jobs; services: PostgreSQL and Redis) and each dependency's status and latency, with `status: degraded` when one is down. To decide whether to send traffic, use `GET /api/health/ready`. Public, never rate limited.
          */
         get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness: the database, Redis and the schema are ready for traffic
+         * @description Readiness for load balancers and orchestrators (a Kubernetes `readinessProbe`): 200 when the database answers, Redis answers (services mode) and the database schema has every migration this server version expects; otherwise 503 with the same body saying which check failed. A process answers 503 here while it is shutting down, so traffic moves elsewhere before it stops. Public, never rate limited.
+         */
+        get: operations["getReadiness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1543,7 +1563,7 @@ export interface components {
         /** @description Health of the server and each dependency. */
         Health: {
             /**
-             * @description `ok` when every dependency is up, else `degraded` (answered with 503).
+             * @description `ok` when every dependency is up, else `degraded` (still answered with 200: see `GET /api/health/ready`).
              * @enum {string}
              */
             status: "ok" | "degraded";
@@ -1560,6 +1580,38 @@ export interface components {
             dependencies: {
                 database: components["schemas"]["DatabaseHealth"];
                 queue: components["schemas"]["QueueHealth"];
+            };
+        };
+        /** @description Whether the server is ready for traffic, and each check behind the answer. */
+        Readiness: {
+            /**
+             * @description `ready` when every check passes (200); `not_ready` when one fails and `shutting_down` after SIGTERM (both 503).
+             * @enum {string}
+             */
+            status: "ready" | "not_ready" | "shutting_down";
+            /**
+             * @description `embedded`: PGlite and the in-process job runner; `services`: PostgreSQL and Redis.
+             * @enum {string}
+             */
+            mode: "embedded" | "services";
+            /**
+             * @description Server version.
+             * @example 0.1.0
+             */
+            version: string;
+            dependencies: {
+                database: components["schemas"]["DatabaseHealth"];
+                queue: components["schemas"]["QueueHealth"];
+            };
+            /** @description The database schema against the migrations this server version ships. */
+            migrations: {
+                /**
+                 * @description `current`: every migration applied; `pending`: some are not (run `segmento-server migrate`); `unknown`: the database could not be asked.
+                 * @enum {string}
+                 */
+                status: "current" | "pending" | "unknown";
+                /** @description Names of the migrations not applied yet. */
+                pending: string[];
             };
         };
         /** @description The database's health. */
@@ -4067,14 +4119,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Everything is up. */
+            /** @description The process is alive; the body says how its dependencies are. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4100,22 +4148,62 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
-            /** @description A dependency is down; the body says which. */
-            503: {
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready for traffic. */
+            200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "status": "degraded",
+                     *       "status": "ready",
+                     *       "mode": "services",
+                     *       "version": "0.1.0",
+                     *       "dependencies": {
+                     *         "database": {
+                     *           "status": "up",
+                     *           "kind": "postgres",
+                     *           "latencyMs": 1.8
+                     *         },
+                     *         "queue": {
+                     *           "status": "up",
+                     *           "kind": "redis",
+                     *           "latencyMs": 0.6
+                     *         }
+                     *       },
+                     *       "migrations": {
+                     *         "status": "current",
+                     *         "pending": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Not ready; the body says which check failed. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "not_ready",
                      *       "mode": "services",
                      *       "version": "0.1.0",
                      *       "dependencies": {
@@ -4129,10 +4217,14 @@ export interface operations {
                      *           "kind": "redis",
                      *           "latencyMs": null
                      *         }
+                     *       },
+                     *       "migrations": {
+                     *         "status": "current",
+                     *         "pending": []
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["Health"];
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
         };

@@ -157,3 +157,14 @@ export function findStaleQueuedJobs(db: Knex, olderThanMs: number): Promise<JobR
     .orderBy("created_at", "asc")
     .limit(1000);
 }
+
+/** How many jobs of each type are in each state (the metrics' jobs gauge). */
+export async function countJobsByTypeAndStatus(
+  db: Knex,
+): Promise<{ type: string; status: JobStatus; count: number }[]> {
+  const rows = await db("jobs")
+    .select("type", "status")
+    .count<{ type: string; status: JobStatus; count: string }[]>("* as count")
+    .groupBy("type", "status");
+  return rows.map((row) => ({ type: row.type, status: row.status, count: Number(row.count) }));
+}

@@ -10,3 +10,9 @@ export async function migrate(db: Database, authOptions: BetterAuthOptions): Pro
   const [, applied] = (await db.knex.migrate.latest({ migrationSource })) as [number, string[]];
   return { applied };
 }
+
+/** Segmento's migrations this version ships that the database has not applied yet (readiness). */
+export async function pendingMigrations(db: Database): Promise<string[]> {
+  const [, pending] = (await db.knex.migrate.list({ migrationSource })) as [unknown, string[]];
+  return pending.map((name) => migrationSource.getMigrationName(name));
+}

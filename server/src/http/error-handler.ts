@@ -39,6 +39,7 @@ export function sendError(req: Request, res: Response, error: DomainError): void
   if (error.options.retryAfterSeconds !== undefined)
     res.setHeader("Retry-After", String(error.options.retryAfterSeconds));
   const { details, errorCount, extra } = error.options;
+  res.locals.errorCode = error.code;
   res.status(STATUS_OF[error.kind]).json({
     ...errorBody(req, error.code, error.messageKey, error.params, details, errorCount),
     ...extra,

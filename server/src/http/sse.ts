@@ -2,6 +2,9 @@ import type { Request, Response } from "express";
 import type { AppContext } from "../context.js";
 import type { Topic, TopicEvent } from "../queue/progress.js";
 
+/** The reconnect delay a stream ended by a shutdown asks for: long enough for the balancer to notice. */
+const RECONNECT_AFTER_SHUTDOWN_MS = 1000;
+
 export interface TopicStream {
   /** The event after which the stream ends (a job's or a run's terminal state). */
   isLast(event: TopicEvent): boolean;
@@ -40,8 +43,14 @@ export async function streamTopic(
     ended = true;
     clearInterval(heartbeat);
     unwatch();
+    offShutdown();
     res.end();
   };
+  // A server going away tells the client to reconnect soon (with Last-Event-ID: nothing is missed).
+  const offShutdown = app.lifecycle.onShutdown(() => {
+    res.write(`retry: ${RECONNECT_AFTER_SHUTDOWN_MS}\n: server shutting down, reconnect\n\n`);
+    end();
+  });
   const send = (event: TopicEvent) => {
     res.write(`event: ${event.event}\nid: ${event.seq}\ndata: ${JSON.stringify(event.data)}\n\n`);
     last = event.seq;

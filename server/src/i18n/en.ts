@@ -20,6 +20,10 @@ export const en = {
   not_implemented: "{operation} is part of the API but this server version does not implement it yet.",
   // Authentication and limits
   unauthorized: "Sign in first: {operation} needs a session cookie (better-auth.session_token).",
+  metrics_token_invalid:
+    "GET /metrics needs the bearer token this server was configured with (METRICS_TOKEN): send Authorization: Bearer <token>.",
+  metrics_not_configured:
+    "Metrics are off on this server: set METRICS_TOKEN (at least 16 characters) to serve GET /metrics.",
   rate_limited:
     "Too many requests: the limit is {limit} requests per {windowMinutes} minutes. Retry in {retryAfter} s.",
   contact_rate_limited:

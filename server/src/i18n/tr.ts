@@ -19,6 +19,10 @@ export const tr: Record<MessageKey, string> = {
   not_found: "{resource} {id} bulunamadı.",
   not_implemented: "{operation} API'nin bir parçası, ancak bu sunucu sürümü henüz desteklemiyor.",
   unauthorized: "Önce oturum açın: {operation} bir oturum çerezi (better-auth.session_token) gerektirir.",
+  metrics_token_invalid:
+    "GET /metrics, bu sunucuya tanımlanan bearer token'ı (METRICS_TOKEN) ister: Authorization: Bearer <token> gönderin.",
+  metrics_not_configured:
+    "Bu sunucuda metrikler kapalı: GET /metrics'i açmak için METRICS_TOKEN'ı (en az 16 karakter) ayarlayın.",
   rate_limited:
     "Çok fazla istek: sınır {windowMinutes} dakikada {limit} istek. {retryAfter} sn sonra yeniden deneyin.",
   contact_rate_limited:

@@ -76,7 +76,9 @@ export function jobRunner(app: AppContext): JobHandler {
 
       let outcome: StepOutcome<unknown>;
       try {
-        outcome = await definition.run(parsed.data, { app, jobId: id, attempt, report });
+        outcome = await app.metrics.time(app.metrics.jobDuration, { queue: row.type }, () =>
+          definition.run(parsed.data, { app, jobId: id, attempt, report }),
+        );
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         const final = error instanceof PermanentStepError || attempt >= maxAttempts;

@@ -10,6 +10,7 @@ import * as runs from "./engine/runs.js";
 import * as segments from "./engine/segments.js";
 import * as files from "./files/files.js";
 import * as health from "./health/get-health.js";
+import * as readiness from "./health/get-readiness.js";
 import * as ingest from "./ingest/ingest.js";
 import * as integrations from "./integrations/integrations.js";
 import * as jobs from "./jobs/jobs.js";
@@ -24,6 +25,7 @@ const isDefinition = (value: unknown): value is OperationDefinition =>
 /** Every implemented operation: the definitions exported by the area modules. The router answers 501 for the rest. */
 export const operations: OperationDefinition[] = [
   health,
+  readiness,
   support,
   plans,
   billing,

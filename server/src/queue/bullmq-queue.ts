@@ -19,6 +19,8 @@ export class BullJobQueue implements JobQueue {
   private readonly connection: Redis;
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
+  /** The workers' own connections: BullMQ leaves connections it was given open, so close() ends them. */
+  private readonly workerConnections: Redis[] = [];
 
   constructor(private readonly options: BullOptions) {
     // The producer fails fast while Redis is away (the API answers 503); workers, below, wait and retry.
@@ -56,6 +58,8 @@ export class BullJobQueue implements JobQueue {
 
   async startWorkers(handler: JobHandler, types: readonly string[]): Promise<void> {
     for (const type of types) {
+      const connection = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null });
+      this.workerConnections.push(connection);
       const worker = new Worker(
         type,
         async (job, token) => {
@@ -74,7 +78,7 @@ export class BullJobQueue implements JobQueue {
           }
         },
         {
-          connection: new Redis(this.options.redisUrl, { maxRetriesPerRequest: null }),
+          connection,
           prefix: this.options.prefix,
           concurrency: this.options.concurrency,
           lockDuration: this.options.lockDurationMs,
@@ -89,9 +93,11 @@ export class BullJobQueue implements JobQueue {
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
   }
 
+  /** Stops taking jobs, waits for the running ones to finish, and closes every connection. */
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
+    for (const connection of this.workerConnections) connection.disconnect();
     this.connection.disconnect();
   }
 }

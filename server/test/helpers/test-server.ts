@@ -14,6 +14,14 @@ export interface TestServer extends RunningServer {
   request(path: string, init?: RequestOptions): Promise<TestResponse>;
 }
 
+/** What the helpers below need of a server: its requests (a test server, or a spawned process by URL). */
+export type ServerClient = Pick<TestServer, "request">;
+
+/** A server running in another process, reached by its URL. */
+export const serverAt = (base: string): ServerClient => ({
+  request: (path, init) => request(base, path, init),
+});
+
 export interface RequestOptions {
   method?: string;
   body?: unknown;
@@ -95,7 +103,7 @@ export async function request(base: string, path: string, init: RequestOptions =
 }
 
 /** Signs a new user up and returns the session cookie to send on later requests. */
-export async function signUp(server: TestServer, name = "Ada Lovelace") {
+export async function signUp(server: ServerClient, name = "Ada Lovelace") {
   const email = `${name.toLowerCase().replace(/\W+/g, ".")}.${randomBytes(4).toString("hex")}@example.com`;
   const password = `pw-${randomBytes(8).toString("hex")}`;
   const response = await server.request("/api/auth/sign-up/email", { body: { name, email, password } });
@@ -139,7 +147,7 @@ export interface Tenant {
 }
 
 /** A user with an organization, a project and an API key, all made through the API. */
-export async function createTenant(server: TestServer, name = "Tenant"): Promise<Tenant> {
+export async function createTenant(server: ServerClient, name = "Tenant"): Promise<Tenant> {
   const { cookie, user, email } = await signUp(server, name);
   const must = async (path: string, body: unknown) => {
     const res = await server.request(path, { body, cookie });
@@ -192,7 +200,7 @@ export async function addMember(
 
 /** Sends records through the ingest API with the tenant's key; returns the accepted job. */
 export async function ingest(
-  server: TestServer,
+  server: ServerClient,
   tenant: Tenant,
   records: Record<string, unknown>[],
   extra: { batch_id?: string; headers?: Record<string, string> } = {},
@@ -206,7 +214,7 @@ export async function ingest(
 }
 
 /** Polls a job's persisted status until it settles (completed, failed or skipped). */
-export async function waitForJob(server: TestServer, tenant: Tenant, jobId: string, timeoutMs = 30_000) {
+export async function waitForJob(server: ServerClient, tenant: Tenant, jobId: string, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await server.request(`/api/engine/jobs/${jobId}/status`, { cookie: tenant.cookie });
@@ -217,7 +225,7 @@ export async function waitForJob(server: TestServer, tenant: Tenant, jobId: stri
 }
 
 /** Polls a pipeline run until it ends (completed, failed or skipped); returns it with its stages. */
-export async function waitForRun(server: TestServer, tenant: Tenant, runId: string, timeoutMs = 240_000) {
+export async function waitForRun(server: ServerClient, tenant: Tenant, runId: string, timeoutMs = 240_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await server.request(`/api/engine/runs/${runId}`, { cookie: tenant.cookie });
@@ -229,7 +237,7 @@ export async function waitForRun(server: TestServer, tenant: Tenant, runId: stri
 
 /** Follows a job through the pipeline's next stages to the last one; returns every stage's final status. */
 export async function followPipeline(
-  server: TestServer,
+  server: ServerClient,
   tenant: Tenant,
   firstJobId: string,
   timeoutMs = 120_000,

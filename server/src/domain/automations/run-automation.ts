@@ -20,6 +20,7 @@ import { insertExposures } from "../../db/campaign-outcomes.js";
 import { customersMeeting, findCustomers } from "../../db/customers.js";
 import { findIntegration } from "../../db/integrations.js";
 import { findSegment, type SegmentRow } from "../../db/segments.js";
+import type { Metrics } from "../../metrics.js";
 import type { RateGate } from "../../queue/rate-gate.js";
 import type { SecretBox } from "../../security/secret-box.js";
 import { presentCustomer } from "../customers/customer-view.js";
@@ -39,6 +40,8 @@ export interface RunAutomationDeps {
   rateGate: RateGate;
   webhookAllowHosts: string[];
   providerBaseUrls: SendOptions["baseUrls"];
+  /** Counts each delivery attempt's outcome (the metrics). */
+  metrics: Pick<Metrics, "deliveries">;
 }
 
 export interface AutomationRunResult {
@@ -123,8 +126,14 @@ export async function runAutomation(
             { baseUrls: deps.providerBaseUrls },
           );
           if (result.retryAfterMs) waitMs = Math.max(waitMs, result.retryAfterMs);
+          const status = result.ok
+            ? "delivered"
+            : result.retryable && attempts < MAX_ATTEMPTS
+              ? "queued"
+              : "dead";
+          deps.metrics.deliveries.inc({ channel, outcome: status === "queued" ? "retry" : status });
           await updateDelivery(db, delivery.id, {
-            status: result.ok ? "delivered" : result.retryable && attempts < MAX_ATTEMPTS ? "queued" : "dead",
+            status,
             provider_status: result.providerStatus,
             provider_response: result.providerResponse,
             last_error: result.ok ? null : result.reason,

@@ -21,6 +21,7 @@ export const automationRunJob = defineJob({
         rateGate: app.rateGate,
         webhookAllowHosts: app.config.webhookAllowHosts,
         providerBaseUrls: app.config.providerBaseUrls,
+        metrics: app.metrics,
       },
       { automationRunId: payload.automationRunId, customerIds: payload.customerIds },
       report,
