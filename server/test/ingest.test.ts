@@ -119,7 +119,6 @@ describe("POST /api/v1/ingest", () => {
         note: tricky,
         visits: 3,
         vip: true,
-        tags: ["a", "b"],
       },
       { customer_id: "E\\1", order_date: "2026-05-02", amount: 5, status: "refunded", note: "\\" },
     ]);
@@ -130,7 +129,7 @@ describe("POST /api/v1/ingest", () => {
       ["E\\1", null, "refunded", true],
     ]);
     const customer = await db()("customers").where({ project_id: t.projectId }).first();
-    expect(customer.extra_features).toEqual({ note: "\\", visits: "3", vip: "true", tags: '["a","b"]' });
+    expect(customer.extra_features).toEqual({ note: "\\", visits: "3", vip: "true" });
     const first = await send(t, [{ customer_id: "E2", order_date: "2026-05-01", amount: 1, note: tricky }]);
     await waitForJob(server, t, first.job_id);
     const second = await db()("customers").where({ project_id: t.projectId, customer_key: "E2" }).first();
