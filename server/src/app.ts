@@ -4,6 +4,7 @@ import express, { type Express } from "express";
 import helmet from "helmet";
 import type { AppContext } from "./context.js";
 import { errorHandler, routeNotFound } from "./http/error-handler.js";
+import { nestsDeeperThan, tooDeeplyNested } from "./http/input-limits.js";
 import type { OperationDefinition } from "./http/operation.js";
 import { globalRateLimit } from "./http/rate-limit.js";
 import { requestContext } from "./http/request-context.js";
@@ -51,9 +52,11 @@ export function createApp(app: AppContext, definitions: OperationDefinition[] = 
   server.use(
     express.json({
       limit: app.config.bodyLimitBytes,
-      // Stripe signs the bytes it sent, not our parse of them.
-      verify: (req, _res, bytes) => {
-        if (req.url === STRIPE_WEBHOOK_PATH) (req as express.Request).rawBody = bytes;
+      // Checked on the raw bytes, before JSON.parse or any validator recurses into the body.
+      verify: (req, _res, raw) => {
+        if (nestsDeeperThan(raw)) throw tooDeeplyNested("body", "body");
+        // Stripe signs the bytes it sent, not our parse of them.
+        if (req.url === STRIPE_WEBHOOK_PATH) (req as express.Request).rawBody = raw;
       },
     }),
   );

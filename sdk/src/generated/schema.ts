@@ -1423,6 +1423,10 @@ export interface components {
              *
              *     - `validation_failed` — 400: the request broke the contract; `details` says where.
              *     - `invalid_json` — 400: the body is not valid JSON.
+             *     - `invalid_body_encoding` — 400: the body cannot be decoded (a corrupt gzip/deflate/br stream, an unknown `Content-Encoding` or charset).
+             *     - `invalid_body` — 400: the body ended before its `Content-Length`, or the request was aborted.
+             *     - `too_deeply_nested` — 400: a JSON body or the `filters` query nests more than 64 levels.
+             *     - `invalid_data` — 400: the database refused a value of the request (e.g. a number out of range).
              *     - `payload_too_large` — 413: the body or the uploaded file is over the limit.
              *     - `unsupported_media_type` — 415: the body's media type is not accepted (e.g. an upload that is not CSV or XLSX).
              *     - `unauthorized` — 401: no valid session.
@@ -1479,6 +1483,10 @@ export interface components {
              *
              *     - `validation_failed` — 400: the request broke the contract; `details` says where.
              *     - `invalid_json` — 400: the body is not valid JSON.
+             *     - `invalid_body_encoding` — 400: the body cannot be decoded (a corrupt gzip/deflate/br stream, an unknown `Content-Encoding` or charset).
+             *     - `invalid_body` — 400: the body ended before its `Content-Length`, or the request was aborted.
+             *     - `too_deeply_nested` — 400: a JSON body or the `filters` query nests more than 64 levels.
+             *     - `invalid_data` — 400: the database refused a value of the request (e.g. a number out of range).
              *     - `payload_too_large` — 413: the body or the uploaded file is over the limit.
              *     - `unsupported_media_type` — 415: the body's media type is not accepted (e.g. an upload that is not CSV or XLSX).
              *     - `unauthorized` — 401: no valid session.
@@ -2009,7 +2017,7 @@ export interface components {
          *     - A purchase record needs `order_date` and `amount`.
          *     - A campaign_exposure record needs `campaign_id`, `group` and `exposed_at`.
          *
-         *     The server checks this per record and answers 400 listing the first 20 offending records (`details[].index`, `field`, `rule`, `message`) and `errorCount`; then nothing of the batch is stored. Any other field is kept as an extra feature of the customer (`extra_features`, e.g. `country`).
+         *     The server checks this per record and answers 400 listing the first 20 offending records (`details[].index`, `field`, `rule`, `message`) and `errorCount`; then nothing of the batch is stored. Any other field is kept as an extra feature of the customer (`extra_features`, e.g. `country`); its value must be a string, number, boolean or null (an object or array is refused with 400 naming the record and field).
          */
         IngestRecord: {
             /** @description Your customer id. Integers are stored as their decimal string. */
@@ -2045,7 +2053,7 @@ export interface components {
              */
             exposed_at?: string;
         } & {
-            [key: string]: unknown;
+            [key: string]: string | number | boolean | null;
         };
         /** @description The batch was accepted and queued. */
         IngestAccepted: {
@@ -2261,6 +2269,10 @@ export interface components {
             skipped_rows: number;
             /** @description Customers whose aggregates this file changed. */
             customers: number;
+            /** @description Milliseconds spent in each step (staging, transactions, customers). */
+            durations_ms?: {
+                [key: string]: number;
+            };
             /**
              * Format: uuid
              * @description The next stage's job, when this one scheduled it (deprecated; follow the run instead).
@@ -3501,7 +3513,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description Validation error: the request broke the contract (`validation_failed`, with `details` naming each field and rule) or the body is not JSON (`invalid_json`). */
+        /** @description Validation error: the request broke the contract (`validation_failed`, with `details` naming each field and rule; a string holding a NUL character `\u0000` is refused with rule `noNul`), the body is not JSON (`invalid_json`), cannot be decoded (`invalid_body_encoding`) or read (`invalid_body`), nests more than 64 levels (`too_deeply_nested`), or holds a value the database cannot store (`invalid_data`). */
         BadRequest: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3515,7 +3527,7 @@ export interface components {
                 "application/json": components["schemas"]["GatewayError"];
             };
         };
-        /** @description Validation error: the request broke the contract (`validation_failed`, with `details` naming each field and rule) or the body is not JSON (`invalid_json`). */
+        /** @description Validation error: the request broke the contract (`validation_failed`, with `details` naming each field and rule; a string holding a NUL character `\u0000` is refused with rule `noNul`), the body is not JSON (`invalid_json`), cannot be decoded (`invalid_body_encoding`) or read (`invalid_body`), nests more than 64 levels (`too_deeply_nested`), or holds a value the database cannot store (`invalid_data`). */
         EngineBadRequest: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6568,10 +6580,7 @@ export interface operations {
                  * @example Champions
                  */
                 segment?: string;
-                /**
-                 * @description A JSON-encoded `FilterDocument` (URL-encode it): an array of conditions `{ field, op, value | values | min/max }` and `{ any: [...] }` / `{ all: [...] }` groups, all ANDed. See the `FilterDocument` schema.
-                 * @example [{"field":"rfm_monetary","op":"range","min":1000,"max":50000},{"field":"churn_risk","op":"in","values":["low","medium"]}]
-                 */
+                /** @description A JSON-encoded `FilterDocument` (URL-encode it): an array of conditions `{ field, op, value | values | min/max }` and `{ any: [...] }` / `{ all: [...] }` groups, all ANDed. It is checked against the `FilterDocument` schema exactly as a segment's `rules` body is (the same limits: at most 50 nodes per list, 100 conditions, groups 5 deep); JSON nested more than 64 levels is refused with 400 `too_deeply_nested`. */
                 filters?: string;
             };
             header?: never;

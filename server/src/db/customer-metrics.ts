@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import type { CustomerBehaviour } from "../engine/customer.js";
 import { bulkUpdateById } from "./bulk-update.js";
 
 /** The date a project's models look from: its configured reference date, else its latest transaction. */
@@ -46,21 +47,11 @@ export async function computeRfm(db: Knex, projectId: string, referenceDate: Dat
   return result.rowCount ?? 0;
 }
 
-export interface CustomerFeatures {
-  id: string;
-  recencyDays: number;
-  frequency: number;
-  monetary: number;
-  returnRate: number;
-  tenureDays: number;
-}
-
-/** The scored customers' behaviour features, as the models read them. */
 export async function loadCustomerFeatures(
   db: Knex,
   projectId: string,
   referenceDate: Date,
-): Promise<CustomerFeatures[]> {
+): Promise<CustomerBehaviour[]> {
   const rows = await db("customers")
     .where({ project_id: projectId })
     .whereNotNull("rfm_recency_days")

@@ -12,7 +12,8 @@ export interface CustomerRow {
   abc_category: "A" | "B" | "C" | null;
   rfm_recency_days: number;
   rfm_frequency: number;
-  rfm_monetary: number;
+  /** NUMERIC, as Postgres writes it: parsed where it is presented. */
+  rfm_monetary: string;
   rfm_r_score: number | null;
   rfm_f_score: number | null;
   rfm_m_score: number | null;

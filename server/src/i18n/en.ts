@@ -7,6 +7,14 @@ export const en = {
   payload_too_large:
     "The request body is larger than the limit of {limit} bytes. Send less per request (ingest takes at most 10,000 records per call).",
   unsupported_media_type: "Content-Type {type} is not accepted here; send {expected}.",
+  invalid_body_encoding:
+    "The request body cannot be decoded ({reason}). Send UTF-8 JSON, uncompressed or with Content-Encoding gzip, deflate or br.",
+  invalid_body:
+    "The request body cannot be read ({reason}). Send the whole body, as long as its Content-Length.",
+  too_deeply_nested:
+    "{field} is nested more than {limit} levels deep. Flatten it: no request needs that much nesting.",
+  invalid_data:
+    "A value in the request cannot be stored ({reason}). Check the text and numbers you sent for characters or ranges out of place.",
   route_not_found: "There is no route {method} {path}. See the API reference for the available endpoints.",
   not_found: "{resource} {id} was not found.",
   not_implemented: "{operation} is part of the API but this server version does not implement it yet.",
@@ -168,6 +176,8 @@ export const en = {
   "rule.oneOf": "{field} does not match exactly one of the allowed shapes.",
   "rule.anyOf": "{field} does not match any of the allowed shapes.",
   "rule.other": "{field} is invalid ({rule}).",
+  "rule.noNul": "{field} contains a NUL character (\\u0000); remove it.",
+  "rule.maxDepth": "{field} is nested more than {limit} levels deep.",
 } as const;
 
 export type MessageKey = keyof typeof en;

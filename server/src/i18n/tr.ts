@@ -8,6 +8,13 @@ export const tr: Record<MessageKey, string> = {
   payload_too_large:
     "İstek gövdesi {limit} baytlık sınırı aşıyor. İstek başına daha az veri gönderin (ingest çağrısı başına en fazla 10.000 kayıt).",
   unsupported_media_type: "Content-Type {type} burada kabul edilmiyor; {expected} gönderin.",
+  invalid_body_encoding:
+    "İstek gövdesi çözülemiyor ({reason}). UTF-8 JSON gönderin: sıkıştırmasız veya Content-Encoding gzip, deflate ya da br ile.",
+  invalid_body: "İstek gövdesi okunamıyor ({reason}). Gövdenin tamamını, Content-Length kadar gönderin.",
+  too_deeply_nested:
+    "{field} {limit} düzeyden daha derin iç içe. Düzleştirin: hiçbir istek bu kadar iç içe yapı gerektirmez.",
+  invalid_data:
+    "İstekteki bir değer kaydedilemiyor ({reason}). Gönderdiğiniz metin ve sayılarda yersiz karakter veya aralık olup olmadığını kontrol edin.",
   route_not_found: "{method} {path} diye bir yol yok. Kullanılabilir uç noktalar için API başvurusuna bakın.",
   not_found: "{resource} {id} bulunamadı.",
   not_implemented: "{operation} API'nin bir parçası, ancak bu sunucu sürümü henüz desteklemiyor.",
@@ -169,4 +176,6 @@ export const tr: Record<MessageKey, string> = {
   "rule.oneOf": "{field} izin verilen biçimlerden tam olarak birine uymuyor.",
   "rule.anyOf": "{field} izin verilen biçimlerin hiçbirine uymuyor.",
   "rule.other": "{field} geçersiz ({rule}).",
+  "rule.noNul": "{field} bir NUL karakteri (\\u0000) içeriyor; onu kaldırın.",
+  "rule.maxDepth": "{field} {limit} düzeyden daha derin iç içe.",
 };
