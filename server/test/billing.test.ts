@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { PLANS } from "../src/billing/plans.js";
 import {
   addMember,
@@ -66,6 +68,21 @@ describe("the plans catalogue", () => {
     expect(res.body.plans).toEqual(PLANS.map((plan) => ({ ...plan, trialDays: null })));
     const enterprise = res.body.plans.find((p: { id: string }) => p.id === "enterprise");
     expect(enterprise).toMatchObject({ priceMonthlyUsd: 200, priceAnnualMonthlyUsd: 189 });
+  });
+});
+
+describe("nothing but the catalogue names a price or a limit", () => {
+  it("the contract's examples of plans and usage are the catalogue's (a changed price or limit fails here)", () => {
+    const spec = parse(readFileSync(new URL("../../openapi/segmento.yaml", import.meta.url), "utf8"));
+    const json = (path: string, op: string) =>
+      spec.paths[path][op].responses["200"].content["application/json"];
+    const plans = json("/api/plans", "get").example.plans as { trialDays: unknown }[];
+    expect(plans.map(({ trialDays: _, ...plan }) => plan)).toEqual(PLANS);
+    const usage = json("/api/organizations/{orgId}/usage", "get").example;
+    const limits = Object.fromEntries(
+      Object.entries(usage.data as Record<string, { limit: number }>).map(([metric, m]) => [metric, m.limit]),
+    );
+    expect(limits).toEqual(PLANS.find((p) => p.id === usage.plan)?.limits);
   });
 });
 

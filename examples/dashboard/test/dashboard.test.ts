@@ -435,7 +435,7 @@ describe.runIf(runHere)("the dashboard in headless Chromium", { timeout: 60_000 
       await screenshot(label.toLowerCase());
       await checkAccessibility(label);
     }
-    // Billing: the plans come from the API; usage and invoices say the server does not serve them yet.
+    // Billing: the plans, the usage meters and the (empty) invoices come from the API.
     await page.getByRole("heading", { name: "Plans" }).waitFor();
     expect(await page.locator(".plan").count()).toBe(4);
   });

@@ -1,22 +1,10 @@
+import type { components } from "@segmento/sdk/schema";
 import { ensureBillingAccount, findBillingAccount, saveBillingDetails } from "../db/billing-accounts.js";
 import { callStripe, type Stripe } from "./stripe.js";
 import { type BillingDeps, type BillingOrganization, customerOf } from "./subscription.js";
 
-export interface BillingAddress {
-  line1: string | null;
-  line2: string | null;
-  city: string | null;
-  state: string | null;
-  postalCode: string | null;
-  country: string | null;
-}
-
-export interface BillingDetails {
-  name: string | null;
-  email: string | null;
-  taxId: string | null;
-  address: BillingAddress;
-}
+/** The contract's BillingDetails (its generated type): name, email, tax id and address, each nullable. */
+export type BillingDetails = components["schemas"]["BillingDetails"];
 
 const EMPTY: BillingDetails = {
   name: null,

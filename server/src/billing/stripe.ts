@@ -97,7 +97,7 @@ export async function callStripe<T>(call: () => Promise<T>): Promise<T> {
     }
     if (error instanceof Stripe.errors.StripeError) {
       throw new DomainError("unavailable", "stripe_error", "stripe_refused", {
-        reason: `${error.type}: ${error.message}`,
+        reason: `${error.rawType ?? error.type}: ${error.message.replace(/\.$/, "")}`,
       });
     }
     throw error;

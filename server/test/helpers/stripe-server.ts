@@ -193,7 +193,11 @@ export class StripeServer {
   }
 
   /** POSTs an event to a webhook endpoint as Stripe does; a redelivery is the same bytes signed anew. */
-  async deliver(endpoint: string, event: Json, options: { secret?: string; signature?: string } = {}) {
+  async deliver(
+    endpoint: string,
+    event: Json,
+    options: { secret?: string; timestamp?: number; signature?: string } = {},
+  ) {
     const payload = JSON.stringify(event, null, 2);
     const response = await fetch(endpoint, {
       method: "POST",

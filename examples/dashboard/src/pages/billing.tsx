@@ -21,7 +21,7 @@ const METRICS: Metric[] = [
 
 /**
  * The organization's plan, usage against its limits, Stripe Checkout and portal, invoices and cancelling.
- * Sections whose API the server does not serve yet (501) say so and light up once it does.
+ * A server that does not serve a section (501) makes it say so.
  */
 export function BillingPage() {
   const { client, organization, t, fmt } = useApp();
