@@ -27,6 +27,11 @@ export interface Config {
   encryptionKey: string | undefined;
   /** host:port pairs webhooks may call although they are private (local development only). */
   webhookAllowHosts: string[];
+  /**
+   * Resolves webhook host names before they are checked and pinned. Not read from the environment: tests set
+   * it to play a name that is rebound; unset, the system resolver.
+   */
+  hostLookup?: (host: string) => Promise<string[]>;
   /** Provider API base URLs, overridable (tests and proxies); unset ones use the providers' own. */
   providerBaseUrls: Partial<
     Record<"sendgrid" | "mailchimp" | "amazon_ses" | "twilio" | "messagebird", string>
@@ -223,7 +228,11 @@ export const ENVIRONMENT = [
   ["TRUSTED_ORIGINS", "(none)", "Comma-separated origins allowed by CORS and the session Origin check."],
   ["LOG_LEVEL", "info", "fatal, error, warn, info, debug, trace or silent."],
   ["BODY_LIMIT_BYTES", "16777216", "Largest accepted JSON body; larger bodies get 413."],
-  ["RATE_LIMIT_MAX", "1000", "Requests per window per Authorization header (else per IP)."],
+  [
+    "RATE_LIMIT_MAX",
+    "1000",
+    "Requests per window per API key (a valid key's own bucket), else per client IP.",
+  ],
   ["RATE_LIMIT_WINDOW_MS", "900000", "Rate-limit window (15 minutes)."],
   ["CONTACT_RATE_LIMIT_MAX", "5", "Contact-form messages per window per IP."],
   ["CONTACT_RATE_LIMIT_WINDOW_MS", "3600000", "Contact-form window (1 hour)."],

@@ -45,7 +45,9 @@ export async function loadCampaignObservations(
           WHERE t.project_id = e.project_id AND t.customer_key = e.customer_key AND NOT t.is_return
             AND t.order_date > e.exposed_at AND t.order_date <= e.exposed_at + (? * interval '1 day')
           LIMIT 1) o ON true
-      WHERE e.project_id = ? AND e.exposed_at + (? * interval '1 day') <= ?`,
+      WHERE e.project_id = ? AND e.exposed_at + (? * interval '1 day') <= ?
+      -- By content, not by id or storage order: the same exposures, however they arrived, train the same model.
+      ORDER BY e.customer_key, e.campaign_id, e.exposed_at, e."group"`,
     [NEVER_BOUGHT_DAYS, CAMPAIGN_WINDOW_DAYS, projectId, CAMPAIGN_WINDOW_DAYS, referenceDate],
   );
   return (result.rows as Record<string, unknown>[]).map((r) => ({
