@@ -127,7 +127,6 @@ export async function assertPublicUrl(
   }
   // A development name (say, a test's) is allowed when every address it resolves to is listed with the port.
   if (addresses.every((address) => isAllowed(parsed, allowHosts, address))) return { url: parsed, addresses };
-  if (parsed.protocol === "http:") throw httpRefusal();
   for (const address of addresses) {
     const reason = blockedAddressReason(address);
     if (reason !== null) {
@@ -136,6 +135,7 @@ export async function assertPublicUrl(
       );
     }
   }
+  if (parsed.protocol === "http:") throw httpRefusal();
   return { url: parsed, addresses };
 }
 
