@@ -11,6 +11,8 @@ const INDEXES: readonly [name: string, table: string, columns: string][] = [
   ["automation_runs_automation_idx", "automation_runs", "automation_id"],
   ["automations_integration_idx", "automations", "integration_id"],
   ["automations_segment_idx", "automations", "segment_id"],
+  // Partitioned per project: created on the parent, so every partition (and each one made later) has it.
+  ["customer_embeddings_customer_idx", "customer_embeddings", "customer_id"],
   ["deliveries_customer_idx", "deliveries", "customer_id"],
   ["invitation_inviter_idx", "invitation", '"inviterId"'],
   ["jobs_file_idx", "jobs", "file_id"],
