@@ -1,8 +1,8 @@
-import { toNodeHandler } from "better-auth/node";
 import cors from "cors";
 import express, { type Express } from "express";
 import helmet from "helmet";
 import type { AppContext } from "./context.js";
+import { betterAuthRoute } from "./http/better-auth-routes.js";
 import { errorHandler, routeNotFound } from "./http/error-handler.js";
 import { nestsDeeperThan, tooDeeplyNested } from "./http/input-limits.js";
 import { httpMetrics, metricsEndpoint } from "./http/metrics.js";
@@ -45,8 +45,8 @@ export function createApp(app: AppContext, definitions: OperationDefinition[] = 
   );
   // better-auth serves the auth routes the contract documents, and only those: its other endpoints (for example
   // its own organization routes) would bypass our checks. It reads its own bodies, so it comes before the
-  // JSON parser.
-  const betterAuth = toNodeHandler(app.auth);
+  // JSON parser. Its errors come out in our shape.
+  const betterAuth = betterAuthRoute(app);
   for (const op of app.contract.operations.filter((o) => o.handledBy === "better-auth")) {
     server[op.method](op.expressPath, (req, res) => {
       req.operation = op;

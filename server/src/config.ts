@@ -28,6 +28,11 @@ export interface Config {
   encryptionKey: string | undefined;
   /** host:port pairs webhooks may call although they are private (local development only). */
   webhookAllowHosts: string[];
+  /**
+   * Resolves webhook host names before they are checked and pinned. Not read from the environment: tests set
+   * it to play a name that is rebound; unset, the system resolver.
+   */
+  hostLookup?: (host: string) => Promise<string[]>;
   /** Provider API base URLs, overridable (tests and proxies); unset ones use the providers' own. */
   providerBaseUrls: Partial<
     Record<"sendgrid" | "mailchimp" | "amazon_ses" | "twilio" | "messagebird", string>

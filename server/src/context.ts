@@ -3,6 +3,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
+import { attemptStorage } from "./auth/attempt-limits.js";
 import { type Auth, type AuthSettings, authOptions, createAuth } from "./auth/better-auth.js";
 import { createStripeBilling, type StripeBilling } from "./billing/stripe.js";
 import { type Config, ConfigError } from "./config.js";
@@ -82,6 +83,7 @@ export async function createContext(
     baseUrl: config.publicUrl,
     trustedOrigins: config.trustedOrigins,
     logger,
+    attempts: attemptStorage(redis, config.redisPrefix),
     sendInvitation: (invitation) => sendInvitationMail(mailer, config.publicUrl, invitation),
   };
   const queue: JobQueue = config.redisUrl

@@ -12,6 +12,8 @@ export interface RunningServer {
 }
 
 /** Opens the dependencies, migrates, and listens. What `segmento-server start` and the tests run. */
+const LISTEN_BACKLOG = 4096;
+
 export async function startServer(
   config: Config,
   options: Parameters<typeof createContext>[1] & { workers?: boolean } = {},
@@ -21,7 +23,9 @@ export async function startServer(
   try {
     const { applied } = await app.migrate();
     if (applied.length > 0) app.logger.info({ applied }, "migrations applied");
-    const http: Server = createApp(app).listen(config.port, config.host);
+    // A deep accept queue: a burst of new connections that lands while the loop is busy (a query on the
+    // embedded database) waits to be accepted instead of being reset by the kernel (Node's default is 511).
+    const http: Server = createApp(app).listen(config.port, config.host, LISTEN_BACKLOG);
     await new Promise<void>((resolve, reject) => {
       http.once("listening", resolve);
       http.once("error", reject);

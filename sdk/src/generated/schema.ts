@@ -89,7 +89,7 @@ export interface paths {
         put?: never;
         /**
          * Sign up with email and password
-         * @description Creates a user and signs them in (sets the session cookie). Password 8 to 128 characters. 400 for invalid input; 422 `USER_ALREADY_EXISTS` when the email is taken. Served by better-auth, not by Segmento's router. Browsers send `Origin` automatically; other clients must send an `Origin` header matching a trusted origin, or the request is refused.
+         * @description Creates a user and signs them in (sets the session cookie). Password 8 to 128 characters. 400 for invalid input (`invalid_email`, `password_too_short`, `password_too_long`, `validation_failed`); 422 `user_already_exists` when the email is taken; 429 `rate_limited` after 60 sign-ups a minute from one address. Served by better-auth, not by Segmento's router; its errors come in the documented `{error, code}` shape. Browsers send `Origin` automatically; other clients must send an `Origin` header matching a trusted origin, or the request is refused.
          */
         post: operations["signUpEmail"];
         delete?: never;
@@ -109,7 +109,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with email and password
-         * @description Signs in and sets the session cookie (`rememberMe: false` makes it a browser-session cookie). 401 `INVALID_EMAIL_OR_PASSWORD` for a wrong email or password (the two are not told apart). Served by better-auth, not by Segmento's router. Browsers send `Origin` automatically; other clients must send an `Origin` header matching a trusted origin, or the request is refused.
+         * @description Signs in and sets the session cookie (`rememberMe: false` makes it a browser-session cookie). 401 `invalid_email_or_password` for a wrong email or password (the two are not told apart). 429 `rate_limited` with `Retry-After` after 10 attempts on one account within 15 minutes (whatever their outcome, from any address), or 30 a minute from one address. Served by better-auth, not by Segmento's router; its errors come in the documented `{error, code}` shape. Browsers send `Origin` automatically; other clients must send an `Origin` header matching a trusted origin, or the request is refused.
          */
         post: operations["signInEmail"];
         delete?: never;
@@ -129,7 +129,7 @@ export interface paths {
         put?: never;
         /**
          * Sign out
-         * @description Ends the current session and clears the cookie. 400 `FAILED_TO_GET_SESSION` when there is no session to end. Served by better-auth, not by Segmento's router. Browsers send `Origin` automatically; other clients must send an `Origin` header matching a trusted origin, or the request is refused.
+         * @description Ends the current session and clears the cookie; without a session there is nothing to end and it answers 200 too. Served by better-auth, not by Segmento's router. Browsers send `Origin` automatically; other clients must send an `Origin` header matching a trusted origin, or the request is refused.
          */
         post: operations["signOut"];
         delete?: never;
@@ -1014,7 +1014,7 @@ export interface paths {
         };
         /**
          * List automations
-         * @description The project's automations. Callers who are not members of the organization get 404.
+         * @description The project's automations. Accepts a session of a member of the project's organization, or an API key of the same project (automations are read like the engine's resources; creating, changing and running them needs a session). Callers who are not members of the organization get 404.
          */
         get: operations["listAutomations"];
         put?: never;
@@ -1041,7 +1041,7 @@ export interface paths {
         };
         /**
          * Get an automation
-         * @description An automation. Callers who are not members of the organization get 404.
+         * @description An automation. Accepts a session of a member of the project's organization, or an API key of the automation's project. Callers who are not members of the organization, and API keys of other projects, get 404.
          */
         get: operations["getAutomation"];
         put?: never;
@@ -1095,7 +1095,7 @@ export interface paths {
         };
         /**
          * List deliveries
-         * @description The automation's delivery log, newest first, paged, optionally by status. Callers who are not members of the organization get 404.
+         * @description The automation's delivery log, newest first, paged, optionally by status. Accepts a session of a member of the project's organization, or an API key of the automation's project (redelivering needs a session). Callers who are not members of the organization, and API keys of other projects, get 404.
          */
         get: operations["listDeliveries"];
         put?: never;
@@ -1450,6 +1450,11 @@ export interface components {
              *     - `payload_too_large` — 413: the body or the uploaded file is over the limit.
              *     - `unsupported_media_type` — 415: the body's media type is not accepted (e.g. an upload that is not CSV or XLSX).
              *     - `unauthorized` — 401: no valid session.
+             *     - `invalid_email_or_password` — 401: sign-in with a wrong email or password (the two are not told apart).
+             *     - `user_already_exists` — 422: sign-up with an email that already has an account; sign in instead.
+             *     - `invalid_email` — 400: sign-up or sign-in with an address that is not an email.
+             *     - `password_too_short` — 400: a password under 8 characters.
+             *     - `password_too_long` — 400: a password over 128 characters.
              *     - `api_key_missing` — 401: no `Authorization: Bearer` header.
              *     - `api_key_malformed` — 401: the key is not `sk_live_` + 64 lowercase hex.
              *     - `api_key_unknown` — 401: no such key.
@@ -1457,13 +1462,14 @@ export interface components {
              *     - `api_key_expired` — 401: the key's `expiresAt` has passed.
              *     - `forbidden` — 403: authenticated, but the role does not allow it (e.g. owner/admin only).
              *     - `project_mismatch` — 403: the API key does not belong to this project.
+             *     - `origin_not_trusted` — 403: a request that changes something with a session cookie came from an origin the server does not trust, or named none; send it from `PUBLIC_URL`'s origin, add the origin to `TRUSTED_ORIGINS`, or use an API key.
              *     - `not_found` — 404: no such resource, or not visible to the caller.
              *     - `route_not_found` — 404: no such route.
              *     - `conflict` — 409: the resource's state does not allow it (name or slug taken, in use, not retryable).
              *     - `last_owner` — 409: the organization's last owner cannot leave or be demoted.
              *     - `already_subscribed` — 409: the organization already has this or a paid subscription.
              *     - `integration_test_failed` — 422: the provider rejected the integration's test call.
-             *     - `rate_limited` — 429: the transport rate limit; retry after `Retry-After` seconds.
+             *     - `rate_limited` — 429: the transport rate limit, or too many sign-in attempts on one account or from one address; retry after `Retry-After` seconds.
              *     - `quota_exceeded` — 429: a plan quota is used up; do not retry, upgrade the plan.
              *     - `internal_error` — 500: an unexpected server error.
              *     - `dependency_unavailable` — 503: the database, redis or Stripe is unreachable; the message names it.
@@ -1510,6 +1516,11 @@ export interface components {
              *     - `payload_too_large` — 413: the body or the uploaded file is over the limit.
              *     - `unsupported_media_type` — 415: the body's media type is not accepted (e.g. an upload that is not CSV or XLSX).
              *     - `unauthorized` — 401: no valid session.
+             *     - `invalid_email_or_password` — 401: sign-in with a wrong email or password (the two are not told apart).
+             *     - `user_already_exists` — 422: sign-up with an email that already has an account; sign in instead.
+             *     - `invalid_email` — 400: sign-up or sign-in with an address that is not an email.
+             *     - `password_too_short` — 400: a password under 8 characters.
+             *     - `password_too_long` — 400: a password over 128 characters.
              *     - `api_key_missing` — 401: no `Authorization: Bearer` header.
              *     - `api_key_malformed` — 401: the key is not `sk_live_` + 64 lowercase hex.
              *     - `api_key_unknown` — 401: no such key.
@@ -1517,13 +1528,14 @@ export interface components {
              *     - `api_key_expired` — 401: the key's `expiresAt` has passed.
              *     - `forbidden` — 403: authenticated, but the role does not allow it (e.g. owner/admin only).
              *     - `project_mismatch` — 403: the API key does not belong to this project.
+             *     - `origin_not_trusted` — 403: a request that changes something with a session cookie came from an origin the server does not trust, or named none; send it from `PUBLIC_URL`'s origin, add the origin to `TRUSTED_ORIGINS`, or use an API key.
              *     - `not_found` — 404: no such resource, or not visible to the caller.
              *     - `route_not_found` — 404: no such route.
              *     - `conflict` — 409: the resource's state does not allow it (name or slug taken, in use, not retryable).
              *     - `last_owner` — 409: the organization's last owner cannot leave or be demoted.
              *     - `already_subscribed` — 409: the organization already has this or a paid subscription.
              *     - `integration_test_failed` — 422: the provider rejected the integration's test call.
-             *     - `rate_limited` — 429: the transport rate limit; retry after `Retry-After` seconds.
+             *     - `rate_limited` — 429: the transport rate limit, or too many sign-in attempts on one account or from one address; retry after `Retry-After` seconds.
              *     - `quota_exceeded` — 429: a plan quota is used up; do not retry, upgrade the plan.
              *     - `internal_error` — 500: an unexpected server error.
              *     - `dependency_unavailable` — 503: the database, redis or Stripe is unreachable; the message names it.
@@ -1546,19 +1558,6 @@ export interface components {
             details?: components["schemas"]["ErrorDetail"][];
             /** @description For validation errors: how many problems were found in total (`details` may be truncated). */
             errorCount?: number;
-        };
-        /**
-         * @description Error body of the better-auth routes under `/api/auth/`.
-         * @example {
-         *       "code": "INVALID_EMAIL_OR_PASSWORD",
-         *       "message": "Invalid email or password"
-         *     }
-         */
-        AuthError: {
-            /** @description better-auth's error code, e.g. `USER_ALREADY_EXISTS`, `INVALID_EMAIL_OR_PASSWORD`, `PASSWORD_TOO_SHORT`, `INVALID_EMAIL`. */
-            code: string;
-            /** @description Human message. */
-            message: string;
         };
         /** @description Health of the server and each dependency. */
         Health: {
@@ -3274,11 +3273,13 @@ export interface components {
             fromNumber?: string;
             /** @description Sender: a phone number or an alphanumeric id (at most 11 characters). */
             originator?: string;
+            /** @description Slack or Teams incoming-webhook URL. It embeds a token, so it is a secret too: write-only, returned as `[REDACTED]`; `[REDACTED]` sent back keeps the stored URL. */
+            webhookUrl?: string | "[REDACTED]";
             /**
-             * Format: uri
-             * @description Teams incoming-webhook URL. It embeds a token, so it is a secret too: write-only, returned as `[REDACTED]`.
+             * @description A custom webhook's signing secret as a read shows it: sent back, it keeps the stored secret (change it with rotate-secret).
+             * @constant
              */
-            webhookUrl?: string;
+            signingSecret?: "[REDACTED]";
         };
         /** @description Fields to change (the channel cannot change). */
         IntegrationUpdate: {
@@ -3760,7 +3761,7 @@ export interface components {
                 "application/json": components["schemas"]["EngineError"];
             };
         };
-        /** @description Forbidden: the caller's role does not allow it (`forbidden`), or the API key belongs to another project (`project_mismatch`). */
+        /** @description Forbidden: the caller's role does not allow it (`forbidden`), the API key belongs to another project (`project_mismatch`), or a session request that changes something comes from an origin the server does not trust (`origin_not_trusted`: send it from PUBLIC_URL's origin or one in TRUSTED_ORIGINS). */
         Forbidden: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3774,7 +3775,7 @@ export interface components {
                 "application/json": components["schemas"]["GatewayError"];
             };
         };
-        /** @description Forbidden: the API key belongs to another project (`project_mismatch`). */
+        /** @description Forbidden: the API key belongs to another project (`project_mismatch`), or a session request that changes something comes from an origin the server does not trust (`origin_not_trusted`). */
         EngineForbidden: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3914,7 +3915,7 @@ export interface components {
         /**
          * @description Too many requests. Two sources, told apart by `code`:
          *
-         *     - `rate_limited` — the transport rate limit (1000 requests per 15 minutes per Authorization header, else per client IP). `Retry-After` says when to retry; retry with backoff.
+         *     - `rate_limited` — the transport rate limit (1000 requests per 15 minutes per API key, else per client IP). `Retry-After` says when to retry; retry with backoff.
          *     - `quota_exceeded` — a plan quota (rows, storage, customer profiles, model runs, automations, team seats) is used up; `quota` carries the metric, its use, the limit, the plan and where to upgrade. Do not retry: it will not pass until the plan is upgraded or the period renews.
          */
         TooManyRequests: {
@@ -3934,7 +3935,7 @@ export interface components {
         /**
          * @description Too many requests. Two sources, told apart by `code`:
          *
-         *     - `rate_limited` — the transport rate limit (1000 requests per 15 minutes per Authorization header, else per client IP). `Retry-After` says when to retry; retry with backoff.
+         *     - `rate_limited` — the transport rate limit (1000 requests per 15 minutes per API key, else per client IP). `Retry-After` says when to retry; retry with backoff.
          *     - `quota_exceeded` — a plan quota (rows, storage, customer profiles, model runs, automations, team seats) is used up; `quota` carries the metric, its use, the limit, the plan and where to upgrade. Do not retry: it will not pass until the plan is upgraded or the period renews.
          */
         EngineTooManyRequests: {
@@ -4007,7 +4008,7 @@ export interface components {
                 "application/json": components["schemas"]["EngineError"];
             };
         };
-        /** @description better-auth rejected the input (e.g. `INVALID_EMAIL`, `PASSWORD_TOO_SHORT`, `PASSWORD_TOO_LONG`). */
+        /** @description The auth input was refused (`invalid_email`, `password_too_short`, `password_too_long`, `validation_failed`). */
         AuthBadRequest: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4020,11 +4021,12 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "code": "PASSWORD_TOO_SHORT",
-                 *       "message": "Password too short"
+                 *       "error": "The password is too short: use at least 8 characters.",
+                 *       "code": "password_too_short",
+                 *       "requestId": "req_01HZX3M4K8Q2W7N5R9T1V6Y0BC"
                  *     }
                  */
-                "application/json": components["schemas"]["AuthError"];
+                "application/json": components["schemas"]["GatewayError"];
             };
         };
     };
@@ -4339,6 +4341,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["AuthBadRequest"];
+            403: components["responses"]["Forbidden"];
             /** @description A user with this email already exists. */
             422: {
                 headers: {
@@ -4352,11 +4355,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "code": "USER_ALREADY_EXISTS",
-                     *       "message": "User already exists"
+                     *       "error": "An account with this email already exists: sign in instead, or use another email.",
+                     *       "code": "user_already_exists",
+                     *       "requestId": "req_01HZX3M4K8Q2W7N5R9T1V6Y0BC"
                      *     }
                      */
-                    "application/json": components["schemas"]["AuthError"];
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
@@ -4432,13 +4436,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "code": "INVALID_EMAIL_OR_PASSWORD",
-                     *       "message": "Invalid email or password"
+                     *       "error": "The email or the password is wrong (we do not say which). Check both, or sign up if you have no account yet.",
+                     *       "code": "invalid_email_or_password",
+                     *       "requestId": "req_01HZX3M4K8Q2W7N5R9T1V6Y0BC"
                      *     }
                      */
-                    "application/json": components["schemas"]["AuthError"];
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -4473,6 +4479,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["AuthBadRequest"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -1,7 +1,15 @@
-import { type BetterAuthOptions, betterAuth } from "better-auth";
+import { type BetterAuthOptions, type BetterAuthRateLimitStorage, betterAuth } from "better-auth";
+import { isAPIError } from "better-auth/api";
 import { organization } from "better-auth/plugins";
 import type { Logger } from "pino";
 import type { SharedPool } from "../db/database.js";
+import { authRateLimit, signInThrottle } from "./attempt-limits.js";
+
+/**
+ * The header our HTTP layer fills with the client's address (Express's `req.ip`, which applies the proxy
+ * rules) before better-auth sees a request, replacing any value the client sent: its limiter counts by it.
+ */
+export const CLIENT_IP_HEADER = "x-segmento-client-ip";
 
 export interface InvitationEmail {
   email: string;
@@ -17,6 +25,8 @@ export interface AuthSettings {
   baseUrl: string;
   trustedOrigins: string[];
   logger: Logger;
+  /** Where sign-in and sign-up attempts are counted (Redis in services mode). */
+  attempts: BetterAuthRateLimitStorage;
   /** Delivers the invitation mail (through the outbox). */
   sendInvitation: (invitation: InvitationEmail) => Promise<void>;
 }
@@ -30,7 +40,9 @@ export function authOptions(settings: AuthSettings) {
     basePath: "/api/auth",
     trustedOrigins: settings.trustedOrigins,
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128 },
+    rateLimit: authRateLimit(settings.attempts),
     plugins: [
+      signInThrottle(settings.attempts),
       organization({
         invitationExpiresIn: 48 * 60 * 60,
         cancelPendingInvitationsOnReInvite: false,
@@ -54,7 +66,18 @@ export function authOptions(settings: AuthSettings) {
     ],
     telemetry: { enabled: false },
     // Explicit, because better-auth turns the Origin check off when NODE_ENV=test: our tests run with it on.
-    advanced: { disableOriginCheck: false, disableCSRFCheck: false },
+    advanced: {
+      disableOriginCheck: false,
+      disableCSRFCheck: false,
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+    },
+    // A refusal (a wrong password, a taken email, a limit) is an answer, not a fault: only faults are logged.
+    onAPIError: {
+      onError: (error) => {
+        if (!isAPIError(error) || error.statusCode >= 500)
+          settings.logger.error({ source: "better-auth", err: error }, "better-auth failed");
+      },
+    },
     logger: {
       level: "warn",
       log: (level, message) => settings.logger[level]({ source: "better-auth" }, message),

@@ -1,3 +1,4 @@
+import { type RequestInit as UndiciRequestInit, fetch as undiciFetch } from "undici";
 import type { ChannelName, DeliveryResult, SendOptions } from "./types.js";
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -64,14 +65,18 @@ export function errorsListMessage(body: unknown, key: string): string | undefine
 export async function callProvider(call: ProviderCall, options: SendOptions): Promise<DeliveryResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const secrets = secretsOf(call);
-  const fetchImpl = options.fetch ?? fetch;
+  const init: RequestInit = {
+    method: call.method,
+    ...encodeBody(call),
+    redirect: "manual",
+    signal: AbortSignal.timeout(timeoutMs),
+  };
+  const dispatcher = options.dispatcher;
   try {
-    const response = await fetchImpl(call.url, {
-      method: call.method,
-      ...encodeBody(call),
-      redirect: "manual",
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    // undici's own fetch with its own dispatcher: the global fetch's bundled undici may be another version.
+    const response = dispatcher
+      ? ((await undiciFetch(call.url, { ...(init as UndiciRequestInit), dispatcher })) as unknown as Response)
+      : await (options.fetch ?? fetch)(call.url, init);
     const text = await readAtMost(response, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
     return classify(response, text, call, secrets, options.now?.() ?? new Date());
   } catch (error) {

@@ -1,5 +1,7 @@
+import dns, { type LookupAddress, type LookupOptions } from "node:dns";
 import { lookup as dnsLookup } from "node:dns/promises";
 import { BlockList, isIP } from "node:net";
+import { Agent } from "undici";
 
 /**
  * The guard against server-side request forgery: a URL a customer gives us (a custom webhook, a Slack or
@@ -7,15 +9,18 @@ import { BlockList, isIP } from "node:net";
  *
  * Call it when a URL is saved and again right before each delivery: the name is resolved each time and every
  * address it resolves to is checked, so a name rebound to a private address after it was saved is refused.
- * A name may still be rebound between this check and the connection; closing that gap needs the connection
- * pinned to the checked addresses (a fetch with a custom `lookup`), which this module leaves to the caller.
+ * The call that follows a check connects through `pinnedDispatcher`, to exactly the addresses checked: the name
+ * is not resolved a second time, so it cannot be rebound between the check and the connection.
  */
 export class BlockedUrlError extends Error {
   override name = "BlockedUrlError";
 }
 
 export interface PublicUrlOptions {
-  /** `host:port` pairs allowed anyway, over http too: local development, e.g. `["127.0.0.1:4010"]`. */
+  /**
+   * `host:port` pairs allowed anyway, over http too: local development, e.g. `["127.0.0.1:4010"]`. A name is
+   * allowed when it is listed itself, or when every address it resolves to is listed with the URL's port.
+   */
   allowHosts?: readonly string[];
   /** Resolves a name to all its addresses. Default: the system resolver (node:dns lookup, all). */
   lookup?: (host: string) => Promise<string[]>;
@@ -104,18 +109,24 @@ export async function assertPublicUrl(
     .replace(/^\[|\]$/g, "")
     .replace(/\.$/, "")
     .toLowerCase();
-  if (isAllowed(parsed, options.allowHosts ?? [])) {
-    return { url: parsed, addresses: isIP(host) ? [host] : [] };
-  }
-  if (parsed.protocol === "http:") {
-    throw new BlockedUrlError(
-      `Only https URLs are allowed (http only for development hosts), not http://${host}`,
-    );
-  }
+  const allowHosts = options.allowHosts ?? [];
+  const lookup = options.lookup ?? systemLookup;
+  // A listed development host is the operator's own choice: it is not resolved, nor pinned.
+  if (isAllowed(parsed, allowHosts)) return { url: parsed, addresses: isIP(host) ? [host] : [] };
+  const httpRefusal = () =>
+    new BlockedUrlError(`Only https URLs are allowed (http only for development hosts), not http://${host}`);
+  if (parsed.protocol === "http:" && isIP(host)) throw httpRefusal();
   if (BLOCKED_NAMES.some((name) => host === name || host.endsWith(`.${name}`))) {
     throw new BlockedUrlError(`${host} is an internal name`);
   }
-  const addresses = isIP(host) ? [host] : await resolve(host, options.lookup ?? systemLookup);
+  let addresses: string[];
+  try {
+    addresses = isIP(host) ? [host] : await resolve(host, lookup);
+  } catch (error) {
+    throw parsed.protocol === "http:" ? httpRefusal() : error;
+  }
+  // A development name (say, a test's) is allowed when every address it resolves to is listed with the port.
+  if (addresses.every((address) => isAllowed(parsed, allowHosts, address))) return { url: parsed, addresses };
   for (const address of addresses) {
     const reason = blockedAddressReason(address);
     if (reason !== null) {
@@ -124,6 +135,7 @@ export async function assertPublicUrl(
       );
     }
   }
+  if (parsed.protocol === "http:") throw httpRefusal();
   return { url: parsed, addresses };
 }
 
@@ -138,8 +150,47 @@ async function resolve(host: string, lookup: (host: string) => Promise<string[]>
   return addresses;
 }
 
-function isAllowed(url: URL, allowHosts: readonly string[]): boolean {
+/** Whether the URL's host (or, given one, an address it resolved to) is on the allow-list with its port. */
+function isAllowed(url: URL, allowHosts: readonly string[], address?: string): boolean {
   const port = url.port || (url.protocol === "https:" ? "443" : "80");
-  const candidates = [url.host.toLowerCase(), `${url.hostname.toLowerCase()}:${port}`];
+  const candidates =
+    address === undefined
+      ? [url.host.toLowerCase(), `${url.hostname.toLowerCase()}:${port}`]
+      : [`${isIP(address) === 6 ? `[${address}]` : address}:${port}`];
   return allowHosts.some((allowed) => candidates.includes(allowed.toLowerCase()));
+}
+
+/** The host name as a connection looks it up: no brackets, no trailing dot, lower case. */
+const bareHost = (url: URL) =>
+  url.hostname
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.$/, "")
+    .toLowerCase();
+
+/**
+ * A dispatcher whose connections go to the addresses each host was checked against, and nowhere else: its
+ * `lookup` answers from those, never from DNS, and refuses a host that was not checked. A listed development
+ * host (checked without addresses) is resolved as usual.
+ */
+export function pinnedDispatcher(checked: readonly { url: URL; addresses: string[] }[]): Agent {
+  const pins = new Map(checked.map(({ url, addresses }) => [bareHost(url), addresses]));
+  const lookup = (
+    hostname: string,
+    options: LookupOptions,
+    callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void,
+  ) => {
+    const addresses = pins.get(hostname.replace(/\.$/, "").toLowerCase());
+    if (addresses === undefined) {
+      callback(new BlockedUrlError(`${hostname} was not checked before connecting`), []);
+      return;
+    }
+    if (addresses.length === 0) {
+      dns.lookup(hostname, options, callback as never);
+      return;
+    }
+    const entries = addresses.map((address) => ({ address, family: isIP(address) }));
+    if (options.all) callback(null, entries);
+    else callback(null, entries[0]!.address, entries[0]!.family);
+  };
+  return new Agent({ connect: { lookup: lookup as never } });
 }

@@ -1,4 +1,5 @@
 import type { components } from "@segmento/sdk/schema";
+import type { Dispatcher } from "undici";
 
 type Schemas = components["schemas"];
 
@@ -56,6 +57,11 @@ export interface SendOptions {
   /** Default 64 kB: the answer is not read beyond it. */
   maxResponseBytes?: number;
   fetch?: typeof fetch;
+  /**
+   * Connects through this dispatcher (with undici's fetch): the one `pinnedDispatcher` made from a URL check,
+   * so the call goes to exactly the addresses that were checked.
+   */
+  dispatcher?: Dispatcher;
   now?: () => Date;
 }
 

@@ -25,7 +25,8 @@ export async function loadCampaignExposures(
     })
     .where("e.project_id", projectId)
     .andWhere("e.exposed_at", "<=", referenceDate)
-    .orderBy("e.id")
+    // By content, not by id or storage order: the same exposures, however they arrived, train the same model.
+    .orderBy(["e.customer_key", "e.campaign_id", "e.exposed_at", "e.group"])
     .select(
       db.raw("coalesce(c.id::text, 'key:' || e.customer_key) AS customer_id"),
       "e.campaign_id",

@@ -1,9 +1,9 @@
-import { createHash } from "node:crypto";
 import type { RequestHandler } from "express";
 import { ipKeyGenerator, rateLimit } from "express-rate-limit";
 import { type RedisReply, RedisStore } from "rate-limit-redis";
 import type { AppContext } from "../context.js";
 import { DependencyUnavailableError } from "../dependency-unavailable.js";
+import { existingApiKeyId } from "../domain/api-keys/authenticate-api-key.js";
 import { DomainError } from "../domain/errors.js";
 import type { MessageKey } from "../i18n/index.js";
 
@@ -19,7 +19,7 @@ export function rateLimiter(
     max: number;
     windowMs: number;
     messageKey: MessageKey;
-    key?: (req: Parameters<RequestHandler>[0]) => string;
+    key?: (req: Parameters<RequestHandler>[0]) => string | Promise<string>;
   },
 ): RequestHandler {
   const redis = app.redis;
@@ -58,19 +58,44 @@ export function rateLimiter(
 }
 
 /**
- * The documented global limit: 1000 requests per 15 minutes, one bucket per Authorization header (so each API
- * key has its own), else per client IP. The header is hashed before it becomes a key: no secret reaches Redis.
+ * The documented global limit: 1000 requests per 15 minutes, one bucket per API key when the request carries
+ * a well-formed key that exists, else per client IP. Any other Authorization header (a random one, a malformed
+ * or unknown key) counts against the IP: inventing headers never buys a fresh bucket. The bucket is named by
+ * the key's id, so no secret reaches Redis.
  */
 export function globalRateLimit(app: AppContext): RequestHandler {
+  const keyIdOf = rememberedApiKeyIds(app);
   return rateLimiter(app, {
     name: "api",
     max: app.config.rateLimit.max,
     windowMs: app.config.rateLimit.windowMs,
     messageKey: "rate_limited",
-    key: (req) => {
-      const authorization = req.get("authorization");
-      if (authorization) return `auth:${createHash("sha256").update(authorization).digest("hex")}`;
-      return `ip:${ipKeyGenerator(req.ip ?? "unknown")}`;
+    key: async (req) => {
+      const keyId = await keyIdOf(req.get("authorization"));
+      return keyId ? `key:${keyId}` : `ip:${ipKeyGenerator(req.ip ?? "unknown")}`;
     },
   });
+}
+
+const REMEMBER_MS = 60_000;
+const REMEMBER_MAX = 10_000;
+
+/**
+ * The API key id behind an Authorization header, looked up once a minute per header rather than once per
+ * request: a burst on one key costs one query. A key deleted meanwhile keeps its bucket for at most a minute
+ * (authentication itself always reads the database).
+ */
+function rememberedApiKeyIds(app: AppContext) {
+  const remembered = new Map<string, { keyId: Promise<string | undefined>; until: number }>();
+  return (authorization: string | undefined): Promise<string | undefined> => {
+    if (!authorization) return Promise.resolve(undefined);
+    const now = Date.now();
+    const hit = remembered.get(authorization);
+    if (hit && hit.until > now) return hit.keyId;
+    if (remembered.size >= REMEMBER_MAX) remembered.clear();
+    const keyId = existingApiKeyId(app.db.knex, authorization);
+    remembered.set(authorization, { keyId, until: now + REMEMBER_MS });
+    keyId.catch(() => remembered.delete(authorization));
+    return keyId;
+  };
 }

@@ -7,6 +7,7 @@ import { errorBody } from "./error-handler.js";
 import { idempotency } from "./idempotency.js";
 import { nulCharacters } from "./input-limits.js";
 import type { OperationContext, OperationDefinition, OperationId } from "./operation.js";
+import { checkSessionOrigin } from "./origin-check.js";
 
 /**
  * Routes every operation of the contract: marks the request with its operation, checks responses against the
@@ -25,6 +26,8 @@ export function contractRouter(app: AppContext, definitions: OperationDefinition
     router[op.method](op.expressPath, (req, res, next) => {
       req.operation = op;
       if (app.config.validateResponses) checkResponsesAgainstContract(app, op, req, res);
+      // Before anything reads the body (a multipart upload is a simple cross-site request).
+      checkSessionOrigin(req, op, app.config);
       next();
     });
     if (definition?.before) router[op.method](op.expressPath, ...definition.before(app));

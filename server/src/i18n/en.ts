@@ -51,6 +51,21 @@ export const en = {
     "This API key is not valid (it may have been deleted). Create a new one under the project's API keys.",
   api_key_disabled: "The API key {prefix}... is disabled. Enable it again or use another key.",
   api_key_expired: "The API key {prefix}... expired at {expiredAt}. Create a new key.",
+  origin_not_trusted:
+    "This request changes something with a session cookie but comes from {origin}, which this server does not trust. Send it from {publicOrigin} (PUBLIC_URL), or add its origin to TRUSTED_ORIGINS; scripts can use an API key instead.",
+  origin_missing:
+    "This request changes something with a session cookie but does not say where it comes from (no Origin header). Send Origin: {publicOrigin}, or an origin listed in TRUSTED_ORIGINS; scripts can use an API key instead.",
+  "auth.invalid_email_or_password":
+    "The email or the password is wrong (we do not say which). Check both, or sign up if you have no account yet.",
+  "auth.user_already_exists":
+    "An account with this email already exists: sign in instead, or use another email.",
+  "auth.invalid_email": "The email address is not valid: send an address like ada@example.com.",
+  "auth.password_too_short": "The password is too short: use at least 8 characters.",
+  "auth.password_too_long": "The password is too long: use at most 128 characters.",
+  "auth.validation_failed": "The request is invalid: {reason}. Send name, email and password as JSON.",
+  "auth.too_many_sign_in_attempts":
+    "Too many sign-in attempts for this account: try again in {retryAfter} s. If you forgot the password, ask an owner of your organization for help.",
+  "auth.too_many_requests": "Too many attempts from your address: try again in {retryAfter} s.",
   auth_rejected: "The request was refused: {reason}",
   // Ingestion: files and API batches
   "ingest.mapping_unknown_field":

@@ -52,6 +52,21 @@ export const tr: Record<MessageKey, string> = {
     "{prefix}... API anahtarı devre dışı. Yeniden etkinleştirin veya başka bir anahtar kullanın.",
   api_key_expired:
     "{prefix}... API anahtarının süresi {expiredAt} tarihinde doldu. Yeni bir anahtar oluşturun.",
+  origin_not_trusted:
+    "Bu istek oturum çerezi ile bir değişiklik yapıyor ancak bu sunucunun güvenmediği {origin} kaynağından geliyor. İsteği {publicOrigin} (PUBLIC_URL) üzerinden gönderin veya kaynağını TRUSTED_ORIGINS listesine ekleyin; betikler bunun yerine bir API anahtarı kullanabilir.",
+  origin_missing:
+    "Bu istek oturum çerezi ile bir değişiklik yapıyor ancak nereden geldiğini belirtmiyor (Origin başlığı yok). Origin: {publicOrigin} veya TRUSTED_ORIGINS listesindeki bir kaynak gönderin; betikler bunun yerine bir API anahtarı kullanabilir.",
+  "auth.invalid_email_or_password":
+    "E-posta veya parola yanlış (hangisi olduğunu söylemiyoruz). İkisini de kontrol edin ya da hesabınız yoksa kaydolun.",
+  "auth.user_already_exists":
+    "Bu e-posta ile bir hesap zaten var: bunun yerine oturum açın veya başka bir e-posta kullanın.",
+  "auth.invalid_email": "E-posta adresi geçerli değil: ada@example.com gibi bir adres gönderin.",
+  "auth.password_too_short": "Parola çok kısa: en az 8 karakter kullanın.",
+  "auth.password_too_long": "Parola çok uzun: en fazla 128 karakter kullanın.",
+  "auth.validation_failed": "İstek geçersiz: {reason}. Ad, e-posta ve parolayı JSON olarak gönderin.",
+  "auth.too_many_sign_in_attempts":
+    "Bu hesap için çok fazla oturum açma denemesi yapıldı: {retryAfter} sn sonra yeniden deneyin. Parolanızı unuttuysanız kuruluşunuzun bir sahibinden yardım isteyin.",
+  "auth.too_many_requests": "Adresinizden çok fazla deneme yapıldı: {retryAfter} sn sonra yeniden deneyin.",
   auth_rejected: "İstek reddedildi: {reason}",
   "ingest.mapping_unknown_field":
     'Eşleme, alanlarımızdan biri olmayan "{field}" adını içeriyor; şunlardan birini kullanın: {fields}.',

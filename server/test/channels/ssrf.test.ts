@@ -98,10 +98,4 @@ describe("assertPublicUrl", () => {
     });
     expect(byDefaultPort.url.hostname).toBe("localhost");
   });
-
-  it("is fast enough to run before every delivery", async () => {
-    const started = performance.now();
-    for (let i = 0; i < 1000; i++) await assertPublicUrl("https://hooks.acme.example/x", { lookup });
-    expect(performance.now() - started).toBeLessThan(1000);
-  });
 });

@@ -12,6 +12,7 @@ import * as stagedRows from "./20261130_011_staged_rows.js";
 import * as rfmSegment from "./20261130_011_wire_rfm_segment.js";
 import * as embeddingsPerProject from "./20261130_015_embeddings_per_project.js";
 import * as billing from "./20261130_020_billing.js";
+import * as foreignKeyIndexes from "./20261130_021_foreign_key_indexes.js";
 
 /** Migrations in the order they run. Listed here rather than read from disk, so bundling and tsx both work. */
 const migrations: Record<string, Knex.Migration> = {
@@ -28,6 +29,7 @@ const migrations: Record<string, Knex.Migration> = {
   "20261130_011_wire_rfm_segment": rfmSegment,
   "20261130_015_embeddings_per_project": embeddingsPerProject,
   "20261130_020_billing": billing,
+  "20261130_021_foreign_key_indexes": foreignKeyIndexes,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -11,6 +11,22 @@ export interface ApiKeyPrincipal {
   projectId: string;
 }
 
+const bearerToken = (authorization: string | undefined) =>
+  authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] : undefined;
+
+/**
+ * The id of the key an `Authorization` header holds when it is a well-formed key that exists, else undefined.
+ * Whether it is enabled or expired does not matter here: this names whose requests they are (for rate limits).
+ */
+export async function existingApiKeyId(
+  db: Knex,
+  authorization: string | undefined,
+): Promise<string | undefined> {
+  const key = bearerToken(authorization);
+  if (key === undefined || !API_KEY_PATTERN.test(key)) return undefined;
+  return (await findApiKeyByHash(db, hashApiKey(key)))?.id;
+}
+
 /**
  * Checks `Authorization: Bearer sk_live_...`. Returns undefined when no bearer credential was sent (so another
  * scheme may apply); throws a 401 with its own code for a malformed, unknown, disabled or expired key.
@@ -21,9 +37,8 @@ export async function authenticateApiKey(
   authorization: string | undefined,
   now: Date = new Date(),
 ): Promise<ApiKeyPrincipal | undefined> {
-  const match = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
-  if (!match) return undefined;
-  const key = match[1]!;
+  const key = bearerToken(authorization);
+  if (key === undefined) return undefined;
   if (!API_KEY_PATTERN.test(key))
     throw new DomainError("unauthenticated", "api_key_malformed", "api_key_malformed");
   const hash = hashApiKey(key);

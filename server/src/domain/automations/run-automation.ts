@@ -24,7 +24,7 @@ import type { Metrics } from "../../metrics.js";
 import type { RateGate } from "../../queue/rate-gate.js";
 import type { SecretBox } from "../../security/secret-box.js";
 import { presentCustomer } from "../customers/customer-view.js";
-import { openConfig, URL_FIELDS } from "../integrations/integrations.js";
+import { openConfig, pinnedSendOptions } from "../integrations/integrations.js";
 import { PermanentStepError, type Progress, type StepOutcome } from "../pipeline/progress.js";
 import { membershipCondition } from "../segments/membership.js";
 import { drawHoldout } from "./holdout.js";
@@ -39,6 +39,8 @@ export interface RunAutomationDeps {
   secrets: SecretBox;
   rateGate: RateGate;
   webhookAllowHosts: string[];
+  /** Resolves webhook host names (the system resolver when unset). */
+  hostLookup?: (host: string) => Promise<string[]>;
   providerBaseUrls: SendOptions["baseUrls"];
   /** Counts each delivery attempt's outcome (the metrics). */
   metrics: Pick<Metrics, "deliveries">;
@@ -85,61 +87,67 @@ export async function runAutomation(
     const pending = await queuedDeliveries(db, run.id);
     if (pending.length === 0) break;
     await report(10 + (pass - 1) * 15, `Sending ${pending.length} messages (pass ${pass})`);
-    // Webhook URLs are checked again right before sending: a name can change what it resolves to after saving.
-    for (const field of URL_FIELDS[channel] ?? [])
-      if (config[field]) await assertPublicUrl(config[field], { allowHosts: deps.webhookAllowHosts });
-    const customers = new Map(
-      (
-        await findCustomers(
-          db,
-          pending.map((p) => p.customer_id),
-        )
-      ).map((c) => [c.id, presentCustomer(c)]),
+    // Webhook URLs are checked again right before sending (a name can change what it resolves to after saving),
+    // and this pass connects to exactly the addresses checked.
+    const { dispatcher } = await pinnedSendOptions(channel, config, (url) =>
+      assertPublicUrl(url, { allowHosts: deps.webhookAllowHosts, lookup: deps.hostLookup }),
     );
     let waitMs = 0;
-    const { concurrency, perSecond } = CHANNEL_LIMITS[channel];
-    for (let i = 0; i < pending.length; i += concurrency) {
-      await Promise.all(
-        pending.slice(i, i + concurrency).map(async (delivery) => {
-          const customer = customers.get(delivery.customer_id);
-          if (!customer) return;
-          await deps.rateGate.pass(`integration:${integration.id}`, perSecond);
-          const attempts = delivery.attempts + 1;
-          await updateDelivery(db, delivery.id, { status: "sending", attempts });
-          const extra = customer.extra_features as Record<string, unknown>;
-          const result = await deliver(
-            channel,
-            config as never,
-            {
-              to: {
-                customerId: customer.customer_id,
-                email: stringOr(extra.email),
-                phone: stringOr(extra.phone),
-              },
-              subject: automation.template.subject
-                ? renderTemplate(automation.template.subject, customer)
-                : undefined,
-              text: renderTemplate(automation.template.body, customer),
-              data: customer,
-              idempotencyKey: delivery.id,
-            },
-            { baseUrls: deps.providerBaseUrls },
-          );
-          if (result.retryAfterMs) waitMs = Math.max(waitMs, result.retryAfterMs);
-          const status = result.ok
-            ? "delivered"
-            : result.retryable && attempts < MAX_ATTEMPTS
-              ? "queued"
-              : "dead";
-          deps.metrics.deliveries.inc({ channel, outcome: status === "queued" ? "retry" : status });
-          await updateDelivery(db, delivery.id, {
-            status,
-            provider_status: result.providerStatus,
-            provider_response: result.providerResponse,
-            last_error: result.ok ? null : result.reason,
-          });
-        }),
+    try {
+      const customers = new Map(
+        (
+          await findCustomers(
+            db,
+            pending.map((p) => p.customer_id),
+          )
+        ).map((c) => [c.id, presentCustomer(c)]),
       );
+      const { concurrency, perSecond } = CHANNEL_LIMITS[channel];
+      for (let i = 0; i < pending.length; i += concurrency) {
+        await Promise.all(
+          pending.slice(i, i + concurrency).map(async (delivery) => {
+            const customer = customers.get(delivery.customer_id);
+            if (!customer) return;
+            await deps.rateGate.pass(`integration:${integration.id}`, perSecond);
+            const attempts = delivery.attempts + 1;
+            await updateDelivery(db, delivery.id, { status: "sending", attempts });
+            const extra = customer.extra_features as Record<string, unknown>;
+            const result = await deliver(
+              channel,
+              config as never,
+              {
+                to: {
+                  customerId: customer.customer_id,
+                  email: stringOr(extra.email),
+                  phone: stringOr(extra.phone),
+                },
+                subject: automation.template.subject
+                  ? renderTemplate(automation.template.subject, customer)
+                  : undefined,
+                text: renderTemplate(automation.template.body, customer),
+                data: customer,
+                idempotencyKey: delivery.id,
+              },
+              { baseUrls: deps.providerBaseUrls, dispatcher },
+            );
+            if (result.retryAfterMs) waitMs = Math.max(waitMs, result.retryAfterMs);
+            const status = result.ok
+              ? "delivered"
+              : result.retryable && attempts < MAX_ATTEMPTS
+                ? "queued"
+                : "dead";
+            deps.metrics.deliveries.inc({ channel, outcome: status === "queued" ? "retry" : status });
+            await updateDelivery(db, delivery.id, {
+              status,
+              provider_status: result.providerStatus,
+              provider_response: result.providerResponse,
+              last_error: result.ok ? null : result.reason,
+            });
+          }),
+        );
+      }
+    } finally {
+      await dispatcher?.close();
     }
     if (pass < MAX_ATTEMPTS)
       await new Promise((resolve) => setTimeout(resolve, Math.min(8000, Math.max(waitMs, 250 * 2 ** pass))));

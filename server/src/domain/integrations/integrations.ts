@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import type { Agent } from "undici";
+import { pinnedDispatcher } from "../../channels/ssrf.js";
 import type { AppContext } from "../../context.js";
 import type { IntegrationRow } from "../../db/integrations.js";
 import * as table from "../../db/integrations.js";
@@ -65,15 +67,20 @@ export async function requireIntegration(
   return row;
 }
 
-export type UrlGuard = (url: string) => Promise<void>;
+/** Checks a URL we will call and returns the addresses it was checked against (see channels/ssrf.ts). */
+export type UrlGuard = (url: string) => Promise<{ url: URL; addresses: string[] }>;
 
-/** Refuses a configuration whose URLs point into private networks (see channels/ssrf.ts). */
+/**
+ * Checks the configuration's URLs against private networks (refused: 400 `integration_url_blocked`) and
+ * returns what was checked, so the call that follows can be pinned to those addresses.
+ */
 async function checkUrls(channel: string, config: Record<string, string>, guard: UrlGuard) {
+  const checked: { url: URL; addresses: string[] }[] = [];
   for (const field of URL_FIELDS[channel] ?? []) {
     const url = config[field];
     if (url === undefined) continue;
     try {
-      await guard(url);
+      checked.push(await guard(url));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new DomainError(
@@ -96,6 +103,21 @@ async function checkUrls(channel: string, config: Record<string, string>, guard:
       );
     }
   }
+  return checked;
+}
+
+/**
+ * How to call the integration's provider right now: its URLs checked again (a name can be rebound after it was
+ * saved), and the connection pinned to the addresses just checked, so it cannot be rebound in between either.
+ * Close the dispatcher when the calls are done.
+ */
+export async function pinnedSendOptions(
+  channel: string,
+  config: Record<string, string>,
+  guard: UrlGuard,
+): Promise<{ dispatcher?: Agent }> {
+  const checked = await checkUrls(channel, config, guard);
+  return checked.length === 0 ? {} : { dispatcher: pinnedDispatcher(checked) };
 }
 
 export async function createIntegration(
@@ -116,7 +138,21 @@ export async function createIntegration(
   return { row, signingSecret };
 }
 
-/** A partial update: fields sent replace the stored ones; a credential left out keeps its stored value. */
+/**
+ * The config keys an update really changes: a credential sent back as "[REDACTED]" (what a read showed) is the
+ * stored value, unchanged, so a client may send back the whole config it read.
+ */
+function changedConfig(config: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(config).filter(([key, value]) => !(value === REDACTED && SECRET_NAMES.has(key))),
+  );
+}
+const SECRET_NAMES = new Set(Object.values(SECRET_FIELDS).flat());
+
+/**
+ * A partial update: fields sent replace the stored ones; a credential left out, or sent back as "[REDACTED]",
+ * keeps its stored value.
+ */
 export async function updateIntegration(
   app: AppContext,
   row: IntegrationRow,
@@ -125,8 +161,9 @@ export async function updateIntegration(
 ): Promise<IntegrationRow> {
   let sealed: { config: Record<string, string>; secrets: string } | undefined;
   if (changes.config) {
-    await checkUrls(row.channel, changes.config, guard);
-    sealed = seal(app, row.channel, { ...openConfig(app.secrets, row), ...changes.config });
+    const config = changedConfig(changes.config);
+    await checkUrls(row.channel, config, guard);
+    sealed = seal(app, row.channel, { ...openConfig(app.secrets, row), ...config });
   }
   return table.updateIntegration(app.db.knex, row.id, { name: changes.name, ...sealed });
 }

@@ -20,6 +20,7 @@ export const automationRunJob = defineJob({
         secrets: app.secrets,
         rateGate: app.rateGate,
         webhookAllowHosts: app.config.webhookAllowHosts,
+        hostLookup: app.config.hostLookup,
         providerBaseUrls: app.config.providerBaseUrls,
         metrics: app.metrics,
       },

@@ -19,9 +19,8 @@ const present = (row: IntegrationRow) => ({
 });
 
 /** Every URL we will call is checked against private networks, except the hosts allowed for development. */
-const urlGuard = (app: AppContext) => async (url: string) => {
-  await assertPublicUrl(url, { allowHosts: app.config.webhookAllowHosts });
-};
+const urlGuard = (app: AppContext) => (url: string) =>
+  assertPublicUrl(url, { allowHosts: app.config.webhookAllowHosts, lookup: app.config.hostLookup });
 
 export const listIntegrations = defineOperation("listIntegrations", async ({ app, principal, params }) => {
   const { project } = await requireProject(app.db.knex, principal, params.projectId);
@@ -81,12 +80,11 @@ export const rotateWebhookSecret = defineOperation(
 export const testIntegration = defineOperation("testIntegration", async ({ app, principal, params }) => {
   const row = await integrations.requireIntegration(app, principal, params.integrationId);
   const config = integrations.openConfig(app.secrets, row);
-  for (const field of integrations.URL_FIELDS[row.channel] ?? []) {
-    if (config[field]) await urlGuard(app)(config[field]);
-  }
+  const { dispatcher } = await integrations.pinnedSendOptions(row.channel, config, urlGuard(app));
   const result = await testChannel(row.channel as never, config as never, {
     baseUrls: app.config.providerBaseUrls,
-  });
+    dispatcher,
+  }).finally(() => dispatcher?.close());
   if (!result.ok) {
     throw new DomainError(
       "unprocessable",
