@@ -1,9 +1,12 @@
-/** The envelope of a paged list: `{ <items>, total, page, pages }`. */
+/** The envelope of a paged list: `{ <items>, total, page, pages }` (`page` is null for a page asked by cursor). */
 export interface Paged {
   total: number;
-  page: number;
+  page: number | null;
   pages: number;
 }
+
+/** The page after `page`, or undefined after the last one. */
+export type NextPage<Page> = (page: Page) => Promise<Page> | undefined;
 
 /**
  * A paged list call: `await` it for the first page, or iterate it with `for await` for every item of every page
@@ -16,6 +19,9 @@ export class PagePromise<Page extends Paged, Item> implements PromiseLike<Page>,
     private readonly fetchPage: (page: number) => Promise<Page>,
     private readonly itemsOf: (page: Page) => Item[],
     private readonly startPage = 1,
+    /** How to fetch the page after one; by default the next page number. Cursor lists follow `next_cursor`. */
+    private readonly nextPage: NextPage<Page> = (page) =>
+      page.page === null || page.page >= page.pages ? undefined : fetchPage(page.page + 1),
   ) {}
 
   private firstPage(): Promise<Page> {
@@ -44,8 +50,9 @@ export class PagePromise<Page extends Paged, Item> implements PromiseLike<Page>,
     for (;;) {
       const items = this.itemsOf(page);
       yield* items;
-      if (items.length === 0 || page.page >= page.pages) return;
-      page = await this.fetchPage(page.page + 1);
+      const next = items.length === 0 ? undefined : this.nextPage(page);
+      if (!next) return;
+      page = await next;
     }
   }
 

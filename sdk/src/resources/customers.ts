@@ -11,7 +11,8 @@ export type CustomerListQuery = Omit<Query<"listCustomers">, "filters"> & {
 
 export class Customers extends APIResource {
   /**
-   * A page of customers; `for await` over it for all of them. Shortcut filters and `filters` are ANDed and
+   * A page of customers; `for await` over it for all of them, page after page by cursor (`next_cursor`), so
+   * re-scoring between pages neither repeats nor skips anyone. Shortcut filters, `filters` and the sort are
    * kept on every page.
    */
   list(
@@ -20,18 +21,21 @@ export class Customers extends APIResource {
     options?: RequestOptions,
   ): PagePromise<Schema<"CustomerList">, Schema<"Customer">> {
     const encoded = encodeFilters(filters);
+    const fetch = (page: Query<"listCustomers">) =>
+      this.client.request(
+        "get",
+        "/api/engine/projects/{projectId}/customers",
+        {
+          params: { path: { projectId }, query: { ...query, ...page, ...(encoded && { filters: encoded }) } },
+        },
+        options,
+      );
     return new PagePromise(
-      (page) =>
-        this.client.request(
-          "get",
-          "/api/engine/projects/{projectId}/customers",
-          {
-            params: { path: { projectId }, query: { ...query, page, ...(encoded && { filters: encoded }) } },
-          },
-          options,
-        ),
+      (page) => fetch(query.starting_after === undefined ? { page } : {}),
       (page) => page.customers,
       query.page,
+      (page) =>
+        page.next_cursor === null ? undefined : fetch({ page: undefined, starting_after: page.next_cursor }),
     );
   }
 
