@@ -2,15 +2,26 @@ import { describe, expect, it } from "vitest";
 import { filter } from "../src/index.js";
 import { fakeClient, json } from "./helpers.js";
 
-/** A server of `total` customers, `limit` per page, that records each query. */
+/** A server of `total` customers, `limit` per page, by page number or by cursor, that records each query. */
 function customersServer(total: number) {
   return fakeClient((request) => {
     const query = new URL(request.url).searchParams;
     const limit = Number(query.get("limit") ?? 50);
     const page = Number(query.get("page") ?? 1);
-    const ids = Array.from({ length: total }, (_, i) => `c${i + 1}`).slice((page - 1) * limit, page * limit);
+    const after = query.get("starting_after");
+    const start = after === null ? (page - 1) * limit : Number(after);
+    const ids = Array.from({ length: total }, (_, i) => `c${i + 1}`).slice(start, start + limit);
     const customers = ids.map((id) => ({ id, customer_id: id }));
-    return json(200, { customers, total, page, pages: Math.ceil(total / limit) });
+    const end = start + ids.length;
+    return json(200, {
+      customers,
+      total,
+      total_estimated: false,
+      page: after === null ? page : null,
+      pages: Math.ceil(total / limit),
+      has_more: end < total,
+      next_cursor: end < total ? String(end) : null,
+    });
   });
 }
 
@@ -33,7 +44,7 @@ describe("paged lists", () => {
     expect(requests).toHaveLength(1);
   });
 
-  it("iterates every item of every page, keeping the filters and sorting on each", async () => {
+  it("iterates every item of every page by cursor, keeping the filters and sorting on each", async () => {
     const { client, requests } = customersServer(5);
     const ids: string[] = [];
     for await (const customer of client.customers.list("p1", {
@@ -51,7 +62,12 @@ describe("paged lists", () => {
       sort_by: "churn_score",
       filters: JSON.stringify(filters),
     };
-    expect(queries(requests)).toEqual([1, 2, 3].map((page) => ({ ...expected, page: String(page) })));
+    // The first page by number, the next ones by cursor.
+    expect(queries(requests)).toEqual([
+      { ...expected, page: "1" },
+      { ...expected, starting_after: "2" },
+      { ...expected, starting_after: "4" },
+    ]);
   });
 
   it("collects with toArray({ limit }) and fetches only the pages needed", async () => {
@@ -67,7 +83,7 @@ describe("paged lists", () => {
     const list = client.customers.list("p1", { limit: 2, page: 2 });
     expect((await list).page).toBe(2);
     expect((await list.toArray()).map((c) => c.id)).toEqual(["c3", "c4", "c5"]);
-    expect(queries(requests).map((q) => q.page)).toEqual(["2", "3"]);
+    expect(queries(requests).map((q) => q.page ?? `after ${q.starting_after}`)).toEqual(["2", "after 4"]);
   });
 
   it("is a real Promise whose pages move on with hasNextPage, getNextPage and iterPages", async () => {
@@ -76,18 +92,28 @@ describe("paged lists", () => {
     expect(list).toBeInstanceOf(Promise);
     const first = await list;
     expect(first.hasNextPage()).toBe(true);
-    expect(Object.keys(first)).toEqual(["customers", "total", "page", "pages"]);
+    expect(Object.keys(first)).toEqual([
+      "customers",
+      "total",
+      "total_estimated",
+      "page",
+      "pages",
+      "has_more",
+      "next_cursor",
+    ]);
     const second = await first.getNextPage();
     expect(second.customers.map((c) => c.id)).toEqual(["c3", "c4"]);
-    const pages: number[] = [];
-    for await (const page of client.customers.list("p1", { limit: 2 }).iterPages()) pages.push(page.page);
-    expect(pages).toEqual([1, 2, 3]);
+    const firstIds: string[] = [];
+    for await (const page of client.customers.list("p1", { limit: 2 }).iterPages())
+      firstIds.push(page.customers[0]!.id);
+    expect(firstIds).toEqual(["c1", "c3", "c5"]);
     const last = await second.getNextPage();
     expect(last.hasNextPage()).toBe(false);
     expect(() => last.getNextPage()).toThrow(/last page: check hasNextPage/);
+    // The first page by number, the next by the cursor the first one named.
     expect(queries(requests).slice(0, 2)).toEqual([
       { limit: "2", churn_risk: "high", page: "1" },
-      { limit: "2", churn_risk: "high", page: "2" },
+      { limit: "2", churn_risk: "high", starting_after: "2" },
     ]);
   });
 

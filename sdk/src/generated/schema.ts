@@ -2787,11 +2787,18 @@ export interface components {
         /** @description A page of customers. */
         CustomerList: {
             customers: components["schemas"]["Customer"][];
-            /** @description Matching customers in all pages. */
+            /** @description Matching customers in all pages (an estimate when `total_estimated`). */
             total: number;
-            page: number;
-            /** @description Number of pages. */
+            /** @description `total` is the planner's estimate (an unfiltered list of a large project); ask `total_exact=true` for a count. */
+            total_estimated: boolean;
+            /** @description The page number (null for a page asked by cursor). */
+            page: number | null;
+            /** @description Number of pages of `limit` customers. */
             pages: number;
+            /** @description More customers follow this page. */
+            has_more: boolean;
+            /** @description Pass as `starting_after` for the next page (null on the last page). */
+            next_cursor: string | null;
         };
         /** @description A neighbour and how similar it is. */
         SimilarCustomer: {
@@ -6807,6 +6814,10 @@ export interface operations {
                 limit?: number;
                 /** @description 1-based page number. A page past the last returns an empty list. */
                 page?: components["parameters"]["Page"];
+                /** @description Cursor paging: the `next_cursor` of the previous page; the page starts right after the customer it marks, in the same `sort_by`/`sort_dir`. Pages keyed this way (sort value, then `id`) neither skip nor repeat customers while scores change between requests, and page 1,000 costs what page 1 does. Use it instead of `page` (a `page` above 1 with it is a 400). */
+                starting_after?: string;
+                /** @description `true`: count `total` exactly. By default a list without filters over a project of more than 50,000 scored customers reports the planner's estimate (`total_estimated: true`), which costs nothing; filtered lists are always counted. */
+                total_exact?: boolean;
                 /** @description Sort field (numeric, date or grid-segment customer fields). Customers without a value (null) come last in both directions; ties are broken by `id`. */
                 sort_by?: "rfm_segment" | "rfm_recency_days" | "rfm_frequency" | "rfm_monetary" | "return_rate" | "churn_score" | "uplift_score" | "predicted_clv" | "first_transaction_at" | "last_transaction_at";
                 /** @description Sort direction; nulls sort last either way. */
@@ -6875,8 +6886,11 @@ export interface operations {
                      *         }
                      *       ],
                      *       "total": 5234,
+                     *       "total_estimated": false,
                      *       "page": 1,
-                     *       "pages": 2617
+                     *       "pages": 2617,
+                     *       "has_more": true,
+                     *       "next_cursor": "eyJ2IjoiNDIxMC41IiwiaSI6ImMwYThmMWUyLTNiNGMtNGQ1ZS04ZjZhLTdiOGM5ZDBlMWYyYSJ9"
                      *     }
                      */
                     "application/json": components["schemas"]["CustomerList"];

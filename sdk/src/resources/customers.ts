@@ -1,7 +1,7 @@
 import type { RequestOptions } from "../client.js";
 import type { APIPromise } from "../core/api-promise.js";
 import { encodeFilters, type FilterDocument, type FilterNode } from "../core/filters.js";
-import { nextPageNumber, PagePromise } from "../core/pagination.js";
+import { PagePromise } from "../core/pagination.js";
 import { APIResource } from "../internal/resource.js";
 import type { Query, Schema } from "../types.js";
 
@@ -9,6 +9,9 @@ export type CustomerListQuery = Omit<Query<"listCustomers">, "filters"> & {
   /** Built with `filter` (a document or one node), or an already JSON-encoded string. */
   filters?: FilterDocument | FilterNode | string;
 };
+
+/** Where a customers page starts: a page number (the first page) or the cursor of the page before it. */
+export type CustomerListPosition = { page?: number; starting_after?: string };
 
 export class Customers extends APIResource {
   /**
@@ -19,21 +22,29 @@ export class Customers extends APIResource {
     projectId: string,
     { filters, ...query }: CustomerListQuery = {},
     options?: RequestOptions,
-  ): PagePromise<Schema<"CustomerList">, Schema<"Customer">> {
+  ): PagePromise<Schema<"CustomerList">, Schema<"Customer">, CustomerListPosition> {
     const encoded = encodeFilters(filters);
-    return new PagePromise(
-      (page) =>
+    // The first page by number (or after a given cursor); every next one by the cursor the last page names,
+    // so pages stay stable while re-scoring moves customers between them.
+    return new PagePromise<Schema<"CustomerList">, Schema<"Customer">, CustomerListPosition>(
+      (position) =>
         this.client.request(
           "get",
           "/api/engine/projects/{projectId}/customers",
           {
-            params: { path: { projectId }, query: { ...query, page, ...(encoded && { filters: encoded }) } },
+            params: {
+              path: { projectId },
+              query: { ...query, ...position, ...(encoded && { filters: encoded }) },
+            },
           },
           options,
         ),
       (page) => page.customers,
-      query.page ?? 1,
-      nextPageNumber,
+      query.starting_after === undefined
+        ? { page: query.page ?? 1 }
+        : { starting_after: query.starting_after },
+      (page) =>
+        page.next_cursor === null ? undefined : { page: undefined, starting_after: page.next_cursor },
     );
   }
 

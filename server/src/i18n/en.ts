@@ -138,6 +138,7 @@ export const en = {
     "The organization has used {used} GB of the {plan} plan's {limit} GB of storage and this file does not fit. Upgrade the plan or delete old files.",
   quota_model_runs:
     "The {plan} plan includes {limit} model runs per billing period and {used} have run since {since}. Upgrade the plan or wait until {resetsAt}.",
+  cursor_invalid: "starting_after is not usable: {reason}.",
   filter_invalid: "The filter is invalid at {path}: {reason}.",
   segment_name_taken: "A segment named {name} already exists in this project; choose another name.",
   segment_base_invalid:

@@ -138,6 +138,7 @@ export const tr: Record<MessageKey, string> = {
     "Organizasyon {plan} planının {limit} GB depolama alanının {used} GB'ını kullandı ve bu dosya sığmıyor. Planı yükseltin veya eski dosyaları silin.",
   quota_model_runs:
     "{plan} planı her fatura döneminde {limit} model çalıştırması içerir ve {since} tarihinden beri {used} çalıştırma yapıldı. Planı yükseltin veya {resetsAt} tarihini bekleyin.",
+  cursor_invalid: "starting_after kullanılamıyor: {reason}.",
   filter_invalid: "Filtre {path} konumunda geçersiz: {reason}.",
   segment_name_taken: "Bu projede {name} adında bir segment zaten var; başka bir ad seçin.",
   segment_base_invalid:

@@ -169,7 +169,12 @@ export function CustomersPage() {
                   </tbody>
                 </table>
               </div>
-              <Pager page={list.data.page} pages={list.data.pages} total={list.data.total} onPage={setPage} />
+              <Pager
+                page={list.data.page ?? page}
+                pages={list.data.pages}
+                total={list.data.total}
+                onPage={setPage}
+              />
             </>
           )}
         </section>

@@ -2,7 +2,8 @@ import { type Condition, findCustomer, pageOfCustomers, similarCustomers } from 
 import { findSegment, findSegmentByName } from "../../db/segments.js";
 import { presentCustomer } from "../../domain/customers/customer-view.js";
 import { filtersToSql, parseFilters } from "../../domain/customers/filter-language.js";
-import { notFound } from "../../domain/errors.js";
+import { cursorError, decodeListCursor, encodeListCursor } from "../../domain/customers/list-cursor.js";
+import { DomainError, notFound } from "../../domain/errors.js";
 import { requireProject, requireProjectOf } from "../../domain/organizations/access.js";
 import { membershipCondition } from "../../domain/segments/membership.js";
 import { defineOperation } from "../../http/operation.js";
@@ -30,16 +31,33 @@ export const listCustomers = defineOperation("listCustomers", async ({ app, prin
   }
   const limit = query.limit ?? 50;
   const page = query.page ?? 1;
-  const { rows, total } = await pageOfCustomers(
+  const order = { column: query.sort_by ?? "rfm_monetary", direction: query.sort_dir ?? "desc" } as const;
+  if (query.starting_after !== undefined && page > 1)
+    throw cursorError(
+      "page and starting_after were both given; use page for numbered pages or starting_after alone",
+    );
+  const after =
+    query.starting_after === undefined ? undefined : decodeListCursor(query.starting_after, order);
+  const { rows, total, estimated, hasMore } = await pageOfCustomers(
     db,
     project.id,
     conditions,
-    { column: query.sort_by ?? "rfm_monetary", direction: query.sort_dir ?? "desc" },
-    { limit, offset: (page - 1) * limit },
+    order,
+    after ? { limit, after } : { limit, offset: (page - 1) * limit },
+    { exactTotal: query.total_exact },
   );
+  const last = rows.at(-1);
   return {
     status: 200,
-    body: { customers: rows.map(presentCustomer), total, page, pages: Math.ceil(total / limit) },
+    body: {
+      customers: rows.map(presentCustomer),
+      total,
+      total_estimated: estimated,
+      page: after ? null : page,
+      pages: Math.ceil(total / limit),
+      has_more: hasMore,
+      next_cursor: hasMore && last ? encodeListCursor(order, { value: last.sort_value, id: last.id }) : null,
+    },
   };
 });
 
