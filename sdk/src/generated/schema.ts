@@ -1120,7 +1120,7 @@ export interface paths {
          * List plans
          * @description The plan catalogue with prices and quotas (per organization; null = unlimited). Public.
          *
-         *     To confirm (product docs): Enterprise is shown at $200/month ($189/month billed annually) to match the landing page, while the billing source defines Enterprise as "contact us"; trial length (14 days in marketing copy) comes from the Stripe price configuration.
+         *     Enterprise is self-serve at $200/month ($189/month billed annually), bought through Checkout like the other paid plans. `trialDays` is read from the plan's Stripe price (its recurring `trial_period_days`); it is null when the server has no Stripe configuration or the price has no trial.
          */
         get: operations["listPlans"];
         put?: never;
@@ -1269,7 +1269,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel at period end
-         * @description Cancels the paid subscription at the end of the billing period (`cancelAtPeriodEnd: true`): it stays active until `currentPeriodEnd`, then the organization falls back to the free plan. Calling it again changes nothing. Requires the owner or admin role (403 `forbidden` otherwise). Callers who are not members of the organization get 404.
+         * @description Cancels the paid subscription at the end of the billing period (`cancelAtPeriodEnd: true`): it stays active until `currentPeriodEnd`, then the organization falls back to the free plan. Calling it again changes nothing. 409 `no_subscription` when there is no paid subscription. 503 `billing_not_configured` without Stripe configuration. Requires the owner or admin role (403 `forbidden` otherwise). Callers who are not members of the organization get 404.
          */
         post: operations["cancelSubscription"];
         delete?: never;
@@ -1423,6 +1423,10 @@ export interface components {
              *
              *     - `validation_failed` — 400: the request broke the contract; `details` says where.
              *     - `invalid_json` — 400: the body is not valid JSON.
+             *     - `invalid_body_encoding` — 400: the body cannot be decoded (a corrupt gzip/deflate/br stream, an unknown `Content-Encoding` or charset).
+             *     - `invalid_body` — 400: the body ended before its `Content-Length`, or the request was aborted.
+             *     - `too_deeply_nested` — 400: a JSON body or the `filters` query nests more than 64 levels.
+             *     - `invalid_data` — 400: the database refused a value of the request (e.g. a number out of range).
              *     - `payload_too_large` — 413: the body or the uploaded file is over the limit.
              *     - `unsupported_media_type` — 415: the body's media type is not accepted (e.g. an upload that is not CSV or XLSX).
              *     - `unauthorized` — 401: no valid session.
@@ -1442,11 +1446,17 @@ export interface components {
              *     - `rate_limited` — 429: the transport rate limit; retry after `Retry-After` seconds.
              *     - `quota_exceeded` — 429: a plan quota is used up; do not retry, upgrade the plan.
              *     - `internal_error` — 500: an unexpected server error.
-             *     - `dependency_unavailable` — 503: the database or redis is unreachable; the message names it.
+             *     - `dependency_unavailable` — 503: the database, redis or Stripe is unreachable; the message names it.
+             *     - `billing_not_configured` — 503: paid plans need Stripe, which this server is not configured for; the message names the variables to set.
+             *     - `no_subscription` — 409: the organization has no paid subscription to cancel.
+             *     - `stripe_error` — 503: Stripe refused a request of ours; the message quotes Stripe's reason.
+             *     - `stripe_signature_invalid` — 400: a Stripe webhook whose `Stripe-Signature` does not verify.
              *     - `not_implemented` — 501: the operation is in the contract but not served by this server yet.
              * @example validation_failed
              */
             code: string;
+            /** @description With `quota_exceeded`: which quota, its use, its limit, the plan and where to upgrade. */
+            quota?: components["schemas"]["QuotaFigures"];
             /**
              * @description The request's id, the same as the `X-Request-Id` response header. Quote it to support.
              * @example req_01HZX3M4K8Q2W7N5R9T1V6Y0BC
@@ -1473,6 +1483,10 @@ export interface components {
              *
              *     - `validation_failed` — 400: the request broke the contract; `details` says where.
              *     - `invalid_json` — 400: the body is not valid JSON.
+             *     - `invalid_body_encoding` — 400: the body cannot be decoded (a corrupt gzip/deflate/br stream, an unknown `Content-Encoding` or charset).
+             *     - `invalid_body` — 400: the body ended before its `Content-Length`, or the request was aborted.
+             *     - `too_deeply_nested` — 400: a JSON body or the `filters` query nests more than 64 levels.
+             *     - `invalid_data` — 400: the database refused a value of the request (e.g. a number out of range).
              *     - `payload_too_large` — 413: the body or the uploaded file is over the limit.
              *     - `unsupported_media_type` — 415: the body's media type is not accepted (e.g. an upload that is not CSV or XLSX).
              *     - `unauthorized` — 401: no valid session.
@@ -1492,11 +1506,17 @@ export interface components {
              *     - `rate_limited` — 429: the transport rate limit; retry after `Retry-After` seconds.
              *     - `quota_exceeded` — 429: a plan quota is used up; do not retry, upgrade the plan.
              *     - `internal_error` — 500: an unexpected server error.
-             *     - `dependency_unavailable` — 503: the database or redis is unreachable; the message names it.
+             *     - `dependency_unavailable` — 503: the database, redis or Stripe is unreachable; the message names it.
+             *     - `billing_not_configured` — 503: paid plans need Stripe, which this server is not configured for; the message names the variables to set.
+             *     - `no_subscription` — 409: the organization has no paid subscription to cancel.
+             *     - `stripe_error` — 503: Stripe refused a request of ours; the message quotes Stripe's reason.
+             *     - `stripe_signature_invalid` — 400: a Stripe webhook whose `Stripe-Signature` does not verify.
              *     - `not_implemented` — 501: the operation is in the contract but not served by this server yet.
              * @example validation_failed
              */
             code: string;
+            /** @description With `quota_exceeded`: which quota, its use, its limit, the plan and where to upgrade. */
+            quota?: components["schemas"]["QuotaFigures"];
             /**
              * @description The request's id, the same as the `X-Request-Id` response header. Quote it to support.
              * @example req_01HZX3M4K8Q2W7N5R9T1V6Y0BC
@@ -1997,7 +2017,7 @@ export interface components {
          *     - A purchase record needs `order_date` and `amount`.
          *     - A campaign_exposure record needs `campaign_id`, `group` and `exposed_at`.
          *
-         *     The server checks this per record and answers 400 listing the first 20 offending records (`details[].index`, `field`, `rule`, `message`) and `errorCount`; then nothing of the batch is stored. Any other field is kept as an extra feature of the customer (`extra_features`, e.g. `country`).
+         *     The server checks this per record and answers 400 listing the first 20 offending records (`details[].index`, `field`, `rule`, `message`) and `errorCount`; then nothing of the batch is stored. Any other field is kept as an extra feature of the customer (`extra_features`, e.g. `country`); its value must be a string, number, boolean or null (an object or array is refused with 400 naming the record and field).
          */
         IngestRecord: {
             /** @description Your customer id. Integers are stored as their decimal string. */
@@ -2033,7 +2053,7 @@ export interface components {
              */
             exposed_at?: string;
         } & {
-            [key: string]: unknown;
+            [key: string]: string | number | boolean | null;
         };
         /** @description The batch was accepted and queued. */
         IngestAccepted: {
@@ -2249,6 +2269,10 @@ export interface components {
             skipped_rows: number;
             /** @description Customers whose aggregates this file changed. */
             customers: number;
+            /** @description Milliseconds spent in each step (staging, transactions, customers). */
+            durations_ms?: {
+                [key: string]: number;
+            };
             /**
              * Format: uuid
              * @description The next stage's job, when this one scheduled it (deprecated; follow the run instead).
@@ -2272,6 +2296,15 @@ export interface components {
             /** @description Milliseconds spent in each step. */
             durations_ms: {
                 [key: string]: number;
+            };
+            /** @description How the similarity index took this pass's embeddings: `rebuilt` (loaded without the index, indexed once and swapped in as the project's partition) when more than 10% of them (and more than 1,000) changed, else `in_place` (only the changed, new and removed ones written). */
+            embeddings?: {
+                /** @enum {string} */
+                mode: "rebuilt" | "in_place";
+                /** @description Embeddings added, changed or removed. */
+                changed: number;
+                /** @description The project's embeddings after the pass. */
+                total: number;
             };
             /**
              * Format: uuid
@@ -3558,15 +3591,36 @@ export interface components {
              */
             trialEnd: string | null;
         };
+        /** @description The quota a `quota_exceeded` error is about. */
+        QuotaFigures: {
+            /** @enum {string} */
+            metric: "rows" | "profiles" | "modelRuns" | "genaiOps" | "automations" | "storageGb" | "teamSeats";
+            /** @description Use before the refused request (storageGb in GiB). */
+            used: number;
+            limit: number;
+            plan: components["schemas"]["PlanId"];
+            /**
+             * Format: uri-reference
+             * @description Where to upgrade (POST a paid plan to this checkout path; `GET /api/plans` lists them).
+             */
+            upgradeUrl: string;
+        };
         /** @description Use of one quota. */
         UsageMetric: {
             used: number;
             /** @description null = unlimited. */
             limit: number | null;
         };
-        /** @description Use of each quota. rows: sum of rowCount of completed files; storageGb: sizeBytes of uploaded files ÷ 1024³; automations: active automations; teamSeats: members; profiles: customers across projects; modelRuns / genaiOps: counters of the current period. */
+        /** @description Use of each quota. rows: sum of rowCount of completed files; storageGb: sizeBytes of uploaded files ÷ 1024³; automations: active automations; teamSeats: members; profiles: customers across projects; modelRuns / genaiOps: counters of the current period (genaiOps is reserved: no operation consumes it yet). */
         Usage: {
             plan: components["schemas"]["PlanId"];
+            /** @description The period modelRuns and genaiOps count: the paid subscription's current billing period, else the calendar month (UTC). The counters reset at `end`. */
+            period: {
+                /** Format: date-time */
+                start: string;
+                /** Format: date-time */
+                end: string;
+            };
             data: {
                 rows: components["schemas"]["UsageMetric"];
                 profiles: components["schemas"]["UsageMetric"];
@@ -3598,7 +3652,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description Validation error: the request broke the contract (`validation_failed`, with `details` naming each field and rule) or the body is not JSON (`invalid_json`). */
+        /** @description Validation error: the request broke the contract (`validation_failed`, with `details` naming each field and rule; a string holding a NUL character `\u0000` is refused with rule `noNul`), the body is not JSON (`invalid_json`), cannot be decoded (`invalid_body_encoding`) or read (`invalid_body`), nests more than 64 levels (`too_deeply_nested`), or holds a value the database cannot store (`invalid_data`). */
         BadRequest: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3612,7 +3666,7 @@ export interface components {
                 "application/json": components["schemas"]["GatewayError"];
             };
         };
-        /** @description Validation error: the request broke the contract (`validation_failed`, with `details` naming each field and rule) or the body is not JSON (`invalid_json`). */
+        /** @description Validation error: the request broke the contract (`validation_failed`, with `details` naming each field and rule; a string holding a NUL character `\u0000` is refused with rule `noNul`), the body is not JSON (`invalid_json`), cannot be decoded (`invalid_body_encoding`) or read (`invalid_body`), nests more than 64 levels (`too_deeply_nested`), or holds a value the database cannot store (`invalid_data`). */
         EngineBadRequest: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3809,7 +3863,7 @@ export interface components {
          * @description Too many requests. Two sources, told apart by `code`:
          *
          *     - `rate_limited` — the transport rate limit (1000 requests per 15 minutes per Authorization header, else per client IP). `Retry-After` says when to retry; retry with backoff.
-         *     - `quota_exceeded` — a plan quota (rows, storage, model runs, automations, team seats) is used up. Do not retry: it will not pass until the plan is upgraded or the period renews.
+         *     - `quota_exceeded` — a plan quota (rows, storage, customer profiles, model runs, automations, team seats) is used up; `quota` carries the metric, its use, the limit, the plan and where to upgrade. Do not retry: it will not pass until the plan is upgraded or the period renews.
          */
         TooManyRequests: {
             headers: {
@@ -3829,7 +3883,7 @@ export interface components {
          * @description Too many requests. Two sources, told apart by `code`:
          *
          *     - `rate_limited` — the transport rate limit (1000 requests per 15 minutes per Authorization header, else per client IP). `Retry-After` says when to retry; retry with backoff.
-         *     - `quota_exceeded` — a plan quota (rows, storage, model runs, automations, team seats) is used up. Do not retry: it will not pass until the plan is upgraded or the period renews.
+         *     - `quota_exceeded` — a plan quota (rows, storage, customer profiles, model runs, automations, team seats) is used up; `quota` carries the metric, its use, the limit, the plan and where to upgrade. Do not retry: it will not pass until the plan is upgraded or the period renews.
          */
         EngineTooManyRequests: {
             headers: {
@@ -3873,7 +3927,7 @@ export interface components {
                 "application/json": components["schemas"]["EngineError"];
             };
         };
-        /** @description A dependency is unavailable; the message names it (`database` or `redis`). Retry with backoff. */
+        /** @description A dependency is unavailable; the message names it (`database`, `redis` or `stripe`). Retry with backoff. Or `billing_not_configured`, a paid-plan operation on a server without Stripe configuration (the message names the variables); retrying does not help. */
         ServiceUnavailable: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6669,10 +6723,7 @@ export interface operations {
                  * @example Champions
                  */
                 segment?: string;
-                /**
-                 * @description A JSON-encoded `FilterDocument` (URL-encode it): an array of conditions `{ field, op, value | values | min/max }` and `{ any: [...] }` / `{ all: [...] }` groups, all ANDed. See the `FilterDocument` schema.
-                 * @example [{"field":"rfm_monetary","op":"range","min":1000,"max":50000},{"field":"churn_risk","op":"in","values":["low","medium"]}]
-                 */
+                /** @description A JSON-encoded `FilterDocument` (URL-encode it): an array of conditions `{ field, op, value | values | min/max }` and `{ any: [...] }` / `{ all: [...] }` groups, all ANDed. It is checked against the `FilterDocument` schema exactly as a segment's `rules` body is (the same limits: at most 50 nodes per list, 100 conditions, groups 5 deep); JSON nested more than 64 levels is refused with 400 `too_deeply_nested`. */
                 filters?: string;
             };
             header?: never;
@@ -8406,6 +8457,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -8542,6 +8594,10 @@ export interface operations {
                     /**
                      * @example {
                      *       "plan": "free",
+                     *       "period": {
+                     *         "start": "2026-06-01T00:00:00Z",
+                     *         "end": "2026-07-01T00:00:00Z"
+                     *       },
                      *       "data": {
                      *         "rows": {
                      *           "used": 250000,

@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import type { CustomerBehaviour } from "../engine/customer.js";
 import { bulkUpdateById } from "./bulk-update.js";
 
 /** The date a project's models look from: its configured reference date, else its latest transaction. */
@@ -62,21 +63,11 @@ export async function computeRfm(db: Knex, projectId: string, referenceDate: Dat
   return result.rowCount ?? 0;
 }
 
-export interface CustomerFeatures {
-  id: string;
-  recencyDays: number;
-  frequency: number;
-  monetary: number;
-  returnRate: number;
-  tenureDays: number;
-}
-
-/** The scored customers' behaviour features, as the models read them. */
 export async function loadCustomerFeatures(
   db: Knex,
   projectId: string,
   referenceDate: Date,
-): Promise<CustomerFeatures[]> {
+): Promise<CustomerBehaviour[]> {
   const rows = await db("customers")
     .where({ project_id: projectId })
     .whereNotNull("rfm_recency_days")
@@ -146,24 +137,6 @@ export async function loadCustomerExtras(
     .orderBy("id")
     .select("id", "extra_features");
   return rows.map((r) => [r.id, r.extra_features ?? {}]);
-}
-
-/** Replaces a project's customer embeddings (one transaction: readers see the old set or the new one). */
-export async function replaceEmbeddings(
-  db: Knex,
-  projectId: string,
-  rows: { customer_id: string; embedding: string }[],
-) {
-  await db.transaction(async (trx) => {
-    await trx("customer_embeddings").where({ project_id: projectId }).delete();
-    for (let i = 0; i < rows.length; i += 5000) {
-      await trx.raw(
-        `INSERT INTO customer_embeddings (customer_id, project_id, embedding)
-         SELECT r.customer_id, ?, r.embedding::vector FROM jsonb_to_recordset(?::jsonb) AS r(customer_id uuid, embedding text)`,
-        [projectId, JSON.stringify(rows.slice(i, i + 5000))],
-      );
-    }
-  });
 }
 
 /** Each customer's segmentation results: RFM scores and grid segment, ABC class and cluster segment. */

@@ -118,6 +118,7 @@ export const en = {
   "run.stage": "{stage} (stage {n} of {of})",
   "run.done": "Done",
   "run.failed": "The run failed",
+  "run.skipped": "Not scored:",
 
   "data.intro": "Send {project} its transactions: a CSV or XLSX file, checked here before it is sent.",
   "data.upload": "Upload a file",

@@ -120,6 +120,7 @@ export const tr: Record<keyof typeof en, string> = {
   "run.stage": "{stage} ({of} aşamadan {n}.)",
   "run.done": "Bitti",
   "run.failed": "Çalışma başarısız oldu",
+  "run.skipped": "Puanlanmadı:",
 
   "data.intro":
     "{project} projesine işlemlerini gönderin: CSV ya da XLSX dosyası, gönderilmeden önce burada kontrol edilir.",

@@ -8,6 +8,7 @@ import {
 } from "../../db/customer-metrics.js";
 import { insertModelRun } from "../../db/model-runs.js";
 import { findProject } from "../../db/projects.js";
+import { refreshStatistics } from "../../db/statistics.js";
 import type { EngineRunner } from "./engine.js";
 import { modelReport } from "./model-report.js";
 import { PermanentStepError, type Progress, projectSeed, type StepOutcome } from "./progress.js";
@@ -118,6 +119,7 @@ export async function predictProject(
       });
     }),
   );
+  await time("analyze", () => refreshStatistics(db, ["customers"]));
   return {
     status: "completed",
     result: {

@@ -1,15 +1,16 @@
 import type { Knex } from "knex";
 import { modelRunQuotaError } from "../../billing/quotas.js";
+import { type EmbeddingWrite, replaceEmbeddings } from "../../db/customer-embeddings.js";
 import {
   computeRfm,
   loadCustomerFeatures,
   referenceDateOf,
-  replaceEmbeddings,
   saveSegmentation,
 } from "../../db/customer-metrics.js";
 import { insertModelRun } from "../../db/model-runs.js";
 import { findProject } from "../../db/projects.js";
 import { replaceClusterSegments } from "../../db/segments.js";
+import { refreshStatistics } from "../../db/statistics.js";
 import { toVectorText } from "../../engine/embedding.js";
 import { translate } from "../../i18n/index.js";
 import type { EngineRunner } from "./engine.js";
@@ -28,6 +29,8 @@ export interface SegmentationResult {
   segments: string[];
   reference_date: string;
   durations_ms: Record<string, number>;
+  /** How the similarity index took the new embeddings: rebuilt and swapped, or only changes written. */
+  embeddings: EmbeddingWrite;
 }
 
 /**
@@ -144,8 +147,9 @@ export async function segmentProject(
       return saved;
     }),
   );
+  await time("analyze", () => refreshStatistics(db, ["customers"]));
   await report(90, "Indexing customers for similarity");
-  await time("embeddings_write", () =>
+  const similarityIndex = await time("embeddings_write", () =>
     replaceEmbeddings(
       db,
       project.id,
@@ -161,6 +165,7 @@ export async function segmentProject(
       segments: segments.map((s) => s.name),
       reference_date: referenceDate.toISOString(),
       durations_ms: durations,
+      embeddings: similarityIndex,
     },
     message: `Found ${clustering.k} segments among ${customers.length.toLocaleString("en-US")} customers`,
   };
