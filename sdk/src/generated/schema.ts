@@ -2366,11 +2366,11 @@ export interface components {
         /** @description What the predictive pass scored. */
         PredictiveResult: {
             customers: number;
-            /** @description The churn model that scored (e.g. `bgnbd`, `logistic`, `recency_rule`). */
+            /** @description The churn model that scored (`bgnbd`, `logistic`, `forest` or `recency_rule`; the overview's `models.churn` says why, with every candidate's AUC). */
             churn_model: string;
             /** @description Its backtest AUC (null without a backtest). */
             churn_auc: number | null;
-            /** @description The CLV model, or why CLV could not be estimated. */
+            /** @description The CLV model (`bgnbd_gamma_gamma`, `forest_gamma_gamma` or `past_value`), or why CLV could not be estimated. */
             clv: string | null;
             /** @description The uplift model's holdout metrics, or why uplift could not be estimated. */
             uplift: string | {

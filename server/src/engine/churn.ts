@@ -35,9 +35,7 @@ import {
   probabilityNoPurchase,
 } from "./bgnbd.js";
 import { assignFolds, type Learner, outOfFoldPredictions } from "./cross-validation.js";
-import type { PurchaseRecord } from "./customer-history.js";
 import {
-  buildTimelines,
   type CustomerTimeline,
   DAY_MS,
   firstPurchaseAt,
@@ -121,17 +119,6 @@ export function churnRiskOf(score: number, thresholds: ChurnThresholds): ChurnRi
   if (score >= thresholds.high) return "high";
   if (score >= thresholds.medium) return "medium";
   return "low";
-}
-
-/**
- * The previous entry point, kept for the pipeline until it passes full timelines: purchases only, and only the
- * models the API's ChurnModelSummary lists (bgnbd, logistic, recency_rule) until the contract adds the forest.
- */
-export function scoreChurn(history: readonly PurchaseRecord[], options: ChurnOptions): ChurnResult {
-  return predictChurn(
-    buildTimelines(history.map((p) => ({ customerId: p.customerId, at: p.at, amount: p.amount ?? 0 }))),
-    { supervised: ["logistic"], ...options },
-  );
 }
 
 /** Scores every customer's churn risk as of the reference date; see the module comment for the method. */

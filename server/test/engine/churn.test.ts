@@ -1,9 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { churnRiskOf, predictChurn, scoreChurn } from "../../src/engine/churn.js";
+import { type ChurnOptions, churnRiskOf, predictChurn } from "../../src/engine/churn.js";
+import type { PurchaseRecord } from "../../src/engine/customer-history.js";
 import { buildTimelines, type Transaction } from "../../src/engine/customer-timeline.js";
 import { cdnowSamplePurchases, utc } from "./cdnow-data.js";
 import { shuffled } from "./shuffle.js";
 import { type ShopSpec, syntheticShop } from "./synthetic-shop.js";
+
+/** Churn from purchases only, with the logistic candidate only: what these older cases were written against. */
+const scoreChurn = (history: readonly PurchaseRecord[], options: ChurnOptions) =>
+  predictChurn(
+    buildTimelines(history.map((p) => ({ customerId: p.customerId, at: p.at, amount: p.amount ?? 0 }))),
+    { supervised: ["logistic"], ...options },
+  );
 
 const thresholds = { medium: 0.5, high: 0.8 };
 const shop = (spec: Partial<ShopSpec>) =>
