@@ -3,6 +3,7 @@ import { pipeline } from "node:stream/promises";
 import type { Knex } from "knex";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
+import { suppressedKeySql } from "./customer-erasure.js";
 import type { DatabaseKind } from "./database.js";
 
 /** One row of the `ingest_rows` staging table (columns in table order). */
@@ -87,6 +88,8 @@ export async function storeFileRows(
 ): Promise<{ customers: number }> {
   await trx.raw(`CREATE TEMP TABLE ingest_rows (${STAGING_COLUMNS}) ON COMMIT DROP`);
   await loadStaging(trx, kind, rows);
+  // Customers erased with suppression stay erased: their rows are dropped before anything is stored.
+  await trx.raw(`DELETE FROM ingest_rows WHERE ${suppressedKeySql}`, [file.projectId, file.projectId]);
   await onStep("transactions");
   await trx.raw(
     `INSERT INTO transactions (project_id, customer_key, order_date, amount, order_id, quantity, currency, status, is_return, file_id, line)

@@ -8,6 +8,7 @@ import * as integrations from "./20261129_006_integrations.js";
 import * as automations from "./20261129_007_automations.js";
 import * as customerListIndexes from "./20261129_008_customer_list_indexes.js";
 import * as pipelineRuns from "./20261130_010_pipeline_runs.js";
+import * as customerErasure from "./20261130_011_customer_erasure.js";
 
 /** Migrations in the order they run. Listed here rather than read from disk, so bundling and tsx both work. */
 const migrations: Record<string, Knex.Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Knex.Migration> = {
   "20261129_007_automations": automations,
   "20261129_008_customer_list_indexes": customerListIndexes,
   "20261130_010_pipeline_runs": pipelineRuns,
+  "20261130_011_customer_erasure": customerErasure,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
