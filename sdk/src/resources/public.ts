@@ -1,4 +1,5 @@
 import type { RequestOptions } from "../client.js";
+import type { APIPromise } from "../core/api-promise.js";
 import { InternalServerError } from "../core/errors.js";
 import { APIResource } from "../internal/resource.js";
 import type { Input, Schema } from "../types.js";
@@ -33,7 +34,7 @@ const isReadiness = (body: unknown): body is Schema<"Readiness"> =>
 
 export class Contact extends APIResource {
   /** Sends a message to support. Public. */
-  submit(body: Input<"ContactRequest">, options?: RequestOptions): Promise<Schema<"ContactReceipt">> {
+  submit(body: Input<"ContactRequest">, options?: RequestOptions): APIPromise<Schema<"ContactReceipt">> {
     return this.client.request("post", "/api/contact", { body }, options);
   }
 }
