@@ -37,6 +37,7 @@ export const GUIDES = [
     items: [
       { text: "Plans, quotas and billing", link: "/guide/billing" },
       { text: "Errors and rate limits", link: "/guide/errors" },
+      { text: "Erasing a customer", link: "/guide/privacy" },
       { text: "The SDK", link: "/guide/sdk" },
       { text: "Self-hosting", link: "/guide/self-hosting" },
     ],

@@ -8,6 +8,7 @@ import { fakeClient, json, progressFrame, sse } from "./helpers.js";
 const sdkMethods: Record<Exclude<keyof operations, "handleStripeWebhook">, string> = {
   getHealth: "health.check",
   getReadiness: "health.ready",
+  eraseCustomer: "customers.erase",
   submitContact: "contact.submit",
   signUpEmail: "auth.signUp",
   signInEmail: "auth.signIn",

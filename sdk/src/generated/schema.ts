@@ -852,6 +852,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/engine/projects/{projectId}/customers/{customerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project id. */
+                projectId: components["parameters"]["ProjectId"];
+                /**
+                 * @description The customer: our `id` (a UUID) or the `customer_id` you ingested.
+                 * @example C-1001
+                 */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Erase a customer (privacy request)
+         * @description Erases one customer's personal data for a privacy request (GDPR / KVKK right to erasure): the profile, its transactions, campaign exposures, segment memberships and their history, its embedding and its automation deliveries. A tracked job does it (202 with its `job_id`, to follow on `/api/engine/jobs/{jobId}/status`), in one transaction, after any pipeline stage running on the project. An audit entry records who asked and what was erased, without the customer's identifiers or data. With `suppress=true` the customer stays erased: records with the same `customer_id` ingested later are dropped. Raw uploaded files are kept as uploaded: delete the file to remove its lines. 404 when the project has no such customer (already erased included). Accepts a session of an owner or admin of the project's organization (403 `forbidden` for other roles), or an API key of the same project.
+         */
+        delete: operations["eraseCustomer"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/engine/customers/{customerId}/similar": {
         parameters: {
             query?: never;
@@ -2232,7 +2260,7 @@ export interface components {
              * @description Pipeline stage, automation run or project deletion.
              * @enum {string}
              */
-            type: "ingest" | "segmentation" | "predictive" | "action" | "automation_run" | "project_delete";
+            type: "ingest" | "segmentation" | "predictive" | "action" | "automation_run" | "project_delete" | "customer_erase";
             /**
              * @description `skipped`: the stage did not apply (`message` says why, `skip_code` names it).
              * @enum {string}
@@ -2273,7 +2301,7 @@ export interface components {
             updated_at: $Read<string>;
         };
         /** @description The persisted record of a job; `result` has the shape of its `type` (null until it completes). */
-        JobStatus: components["schemas"]["IngestJob"] | components["schemas"]["SegmentationJob"] | components["schemas"]["PredictiveJob"] | components["schemas"]["ActionJob"] | components["schemas"]["AutomationRunJob"] | components["schemas"]["ProjectDeleteJob"];
+        JobStatus: components["schemas"]["IngestJob"] | components["schemas"]["SegmentationJob"] | components["schemas"]["PredictiveJob"] | components["schemas"]["ActionJob"] | components["schemas"]["AutomationRunJob"] | components["schemas"]["ProjectDeleteJob"] | components["schemas"]["CustomerEraseJob"];
         /** @description A `ingest` job. */
         IngestJob: components["schemas"]["JobBase"] & {
             /** @constant */
@@ -2309,6 +2337,12 @@ export interface components {
             /** @constant */
             type: "project_delete";
             result: null | components["schemas"]["ProjectDeleteResult"];
+        };
+        /** @description A `customer_erase` job. */
+        CustomerEraseJob: components["schemas"]["JobBase"] & {
+            /** @constant */
+            type: "customer_erase";
+            result: null | components["schemas"]["CustomerEraseResult"];
         };
         /** @description What an ingest job stored. */
         IngestResult: {
@@ -2419,6 +2453,34 @@ export interface components {
             project_id: string;
             rows_deleted: number;
             files_deleted: number;
+        };
+        /** @description What erasing a customer removed (counts only). */
+        CustomerEraseResult: {
+            /**
+             * Format: uuid
+             * @description Our id of the erased customer (no longer resolves).
+             */
+            customer_id: string;
+            /** @description False when the customer was already gone when the job ran. */
+            erased: boolean;
+            transactions: number;
+            exposures: number;
+            memberships: number;
+            segment_events: number;
+            embeddings: number;
+            deliveries: number;
+            /** @description Later ingests of the same `customer_id` are dropped. */
+            suppressed: boolean;
+        };
+        /** @description The erasure job was queued. */
+        CustomerErasureQueued: {
+            /**
+             * Format: uuid
+             * @description The erasure job (`/api/engine/jobs/{jobId}/status`).
+             */
+            job_id: string;
+            /** @constant */
+            status: "queued";
         };
         /** @description Work was queued. */
         JobQueued: {
@@ -6894,6 +6956,55 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["CustomerList"];
+                };
+            };
+            400: components["responses"]["EngineBadRequest"];
+            401: components["responses"]["EngineUnauthorized"];
+            403: components["responses"]["EngineForbidden"];
+            404: components["responses"]["EngineNotFound"];
+            429: components["responses"]["EngineTooManyRequests"];
+            500: components["responses"]["EngineInternalError"];
+            503: components["responses"]["EngineServiceUnavailable"];
+        };
+    };
+    eraseCustomer: {
+        parameters: {
+            query?: {
+                /** @description Keep the customer erased by dropping records with the same `customer_id` from later ingests. */
+                suppress?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description Project id. */
+                projectId: components["parameters"]["ProjectId"];
+                /**
+                 * @description The customer: our `id` (a UUID) or the `customer_id` you ingested.
+                 * @example C-1001
+                 */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The erasure is queued. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "job_id": "4a6c8e0f-2b4d-4f6a-8c0e-2a4c6e8f0b2d",
+                     *       "status": "queued"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CustomerErasureQueued"];
                 };
             };
             400: components["responses"]["EngineBadRequest"];

@@ -57,4 +57,24 @@ export class Customers extends APIResource {
     const init = { params: { path: { customerId }, query } };
     return this.client.request("get", "/api/engine/customers/{customerId}/similar", init, options);
   }
+
+  /**
+   * Erases a customer for a privacy request (by `Customer.id` or the ingested `customer_id`): a job removes the
+   * profile, transactions, exposures, memberships, embedding and deliveries; follow it with `jobs.wait`.
+   * `suppress: true` drops later ingests of the same `customer_id`.
+   */
+  erase(
+    projectId: string,
+    customerId: string,
+    query: Query<"eraseCustomer"> = {},
+    options?: RequestOptions,
+  ): Promise<Schema<"CustomerErasureQueued">> {
+    const init = { params: { path: { projectId, customerId }, query } };
+    return this.client.request(
+      "delete",
+      "/api/engine/projects/{projectId}/customers/{customerId}",
+      init,
+      options,
+    );
+  }
 }

@@ -4,6 +4,7 @@ import { pipeline } from "node:stream/promises";
 import type { Knex } from "knex";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
+import { suppressedKeySql } from "./customer-erasure.js";
 import type { DatabaseKind } from "./database.js";
 
 /** One row of the `ingest_rows` staging table, as a file's staged rows hold it (columns in table order). */
@@ -147,6 +148,8 @@ export async function loadStaging(
  * running the same file at once fails instead of storing it twice. (No ON CONFLICT: it costs a third more.)
  */
 export async function insertStagedRows(trx: Knex.Transaction, file: { id: string; projectId: string }) {
+  // Customers erased with suppression stay erased: their rows are dropped before anything is stored.
+  await trx.raw(`DELETE FROM ingest_rows WHERE ${suppressedKeySql}`, [file.projectId, file.projectId]);
   await trx.raw(
     `INSERT INTO transactions (project_id, customer_key, order_date, amount, order_id, quantity, currency, status, is_return, file_id, line)
      SELECT ?, customer_key, order_date, amount, order_id, quantity, currency, status, is_return, ?, line

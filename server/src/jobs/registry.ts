@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { actionJob } from "./definitions/action.js";
 import { automationRunJob } from "./definitions/automation-run.js";
+import { customerEraseJob } from "./definitions/customer-erase.js";
 import { ingestJob } from "./definitions/ingest.js";
 import { predictiveJob } from "./definitions/predictive.js";
 import { projectDeleteJob } from "./definitions/project-delete.js";
@@ -15,6 +16,7 @@ export const JOBS = {
   action: actionJob,
   automation_run: automationRunJob,
   project_delete: projectDeleteJob,
+  customer_erase: customerEraseJob,
 };
 
 export type JobType = keyof typeof JOBS;

@@ -105,6 +105,7 @@ export const en = {
   "stage.action": "Actions",
   "stage.automation_run": "Automation run",
   "stage.project_delete": "Project deletion",
+  "stage.customer_erase": "Customer erasure",
   "status.queued": "Queued",
   "status.processing": "Processing",
   "status.completed": "Completed",

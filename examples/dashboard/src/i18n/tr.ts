@@ -107,6 +107,7 @@ export const tr: Record<keyof typeof en, string> = {
   "stage.action": "Eylemler",
   "stage.automation_run": "Otomasyon çalışması",
   "stage.project_delete": "Proje silme",
+  "stage.customer_erase": "Müşteri silme",
   "status.queued": "Sırada",
   "status.processing": "İşleniyor",
   "status.completed": "Tamamlandı",

@@ -1,6 +1,7 @@
 import { type Condition, findCustomer, pageOfCustomers, similarCustomers } from "../../db/customers.js";
 import { findSegment, findSegmentByName } from "../../db/segments.js";
 import { presentCustomer } from "../../domain/customers/customer-view.js";
+import { requestCustomerErasure } from "../../domain/customers/erase-customer.js";
 import { filtersToSql, parseFilters } from "../../domain/customers/filter-language.js";
 import { cursorError, decodeListCursor, encodeListCursor } from "../../domain/customers/list-cursor.js";
 import { DomainError, notFound } from "../../domain/errors.js";
@@ -81,3 +82,15 @@ export const listSimilarCustomers = defineOperation(
     };
   },
 );
+
+export const eraseCustomer = defineOperation("eraseCustomer", async ({ app, principal, params, query }) => {
+  const access = await requireProject(app.db.knex, principal, params.projectId);
+  const jobId = await requestCustomerErasure(
+    { db: app.db.knex, jobs: app.jobs },
+    principal,
+    access,
+    params.customerId,
+    query.suppress ?? false,
+  );
+  return { status: 202, body: { job_id: jobId, status: "queued" as const } };
+});
