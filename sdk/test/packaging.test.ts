@@ -68,6 +68,28 @@ afterAll(() => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
+describe("the tarball", () => {
+  it("holds the build, LICENSE, CHANGELOG and README, and says where the project lives", async () => {
+    const { stdout } = await run("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: sdkDir });
+    const files = (JSON.parse(stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+    expect(files).toEqual(expect.arrayContaining(["LICENSE", "CHANGELOG.md", "README.md", "package.json"]));
+    expect(files.filter((f) => !f.startsWith("dist/")).sort()).toEqual(
+      ["CHANGELOG.md", "LICENSE", "README.md", "package.json"].sort(),
+    );
+    const manifest = JSON.parse(readFileSync(join(sdkDir, "package.json"), "utf8"));
+    expect(manifest).toMatchObject({
+      license: "MIT",
+      engines: { node: ">=20" },
+      repository: { directory: "sdk" },
+      bugs: { url: expect.any(String) },
+      homepage: expect.any(String),
+    });
+    expect(manifest.keywords.length).toBeGreaterThan(3);
+    // The version the client sends in its headers is the package's.
+    expect((await import("../src/version.js")).VERSION).toBe(manifest.version);
+  });
+});
+
 describe("the built package", () => {
   it.each([
     [
