@@ -4,12 +4,15 @@ import express, { type Express } from "express";
 import helmet from "helmet";
 import type { AppContext } from "./context.js";
 import { errorHandler, routeNotFound } from "./http/error-handler.js";
+import { nestsDeeperThan, tooDeeplyNested } from "./http/input-limits.js";
 import type { OperationDefinition } from "./http/operation.js";
 import { globalRateLimit } from "./http/rate-limit.js";
 import { requestContext } from "./http/request-context.js";
 import { contractRouter } from "./http/router.js";
 import { staticSites } from "./http/static-sites.js";
 import { operations } from "./operations/index.js";
+
+const STRIPE_WEBHOOK_PATH = "/api/stripe/webhook";
 
 /** Builds the HTTP app from a context. No side effects: nothing listens, nothing connects. */
 export function createApp(app: AppContext, definitions: OperationDefinition[] = operations): Express {
@@ -46,7 +49,17 @@ export function createApp(app: AppContext, definitions: OperationDefinition[] = 
       return betterAuth(req, res);
     });
   }
-  server.use(express.json({ limit: app.config.bodyLimitBytes }));
+  server.use(
+    express.json({
+      limit: app.config.bodyLimitBytes,
+      // Checked on the raw bytes, before JSON.parse or any validator recurses into the body. Stripe signs the
+      // bytes it sent, not our parse of them, so the webhook keeps them.
+      verify: (req, _res, raw) => {
+        if ((req as express.Request).url === STRIPE_WEBHOOK_PATH) (req as express.Request).rawBody = raw;
+        if (nestsDeeperThan(raw)) throw tooDeeplyNested("body", "body");
+      },
+    }),
+  );
   server.use(contractRouter(app, definitions));
   server.use(staticSites(app));
   server.use(routeNotFound);

@@ -48,11 +48,36 @@ describe("the contract", () => {
     const ids = contract.operations.map((op) => op.id);
     expect(new Set(ids).size).toBe(ids.length);
     const paths = contract.document.paths as Record<string, Record<string, Record<string, unknown>>>;
+    const problems: string[] = [];
     for (const op of contract.operations) {
       const raw = paths[op.path]![op.method]!;
       expect(raw.tags, op.id).toHaveLength(1);
       expect(typeof raw.summary, op.id).toBe("string");
+      // The success response's body (when it has one) carries examples, each valid against its schema.
+      const success = Object.keys(op.responses).find((status) => /^2\d\d$/.test(status));
+      if (!success) {
+        problems.push(`${op.id}: no success response`);
+        continue;
+      }
+      const media = successMedia(op.path, op.method, success);
+      for (const [mediaType, body] of Object.entries(media)) {
+        const examples =
+          body.example !== undefined
+            ? [body.example]
+            : Object.values(body.examples ?? {}).map((e) => (e as { value?: unknown }).value);
+        if (examples.length === 0) problems.push(`${op.id} ${success} ${mediaType}: no example`);
+        if (mediaType !== "application/json") continue;
+        for (const example of examples) {
+          for (const problem of contract.checkResponse(op, Number(success), mediaType, example))
+            problems.push(`${op.id} ${success} example: ${problem}`);
+        }
+      }
+      if (op.requestBody?.content["application/json"] && op.requestExample !== undefined) {
+        for (const detail of contract.validateBody(op, "application/json", op.requestExample))
+          problems.push(`${op.id} request example: ${detail.field} breaks ${detail.rule}`);
+      }
     }
+    expect(problems).toEqual([]);
   });
 
   it("documents the statuses the docs' error table says each operation can return", () => {
@@ -69,15 +94,54 @@ describe("the contract", () => {
     expect(problems).toEqual([]);
   });
 
-  it("has a handler for every operation it routes (count printed)", () => {
-    const handled = new Set(operations.map((d) => d.id));
+  it("routes every operation to a handler module, except the billing operations named as not built yet", () => {
+    const handled = new Set<string>(operations.map((d) => d.id));
     for (const id of handled) expect(contract.operation(id).handledBy).toBe("router");
-    const missing = routed.filter((op) => !handled.has(op.id as never)).map((op) => op.id);
+    // An operation without a handler answers 501: it counts as missing unless it is named here.
+    const missing = routed.filter((op) => !handled.has(op.id)).map((op) => op.id);
     console.log(
       `operations with a handler: ${routed.length - missing.length} of ${routed.length} (better-auth serves ${
         contract.operations.length - routed.length
-      } more)`,
+      } more; ${missing.length} answer 501)`,
     );
-    expect(routed.length - missing.length).toBe(handled.size);
+    expect(missing.sort()).toEqual([...BILLING_NOT_BUILT_YET].sort());
   });
 });
+
+/**
+ * The one allowance: billing operations that still answer 501 while billing is being built. Whoever builds one
+ * deletes its name here (the test fails until they do, and fails for any other missing handler).
+ */
+const BILLING_NOT_BUILT_YET = [
+  "getBilling",
+  "updateBilling",
+  "listInvoices",
+  "listPaymentMethods",
+  "createBillingPortalSession",
+  "subscribeFree",
+  "cancelSubscription",
+  "syncSubscription",
+  "createCheckoutSession",
+  "getUsage",
+  "handleStripeWebhook",
+];
+
+/** The media types of an operation's success response, its `$ref` followed. */
+function successMedia(
+  specPath: string,
+  method: string,
+  status: string,
+): Record<string, Record<string, unknown>> {
+  const paths = contract.document.paths as Record<string, Record<string, Record<string, unknown>>>;
+  let response = (paths[specPath]![method]!.responses as Record<string, Record<string, unknown>>)[status]!;
+  while (typeof response.$ref === "string") {
+    response = (response.$ref as string)
+      .slice(2)
+      .split("/")
+      .reduce<Record<string, unknown>>(
+        (node, key) => node[key] as Record<string, unknown>,
+        contract.document,
+      ) as Record<string, unknown>;
+  }
+  return (response.content ?? {}) as Record<string, Record<string, unknown>>;
+}

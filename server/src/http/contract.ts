@@ -4,6 +4,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.
 import addFormatsModule from "ajv-formats";
 import { parse } from "yaml";
 import type { PendingDetail } from "../domain/errors.js";
+import { nestsDeeperThan, tooDeeplyNested } from "./input-limits.js";
 
 /** The contract: openapi/segmento.yaml, read once. Everything the router does is derived from it. */
 export const SPEC_PATH = fileURLToPath(new URL("../../../openapi/segmento.yaml", import.meta.url));
@@ -16,7 +17,10 @@ interface ParameterSpec {
   name: string;
   in: "path" | "query" | "header" | "cookie";
   required?: boolean;
+  /** The JSON Pointer of its schema. */
   pointer: string;
+  /** Declared as `content: application/json`: the value is a JSON document, parsed then checked whole. */
+  json: boolean;
 }
 
 export interface OperationSpec {
@@ -62,26 +66,28 @@ export class Contract {
     return op;
   }
 
-  /** Validates (and, for path/query/header, coerces in place) one request part. */
+  /**
+   * Validates (and, for path/query/header, coerces in place) one request part. A JSON-content parameter is
+   * parsed in place (after a depth check) and validated without coercion, like a body.
+   */
   validateParameters(
     op: OperationSpec,
     location: "path" | "query" | "header",
     values: Json,
   ): PendingDetail[] {
     const params = op.parameters.filter((p) => p.in === location);
+    const keyOf = (p: ParameterSpec) => (location === "header" ? p.name.toLowerCase() : p.name);
+    const plain = params.filter((p) => !p.json);
     const key = `${op.id}:${location}`;
     let validate = this.cache.get(key);
     if (!validate) {
       const properties: Json = {};
-      for (const p of params)
-        properties[location === "header" ? p.name.toLowerCase() : p.name] = { $ref: `spec${p.pointer}` };
-      const required = params
-        .filter((p) => p.required)
-        .map((p) => (location === "header" ? p.name.toLowerCase() : p.name));
+      // JSON-content parameters are checked on their own, once parsed (jsonParameter).
+      for (const p of params) properties[keyOf(p)] = p.json ? true : { $ref: `spec${p.pointer}` };
       validate = this.coercingAjv.compile({
         type: "object",
         properties,
-        required,
+        required: plain.filter((p) => p.required).map(keyOf),
         additionalProperties: location !== "query",
       });
       this.cache.set(key, validate);
@@ -100,7 +106,37 @@ export class Contract {
         }));
       }
     }
-    return validate(values) ? [] : toDetails(validate.errors ?? [], location);
+    const details = validate(values) ? [] : toDetails(validate.errors ?? [], location);
+    for (const p of params.filter((p) => p.json)) details.push(...this.jsonParameter(p, location, values));
+    return details;
+  }
+
+  private jsonParameter(
+    p: ParameterSpec,
+    location: PendingDetail["location"],
+    values: Json,
+  ): PendingDetail[] {
+    const name = location === "header" ? p.name.toLowerCase() : p.name;
+    const raw = values[name];
+    if (raw === undefined) return p.required ? [requiredDetail(location, p.name)] : [];
+    const invalid = (reason: string): PendingDetail[] => [
+      {
+        location,
+        field: p.name,
+        rule: "format",
+        messageKey: "rule.format",
+        params: { field: p.name, format: `JSON document (${reason})` },
+      },
+    ];
+    if (typeof raw !== "string") return invalid("given more than once");
+    if (nestsDeeperThan(raw)) throw tooDeeplyNested(location, p.name);
+    try {
+      values[name] = JSON.parse(raw);
+    } catch (error) {
+      return invalid((error as Error).message);
+    }
+    const validate = this.compile(p.pointer);
+    return validate(values[name]) ? [] : toDetails(validate.errors ?? [], location, p.name);
   }
 
   validateBody(op: OperationSpec, mediaType: string, body: unknown): PendingDetail[] {
@@ -208,11 +244,15 @@ export class Contract {
 
   private parameter(raw: Json, pointer: string): ParameterSpec {
     const { value, pointer: at } = this.deref(raw, pointer);
+    const json = value.schema === undefined && value.content !== undefined;
+    if (json && !(value.content as Json)["application/json"])
+      throw new Error(`Parameter ${String(value.name)} at ${at}: only application/json content is supported`);
     return {
       name: String(value.name),
       in: value.in as ParameterSpec["in"],
       required: value.required === true,
-      pointer: `${at}/schema`,
+      pointer: json ? `${at}/content/application~1json/schema` : `${at}/schema`,
+      json,
     };
   }
 
@@ -265,18 +305,24 @@ function createAjv(coerce: boolean): Ajv2020 {
   return ajv;
 }
 
-/** Turns ajv's errors into our details: a field path people read (`records[3].amount`) and a rule name. */
-function toDetails(errors: ErrorObject[], location: PendingDetail["location"]): PendingDetail[] {
+/** The detail for a missing required value. */
+export function requiredDetail(location: PendingDetail["location"], field: string): PendingDetail {
+  return { location, field, rule: "required", messageKey: "rule.required", params: { field } };
+}
+
+/**
+ * Turns ajv's errors into our details: a field path people read (`records[3].amount`, `filters[1].op` under
+ * `prefix`) and a rule name.
+ */
+function toDetails(errors: ErrorObject[], location: PendingDetail["location"], prefix = ""): PendingDetail[] {
   const details: PendingDetail[] = [];
   const seen = new Set<string>();
-  for (const error of errors) {
-    // oneOf/anyOf failures repeat every branch's complaint; keep the summary line and the branch-free ones.
-    if (error.schemaPath.includes("/oneOf/") || error.schemaPath.includes("/anyOf/")) continue;
+  for (const error of withoutBranchNoise(errors)) {
     let field = error.instancePath
       .split("/")
       .slice(1)
       .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
-      .reduce((acc, s) => (/^\d+$/.test(s) ? `${acc}[${s}]` : acc ? `${acc}.${s}` : s), "");
+      .reduce((acc, s) => (/^\d+$/.test(s) ? `${acc}[${s}]` : acc ? `${acc}.${s}` : s), prefix);
     const params = error.params as Record<string, unknown>;
     if (error.keyword === "required")
       field = field ? `${field}.${params.missingProperty}` : String(params.missingProperty);
@@ -299,6 +345,25 @@ function toDetails(errors: ErrorObject[], location: PendingDetail["location"]): 
     });
   }
   return details;
+}
+
+/**
+ * oneOf/anyOf failures repeat every branch's complaint. At the failing node itself those complaints are noise
+ * (a condition is told it lacks `any`, a group that it lacks `field`): drop them. A complaint deeper inside
+ * (`filters[0].op` not in the enum, `rules[0].any` empty) says what is wrong and is kept; the summary line
+ * (`does not match exactly one of the allowed shapes`) only when nothing deeper explains it.
+ */
+function withoutBranchNoise(errors: ErrorObject[]): ErrorObject[] {
+  const alternatives = new Set(
+    errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf").map((e) => e.instancePath),
+  );
+  const deeper = (path: string) => errors.some((e) => e.instancePath.startsWith(`${path}/`));
+  return errors.filter((error) => {
+    if (error.schemaPath.includes("/oneOf/") || error.schemaPath.includes("/anyOf/")) return false;
+    if (!alternatives.has(error.instancePath)) return true;
+    if (error.keyword === "oneOf" || error.keyword === "anyOf") return !deeper(error.instancePath);
+    return false;
+  });
 }
 
 function ruleMessage(

@@ -66,16 +66,12 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next
 
 function toDomainError(error: unknown, req: Request): DomainError {
   if (error instanceof DomainError) return error;
-  const parserType = (error as { type?: string }).type;
-  if (parserType === "entity.too.large") {
-    const limit = (error as { limit?: number }).limit ?? 0;
-    return new DomainError("too_large", "payload_too_large", "payload_too_large", { limit });
-  }
-  if (parserType === "entity.parse.failed") {
-    return new DomainError("invalid", "invalid_json", "invalid_json", { reason: (error as Error).message });
-  }
-  if (parserType === "encoding.unsupported" || parserType === "charset.unsupported") {
-    return new DomainError("invalid", "invalid_json", "invalid_json", { reason: (error as Error).message });
+  const parsing = bodyParserError(error);
+  if (parsing) return parsing;
+  if (isDataError(error)) {
+    // A value PostgreSQL refuses (SQLSTATE class 22: bad encoding, out of range, ...) is the caller's input.
+    req.log.warn({ err: error }, "database refused a value");
+    return new DomainError("invalid", "invalid_data", "invalid_data", { reason: (error as Error).message });
   }
   if (error instanceof DependencyUnavailableError || isDatabaseUnavailable(error)) {
     const dependency = error instanceof DependencyUnavailableError ? error.dependency : "database";
@@ -92,4 +88,31 @@ function toDomainError(error: unknown, req: Request): DomainError {
   }
   req.log.error({ err: error }, "unhandled error");
   return new DomainError("internal", "internal_error", "internal_error", { requestId: req.id });
+}
+
+/**
+ * The body parser's failures, each a 4xx with a stable code: too large (413), not JSON, not decodable (a
+ * corrupt gzip stream, an unknown Content-Encoding or charset), or cut short of its Content-Length (400).
+ */
+function bodyParserError(error: unknown): DomainError | undefined {
+  const { type, code } = error as { type?: string; code?: string };
+  const reason = (error as Error).message;
+  if (type === "entity.too.large") {
+    const limit = (error as { limit?: number }).limit ?? 0;
+    return new DomainError("too_large", "payload_too_large", "payload_too_large", { limit });
+  }
+  if (type === "entity.parse.failed")
+    return new DomainError("invalid", "invalid_json", "invalid_json", { reason });
+  const undecodable =
+    type === "encoding.unsupported" || type === "charset.unsupported" || code?.startsWith("Z_") === true;
+  if (undecodable)
+    return new DomainError("invalid", "invalid_body_encoding", "invalid_body_encoding", { reason });
+  if (type === "request.aborted" || type === "request.size.invalid")
+    return new DomainError("invalid", "invalid_body", "invalid_body", { reason });
+  return undefined;
+}
+
+function isDataError(error: unknown): boolean {
+  const { code, severity } = error as { code?: unknown; severity?: unknown };
+  return typeof code === "string" && /^22[0-9A-Z]{3}$/.test(code) && typeof severity === "string";
 }

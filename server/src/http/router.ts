@@ -2,9 +2,10 @@ import express, { type Request, type Response, type Router } from "express";
 import type { AppContext } from "../context.js";
 import { DomainError, type PendingDetail } from "../domain/errors.js";
 import { authenticate } from "./authenticate.js";
-import type { OperationSpec } from "./contract.js";
+import { type OperationSpec, requiredDetail } from "./contract.js";
 import { errorBody } from "./error-handler.js";
 import { idempotency } from "./idempotency.js";
+import { nulCharacters } from "./input-limits.js";
 import type { OperationContext, OperationDefinition, OperationId } from "./operation.js";
 
 /**
@@ -88,6 +89,10 @@ function validateRequest(app: AppContext, op: OperationSpec, req: Request): Reco
     ...app.contract.validateParameters(op, "path", req.params as Record<string, unknown>),
     ...app.contract.validateParameters(op, "query", query),
     ...app.contract.validateParameters(op, "header", req.headers as Record<string, unknown>),
+    // PostgreSQL text cannot hold NUL: refused here, named, before anything is written.
+    ...nulCharacters(req.params, "path"),
+    ...nulCharacters(query, "query"),
+    ...nulCharacters(req.body, "body"),
   ];
   const json = op.requestBody?.content["application/json"];
   if (json) {
@@ -101,15 +106,7 @@ function validateRequest(app: AppContext, op: OperationSpec, req: Request): Reco
         params: { field: "Content-Type", value: "application/json" },
       });
     } else if (req.body === undefined) {
-      if (op.requestBody?.required) {
-        details.push({
-          location: "body",
-          field: "body",
-          rule: "required",
-          messageKey: "rule.required",
-          params: { field: "body" },
-        });
-      }
+      if (op.requestBody?.required) details.push(requiredDetail("body", "body"));
     } else {
       details.push(...app.contract.validateBody(op, "application/json", req.body));
     }

@@ -8,6 +8,13 @@ export const tr: Record<MessageKey, string> = {
   payload_too_large:
     "İstek gövdesi {limit} baytlık sınırı aşıyor. İstek başına daha az veri gönderin (ingest çağrısı başına en fazla 10.000 kayıt).",
   unsupported_media_type: "Content-Type {type} burada kabul edilmiyor; {expected} gönderin.",
+  invalid_body_encoding:
+    "İstek gövdesi çözülemiyor ({reason}). UTF-8 JSON gönderin: sıkıştırmasız veya Content-Encoding gzip, deflate ya da br ile.",
+  invalid_body: "İstek gövdesi okunamıyor ({reason}). Gövdenin tamamını, Content-Length kadar gönderin.",
+  too_deeply_nested:
+    "{field} {limit} düzeyden daha derin iç içe. Düzleştirin: hiçbir istek bu kadar iç içe yapı gerektirmez.",
+  invalid_data:
+    "İstekteki bir değer kaydedilemiyor ({reason}). Gönderdiğiniz metin ve sayılarda yersiz karakter veya aralık olup olmadığını kontrol edin.",
   route_not_found: "{method} {path} diye bir yol yok. Kullanılabilir uç noktalar için API başvurusuna bakın.",
   not_found: "{resource} {id} bulunamadı.",
   not_implemented: "{operation} API'nin bir parçası, ancak bu sunucu sürümü henüz desteklemiyor.",
@@ -92,12 +99,26 @@ export const tr: Record<MessageKey, string> = {
     "Bu Idempotency-Key son 24 saatte farklı bir istekle kullanıldı. Yeni bir istek için yeni bir anahtar kullanın.",
   idempotency_in_progress:
     "Bu Idempotency-Key ile gönderilen istek hâlâ işleniyor. Sonucunu almak için biraz sonra yeniden deneyin.",
+  quota_profiles:
+    "Bu veri {incoming} yeni müşteri profili oluşturarak organizasyonu {plan} planının {limit} sınırının üzerine çıkarır ({used} mevcut); hiçbir şey kaydedilmedi. Planı yükseltin veya mevcut müşteriler için veri gönderin.",
+  billing_not_configured:
+    "Bu sunucuda ücretli planlar kullanılamıyor: Stripe yapılandırılmamış. {variables} değişkenlerini ayarlayın (README'deki Environment tablosu); ücretsiz plan ve kullanım bunlarsız çalışır.",
+  billing_price_missing:
+    "{plan} planının {interval} faturalaması için bu sunucuda Stripe fiyatı yok. {variable} değişkenine Stripe fiyat kimliğini yazın.",
+  already_subscribed:
+    "Organizasyonun zaten {status} durumda bir {plan} aboneliği var. Fatura portalında değiştirin veya iptal edin (POST /api/organizations/{orgId}/billing-portal).",
+  already_on_free: "Organizasyon zaten ücretsiz planda; hiçbir şey değişmedi.",
+  no_paid_subscription:
+    "Organizasyonun {action} için ücretli aboneliği yok; {plan} planında. POST /api/organizations/{orgId}/checkout ile başlatın.",
+  stripe_signature_invalid:
+    "Stripe-Signature başlığı bu uç noktanın sırrıyla ham gövdeyi doğrulamıyor: {reason}. STRIPE_WEBHOOK_SECRET değerini kontrol edin.",
+  stripe_refused: "Stripe isteği reddetti: {reason}.",
   quota_rows:
     "{incoming} satırlık bu parti, organizasyonu {plan} planının {limit} satır sınırının üzerine çıkarır ({used} kullanıldı). Planı yükseltin veya eski dosyaları silin.",
   quota_storage:
     "Organizasyon {plan} planının {limit} GB depolama alanının {used} GB'ını kullandı ve bu dosya sığmıyor. Planı yükseltin veya eski dosyaları silin.",
   quota_model_runs:
-    "{plan} planı ayda {limit} model çalıştırması içerir ve bu ay {used} çalıştırma yapıldı. Planı yükseltin veya gelecek ayı bekleyin.",
+    "{plan} planı her fatura döneminde {limit} model çalıştırması içerir ve {since} tarihinden beri {used} çalıştırma yapıldı. Planı yükseltin veya {resetsAt} tarihini bekleyin.",
   filter_invalid: "Filtre {path} konumunda geçersiz: {reason}.",
   segment_name_taken: "Bu projede {name} adında bir segment zaten var; başka bir ad seçin.",
   segment_base_invalid:
@@ -155,4 +176,6 @@ export const tr: Record<MessageKey, string> = {
   "rule.oneOf": "{field} izin verilen biçimlerden tam olarak birine uymuyor.",
   "rule.anyOf": "{field} izin verilen biçimlerin hiçbirine uymuyor.",
   "rule.other": "{field} geçersiz ({rule}).",
+  "rule.noNul": "{field} bir NUL karakteri (\\u0000) içeriyor; onu kaldırın.",
+  "rule.maxDepth": "{field} {limit} düzeyden daha derin iç içe.",
 };

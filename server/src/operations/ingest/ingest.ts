@@ -20,7 +20,7 @@ export const ingestRecords = defineOperation("ingestRecords", async ({ app, prin
 export const uploadFile = defineOperation("uploadFile", async ({ app, principal, params, req }) => {
   const { project } = await requireProject(app.db.knex, principal, params.projectId);
   const destination = uploadDestination(app.files, project.id);
-  const received = await receiveFile(req, { maxFileBytes: app.config.uploadLimitBytes }, destination.store);
+  const received = await receiveFile(req, { maxFileBytes: app.config.uploadLimitBytes }, destination);
   const deps = {
     db: app.db.knex,
     files: app.files,
