@@ -69,7 +69,7 @@ export interface ClientOptions {
   /** Wait for the rate-limit window to reset when the last response said nothing remains. Default false. */
   throttle?: boolean | undefined;
   /** `fetch`'s credentials mode; `"include"` sends the browser's session cookie across origins. */
-  credentials?: RequestCredentials | undefined;
+  credentials?: "omit" | "same-origin" | "include" | undefined;
   /** Allow an `sk_live_` key in a browser, where every visitor could read it. Default false. */
   dangerouslyAllowBrowser?: boolean | undefined;
   /**

@@ -72,8 +72,13 @@ describe("results", () => {
       () => client.runs.get("r1"),
     ];
     expectTypeOf(tasks).toBeArray();
-    expectTypeOf(client.ingest.send("p1", [], { wait: "run" })).resolves.toEqualTypeOf<Schema<"Run">>();
-    expectTypeOf(client.ingest.send("p1", [])).resolves.toEqualTypeOf<Schema<"IngestAccepted">[]>();
+    // Types only: the calls are never made.
+    expectTypeOf(() => client.ingest.send("p1", [], { wait: "run" })).returns.resolves.toEqualTypeOf<
+      Schema<"Run">
+    >();
+    expectTypeOf(() => client.ingest.send("p1", [])).returns.resolves.toEqualTypeOf<
+      Schema<"IngestAccepted">[]
+    >();
   });
 
   it("type job results by the job's type", async () => {

@@ -63,7 +63,7 @@ describe("@segmento/sdk against the reference server", () => {
       .where({ project_id: projectId })
       .count<{ n: number }[]>({ n: "*" });
     expect(Number(stored[0]!.n)).toBe(records.filter((r) => r.type !== "campaign_exposure").length);
-  }, 180_000);
+  }, 600_000);
 
   it("lists segments and iterates customers with a typed filter", async () => {
     const client = new Segmento({ baseUrl: server.url, apiKey });

@@ -68,6 +68,28 @@ afterAll(() => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
+describe("the tarball", () => {
+  it("holds the build, LICENSE, CHANGELOG and README, and says where the project lives", async () => {
+    const { stdout } = await run("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: sdkDir });
+    const files = (JSON.parse(stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+    expect(files).toEqual(expect.arrayContaining(["LICENSE", "CHANGELOG.md", "README.md", "package.json"]));
+    expect(files.filter((f) => !f.startsWith("dist/")).sort()).toEqual(
+      ["CHANGELOG.md", "LICENSE", "README.md", "package.json"].sort(),
+    );
+    const manifest = JSON.parse(readFileSync(join(sdkDir, "package.json"), "utf8"));
+    expect(manifest).toMatchObject({
+      license: "MIT",
+      engines: { node: ">=20" },
+      repository: { directory: "sdk" },
+      bugs: { url: expect.any(String) },
+      homepage: expect.any(String),
+    });
+    expect(manifest.keywords.length).toBeGreaterThan(3);
+    // The version the client sends in its headers is the package's.
+    expect((await import("../src/version.js")).VERSION).toBe(manifest.version);
+  });
+});
+
 describe("the built package", () => {
   it.each([
     [
@@ -81,6 +103,51 @@ describe("the built package", () => {
     const { stdout } = await run(process.execPath, [join(workDir, file), baseUrl], { cwd: workDir });
     expect(JSON.parse(stdout)).toEqual({ name: "Shop", notFound: true, defaultExport: true, filter: "gte" });
   });
+
+  it("type-checks in a Node-only project with skipLibCheck false (no DOM-only names in the declarations)", async () => {
+    for (const name of ["openapi-typescript-helpers", "@types"]) {
+      symlinkSync(join(repoDir, "node_modules", name), join(workDir, "node_modules", name), "dir");
+    }
+    writeFileSync(
+      join(workDir, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          skipLibCheck: false,
+          noEmit: true,
+          lib: ["ES2022"],
+          types: ["node"],
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          target: "ES2022",
+        },
+        files: ["consumer.mts"],
+      }),
+    );
+    writeFileSync(
+      join(workDir, "consumer.mts"),
+      `import { filter, Segmento } from "@segmento/sdk";
+const segmento = new Segmento();
+export async function main(projectId: string): Promise<string> {
+  const page: Promise<unknown> = segmento.customers.list(projectId, { filters: [filter.field("churn_risk").eq("high")] });
+  await page;
+  const records = [{ customer_id: "C-1", order_date: "2026-05-01", amount: 1 }];
+  return (await segmento.ingest.send(projectId, records, { wait: "run" })).status;
+}
+`,
+    );
+    // How long it takes is printed, not asserted (bench material on a busy machine).
+    const started = Date.now();
+    const result = await run(
+      process.execPath,
+      [join(repoDir, "node_modules/typescript/bin/tsc"), "-p", workDir],
+      {
+        cwd: workDir,
+      },
+    ).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+    console.log(`consumer type-check: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    expect(result.stdout).toBe("");
+  }, 600_000);
 
   it("has no Node built-ins and requires nothing but openapi-fetch", () => {
     const esm = readFileSync(join(packageDir, "dist/index.mjs"), "utf8");

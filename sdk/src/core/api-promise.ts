@@ -70,6 +70,7 @@ export class APIPromise<T> extends Promise<WithRequestId<T>> {
     return this.parsed;
   }
 
+  /** As `Promise.prototype.then`, over the parsed body. */
   // biome-ignore lint/suspicious/noThenProperty: a Promise subclass reads its parsed body here.
   override then<A = WithRequestId<T>, B = never>(
     onFulfilled?: ((value: WithRequestId<T>) => A | PromiseLike<A>) | null,
@@ -78,12 +79,14 @@ export class APIPromise<T> extends Promise<WithRequestId<T>> {
     return this.parse().then(onFulfilled, onRejected);
   }
 
+  /** As `Promise.prototype.catch`: the call's typed SegmentoError lands here. */
   override catch<B = never>(
     onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
   ): Promise<WithRequestId<T> | B> {
     return this.parse().catch(onRejected);
   }
 
+  /** As `Promise.prototype.finally`. */
   override finally(onFinally?: (() => void) | null): Promise<WithRequestId<T>> {
     return this.parse().finally(onFinally);
   }

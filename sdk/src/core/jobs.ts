@@ -13,7 +13,9 @@ export type JobEvent = Omit<JobProgress, "status"> & { status: JobStatus["status
 
 const DONE = new Set<string>(["completed", "failed", "skipped"]);
 
+/** Options of `jobs.watch`. */
 export interface WatchOptions {
+  /** Cancels the stream. */
   signal?: AbortSignal;
   /** Resume after this event id. */
   lastEventId?: string;
@@ -23,10 +25,13 @@ export interface WatchOptions {
   pollIntervalMs?: number;
 }
 
+/** Options of `jobs.wait`. */
 export interface WaitOptions {
+  /** Cancels the wait (APIUserAbortError). */
   signal?: AbortSignal;
   /** Give up (APIConnectionTimeoutError) after this long. Default: no limit. */
   timeoutMs?: number;
+  /** Polling interval of the `/status` fallback. Default 1 s. */
   pollIntervalMs?: number;
 }
 

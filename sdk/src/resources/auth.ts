@@ -8,14 +8,38 @@ import type { Input, Schema } from "../types.js";
  * sign-in set and sends it on later calls; in a browser, the browser does.
  */
 export class Auth extends APIResource {
+  /**
+   * Sign up with email and password (`POST /api/auth/sign-up/email`).
+   *
+   * @example
+   * ```ts
+   * const result = await segmento.auth.signUp(body);
+   * ```
+   */
   signUp(body: Input<"SignUpRequest">, options?: RequestOptions): APIPromise<Schema<"SignUpResponse">> {
     return this.client.request("post", "/api/auth/sign-up/email", { body }, options);
   }
 
+  /**
+   * Sign in with email and password (`POST /api/auth/sign-in/email`).
+   *
+   * @example
+   * ```ts
+   * const result = await segmento.auth.signIn(body);
+   * ```
+   */
   signIn(body: Input<"SignInRequest">, options?: RequestOptions): APIPromise<Schema<"SignInResponse">> {
     return this.client.request("post", "/api/auth/sign-in/email", { body }, options);
   }
 
+  /**
+   * Sign out (`POST /api/auth/sign-out`).
+   *
+   * @example
+   * ```ts
+   * const result = await segmento.auth.signOut();
+   * ```
+   */
   signOut(options?: RequestOptions): APIPromise<Schema<"SignOutResponse">> {
     return this.client.request("post", "/api/auth/sign-out", {}, options);
   }

@@ -5,11 +5,27 @@ import { APIResource } from "../internal/resource.js";
 import type { Input, Query, Schema } from "../types.js";
 
 export class Automations extends APIResource {
+  /**
+   * List automations (`GET /api/projects/{projectId}/automations`).
+   *
+   * @example
+   * ```ts
+   * const result = await segmento.automations.list(projectId);
+   * ```
+   */
   list(projectId: string, options?: RequestOptions): APIPromise<Schema<"AutomationList">> {
     const init = { params: { path: { projectId } } };
     return this.client.request("get", "/api/projects/{projectId}/automations", init, options);
   }
 
+  /**
+   * Create an automation (`POST /api/projects/{projectId}/automations`).
+   *
+   * @example
+   * ```ts
+   * const result = await segmento.automations.create(projectId, body);
+   * ```
+   */
   create(
     projectId: string,
     body: Input<"AutomationCreate">,
@@ -19,11 +35,27 @@ export class Automations extends APIResource {
     return this.client.request("post", "/api/projects/{projectId}/automations", init, options);
   }
 
+  /**
+   * Get an automation (`GET /api/automations/{automationId}`).
+   *
+   * @example
+   * ```ts
+   * const result = await segmento.automations.get(automationId);
+   * ```
+   */
   get(automationId: string, options?: RequestOptions): APIPromise<Schema<"Automation">> {
     const init = { params: { path: { automationId } } };
     return this.client.request("get", "/api/automations/{automationId}", init, options);
   }
 
+  /**
+   * Update an automation (`PATCH /api/automations/{automationId}`).
+   *
+   * @example
+   * ```ts
+   * const result = await segmento.automations.update(automationId, body);
+   * ```
+   */
   update(
     automationId: string,
     body: Input<"AutomationUpdate">,
@@ -33,6 +65,14 @@ export class Automations extends APIResource {
     return this.client.request("patch", "/api/automations/{automationId}", init, options);
   }
 
+  /**
+   * Delete an automation (`DELETE /api/automations/{automationId}`).
+   *
+   * @example
+   * ```ts
+   * await segmento.automations.delete(automationId);
+   * ```
+   */
   delete(automationId: string, options?: RequestOptions): APIPromise<void> {
     const init = { params: { path: { automationId } } };
     return this.client.request("delete", "/api/automations/{automationId}", init, options);

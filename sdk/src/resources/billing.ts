@@ -13,6 +13,14 @@ export class Billing extends APIResource {
     return this.client.request("get", "/api/plans", {}, options);
   }
 
+  /**
+   * Get billing details (`GET /api/organizations/{orgId}/billing`).
+   *
+   * @example
+   * ```ts
+   * const result = await segmento.billing.get(orgId);
+   * ```
+   */
   get(orgId: string, options?: RequestOptions): APIPromise<Schema<"BillingDetails">> {
     return this.client.request(
       "get",
@@ -22,6 +30,14 @@ export class Billing extends APIResource {
     );
   }
 
+  /**
+   * Update billing details (`PUT /api/organizations/{orgId}/billing`).
+   *
+   * @example
+   * ```ts
+   * const result = await segmento.billing.update(orgId, body);
+   * ```
+   */
   update(
     orgId: string,
     body: Input<"BillingDetails">,
@@ -31,11 +47,27 @@ export class Billing extends APIResource {
     return this.client.request("put", "/api/organizations/{orgId}/billing", init, options);
   }
 
+  /**
+   * List invoices (`GET /api/organizations/{orgId}/invoices`).
+   *
+   * @example
+   * ```ts
+   * const result = await segmento.billing.invoices(orgId);
+   * ```
+   */
   invoices(orgId: string, options?: RequestOptions): APIPromise<Schema<"InvoiceList">> {
     const init = { params: { path: { orgId } } };
     return this.client.request("get", "/api/organizations/{orgId}/invoices", init, options);
   }
 
+  /**
+   * List saved cards (`GET /api/organizations/{orgId}/payment-methods`).
+   *
+   * @example
+   * ```ts
+   * const result = await segmento.billing.paymentMethods(orgId);
+   * ```
+   */
   paymentMethods(orgId: string, options?: RequestOptions): APIPromise<Schema<"PaymentMethodList">> {
     const init = { params: { path: { orgId } } };
     return this.client.request("get", "/api/organizations/{orgId}/payment-methods", init, options);
@@ -57,11 +89,27 @@ export class Billing extends APIResource {
     return this.client.request("post", "/api/organizations/{orgId}/checkout", init, options);
   }
 
+  /**
+   * Activate the free plan (`POST /api/organizations/{orgId}/subscribe-free`).
+   *
+   * @example
+   * ```ts
+   * const result = await segmento.billing.subscribeFree(orgId);
+   * ```
+   */
   subscribeFree(orgId: string, options?: RequestOptions): APIPromise<Schema<"Subscription">> {
     const init = { params: { path: { orgId } } };
     return this.client.request("post", "/api/organizations/{orgId}/subscribe-free", init, options);
   }
 
+  /**
+   * Cancel at period end (`POST /api/organizations/{orgId}/cancel-subscription`).
+   *
+   * @example
+   * ```ts
+   * const result = await segmento.billing.cancelSubscription(orgId);
+   * ```
+   */
   cancelSubscription(orgId: string, options?: RequestOptions): APIPromise<Schema<"Subscription">> {
     const init = { params: { path: { orgId } } };
     return this.client.request("post", "/api/organizations/{orgId}/cancel-subscription", init, options);

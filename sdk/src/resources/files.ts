@@ -55,6 +55,14 @@ export class Files extends APIResource {
     );
   }
 
+  /**
+   * Get a file (`GET /api/files/{fileId}`).
+   *
+   * @example
+   * ```ts
+   * const result = await segmento.files.get(fileId);
+   * ```
+   */
   get(fileId: string, options?: RequestOptions): APIPromise<Schema<"File">> {
     return this.client.request("get", "/api/files/{fileId}", { params: { path: { fileId } } }, options);
   }

@@ -4,6 +4,14 @@ import { APIResource } from "../internal/resource.js";
 import type { Input, Schema } from "../types.js";
 
 export class Integrations extends APIResource {
+  /**
+   * List integrations (`GET /api/projects/{projectId}/integrations`).
+   *
+   * @example
+   * ```ts
+   * const result = await segmento.integrations.list(projectId);
+   * ```
+   */
   list(projectId: string, options?: RequestOptions): APIPromise<Schema<"IntegrationList">> {
     const init = { params: { path: { projectId } } };
     return this.client.request("get", "/api/projects/{projectId}/integrations", init, options);
@@ -19,11 +27,27 @@ export class Integrations extends APIResource {
     return this.client.request("post", "/api/projects/{projectId}/integrations", init, options);
   }
 
+  /**
+   * Get an integration (`GET /api/integrations/{integrationId}`).
+   *
+   * @example
+   * ```ts
+   * const result = await segmento.integrations.get(integrationId);
+   * ```
+   */
   get(integrationId: string, options?: RequestOptions): APIPromise<Schema<"Integration">> {
     const init = { params: { path: { integrationId } } };
     return this.client.request("get", "/api/integrations/{integrationId}", init, options);
   }
 
+  /**
+   * Update an integration (`PATCH /api/integrations/{integrationId}`).
+   *
+   * @example
+   * ```ts
+   * const result = await segmento.integrations.update(integrationId, body);
+   * ```
+   */
   update(
     integrationId: string,
     body: Input<"IntegrationUpdate">,
@@ -33,6 +57,14 @@ export class Integrations extends APIResource {
     return this.client.request("patch", "/api/integrations/{integrationId}", init, options);
   }
 
+  /**
+   * Delete an integration (`DELETE /api/integrations/{integrationId}`).
+   *
+   * @example
+   * ```ts
+   * await segmento.integrations.delete(integrationId);
+   * ```
+   */
   delete(integrationId: string, options?: RequestOptions): APIPromise<void> {
     const init = { params: { path: { integrationId } } };
     return this.client.request("delete", "/api/integrations/{integrationId}", init, options);

@@ -4,6 +4,14 @@ import { APIResource } from "../internal/resource.js";
 import type { Input, Schema } from "../types.js";
 
 export class Projects extends APIResource {
+  /**
+   * List projects (`GET /api/organizations/{orgId}/projects`).
+   *
+   * @example
+   * ```ts
+   * const result = await segmento.projects.list(orgId);
+   * ```
+   */
   list(orgId: string, options?: RequestOptions): APIPromise<Schema<"ProjectList">> {
     return this.client.request(
       "get",
@@ -13,6 +21,14 @@ export class Projects extends APIResource {
     );
   }
 
+  /**
+   * Create a project (`POST /api/organizations/{orgId}/projects`).
+   *
+   * @example
+   * ```ts
+   * const result = await segmento.projects.create(orgId, body);
+   * ```
+   */
   create(
     orgId: string,
     body: Input<"ProjectCreate">,
@@ -22,6 +38,14 @@ export class Projects extends APIResource {
     return this.client.request("post", "/api/organizations/{orgId}/projects", init, options);
   }
 
+  /**
+   * Get a project (`GET /api/projects/{projectId}`).
+   *
+   * @example
+   * ```ts
+   * const result = await segmento.projects.get(projectId);
+   * ```
+   */
   get(projectId: string, options?: RequestOptions): APIPromise<Schema<"Project">> {
     return this.client.request(
       "get",
@@ -31,6 +55,14 @@ export class Projects extends APIResource {
     );
   }
 
+  /**
+   * Update a project (`PATCH /api/projects/{projectId}`).
+   *
+   * @example
+   * ```ts
+   * const result = await segmento.projects.update(projectId, body);
+   * ```
+   */
   update(
     projectId: string,
     body: Input<"ProjectUpdate">,

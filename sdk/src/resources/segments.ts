@@ -4,11 +4,27 @@ import { APIResource } from "../internal/resource.js";
 import type { Input, Schema } from "../types.js";
 
 export class Segments extends APIResource {
+  /**
+   * List segments (`GET /api/engine/projects/{projectId}/segments`).
+   *
+   * @example
+   * ```ts
+   * const result = await segmento.segments.list(projectId);
+   * ```
+   */
   list(projectId: string, options?: RequestOptions): APIPromise<Schema<"SegmentList">> {
     const init = { params: { path: { projectId } } };
     return this.client.request("get", "/api/engine/projects/{projectId}/segments", init, options);
   }
 
+  /**
+   * Create a rule or hybrid segment (`POST /api/engine/projects/{projectId}/segments`).
+   *
+   * @example
+   * ```ts
+   * const result = await segmento.segments.create(projectId, body);
+   * ```
+   */
   create(
     projectId: string,
     body: Input<"SegmentCreate">,
@@ -28,11 +44,27 @@ export class Segments extends APIResource {
     return this.client.request("post", "/api/engine/projects/{projectId}/segments/preview", init, options);
   }
 
+  /**
+   * Get a segment (`GET /api/engine/segments/{segmentId}`).
+   *
+   * @example
+   * ```ts
+   * const result = await segmento.segments.get(segmentId);
+   * ```
+   */
   get(segmentId: string, options?: RequestOptions): APIPromise<Schema<"Segment">> {
     const init = { params: { path: { segmentId } } };
     return this.client.request("get", "/api/engine/segments/{segmentId}", init, options);
   }
 
+  /**
+   * Update a segment (`PATCH /api/engine/segments/{segmentId}`).
+   *
+   * @example
+   * ```ts
+   * const result = await segmento.segments.update(segmentId, body);
+   * ```
+   */
   update(
     segmentId: string,
     body: Input<"SegmentUpdate">,
@@ -42,6 +74,14 @@ export class Segments extends APIResource {
     return this.client.request("patch", "/api/engine/segments/{segmentId}", init, options);
   }
 
+  /**
+   * Delete a segment (`DELETE /api/engine/segments/{segmentId}`).
+   *
+   * @example
+   * ```ts
+   * await segmento.segments.delete(segmentId);
+   * ```
+   */
   delete(segmentId: string, options?: RequestOptions): APIPromise<void> {
     const init = { params: { path: { segmentId } } };
     return this.client.request("delete", "/api/engine/segments/{segmentId}", init, options);
