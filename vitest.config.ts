@@ -1,18 +1,50 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Two projects, so CI can run each suite as often as it needs:
+ * - `once`: suites that do not depend on which runtime the server uses: the Engine's models, parsers, channel
+ *   adapters against local provider servers, the SDK against stubbed fetch, the contract, and the browser suites
+ *   (the docs site starts its own embedded server exactly as the README does; the dashboard's pages are the same on
+ *   either runtime, and its API calls are covered by the suites below).
+ * - `both-runtimes`: everything that talks to our server, database or queue. CI runs it on the embedded runtime
+ *   (PGlite + in-process jobs) and again on PostgreSQL + Redis + BullMQ.
+ * A new suite lands in `both-runtimes` unless a glob below claims it, so nothing runtime-dependent runs on one
+ * runtime only by accident.
+ */
+const ONCE = [
+  "server/test/engine/**/*.test.ts",
+  "server/test/ingest/**/*.test.ts",
+  "server/test/channels/**/*.test.ts",
+  "server/test/contract.test.ts",
+  "server/test/cron.test.ts",
+  "server/test/i18n.test.ts",
+  "sdk/test/**/*.test.ts",
+  "examples/webhook-receiver/**/*.test.ts",
+  "examples/dashboard/**/*.test.ts",
+  "docs-site/**/*.test.ts",
+];
+/** The SDK suites that drive a real server. */
+const SDK_AGAINST_SERVER = ["sdk/test/integration.test.ts", "sdk/test/browser.test.ts"];
+const NEVER = ["**/node_modules/**", "**/dist/**"];
+
 export default defineConfig({
   test: {
-    include: [
-      "server/test/**/*.test.ts",
-      "sdk/test/**/*.test.ts",
-      "examples/**/*.test.ts",
-      "docs-site/**/*.test.ts",
-    ],
     // Generous: the suite must pass on a busy 2-core machine; speed is measured in bench/, not here.
     testTimeout: 90_000,
     hookTimeout: 240_000,
     pool: "forks",
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: "once", include: ONCE, exclude: [...NEVER, ...SDK_AGAINST_SERVER] } },
+      {
+        extends: true,
+        test: {
+          name: "both-runtimes",
+          include: ["server/test/**/*.test.ts", "examples/**/*.test.ts", ...SDK_AGAINST_SERVER],
+          exclude: [...NEVER, ...ONCE.filter((glob) => !glob.startsWith("sdk/"))],
+        },
+      },
+    ],
   },
   resolve: {
     alias: { "@segmento/sdk/schema": new URL("./sdk/src/generated/schema.ts", import.meta.url).pathname },

@@ -1,7 +1,8 @@
 /**
  * npm run bench:api — with 100k customers loaded and scored, autocannon on the customers list (a filtered,
  * sorted page) and on similar customers, beside a bare Express + pg route running the same SQL in the same run;
- * prints p50/p99 and requests/s of each and the ratio, and the similar endpoint's recall@10 against an exact scan.
+ * prints p50/p99 and requests/s of each and the ratio, the similar endpoint's recall@10 against the same statement
+ * forced to an exact scan, and both plans.
  *
  *   CUSTOMERS=20000 DURATION=10 npm run bench:api
  */
@@ -9,7 +10,12 @@ import type { AddressInfo } from "node:net";
 import autocannon from "autocannon";
 import express from "express";
 import pg from "pg";
-import { customerPageQueries, similarCustomers } from "../server/src/db/customers.js";
+import {
+  customerPageQueries,
+  SIMILAR_EF_SEARCH,
+  SIMILAR_SEARCH_SETTINGS,
+  similarCustomersQuery,
+} from "../server/src/db/customers.js";
 import { filtersToSql, parseFilters } from "../server/src/domain/customers/filter-language.js";
 import { predictProject } from "../server/src/domain/pipeline/predict-project.js";
 import type { Progress } from "../server/src/domain/pipeline/progress.js";
@@ -97,24 +103,34 @@ async function main() {
       `  ratio: API p99 is ${(api.latency.p99 / Math.max(1, baseline.latency.p99)).toFixed(2)}x the bare route's; throughput ${(api.requests.average / baseline.requests.average).toFixed(2)}x`,
     );
 
-    // Recall@10 of the HNSW search against an exact scan, over 200 customers.
+    // Recall@10 of the served path (the API's answers) against the same statement forced to an exact scan.
+    const exactPlan = "SET LOCAL enable_indexscan = off";
+    const statement = (id: string) => similarCustomersQuery(db, projectId, id, 10).toSQL().toNative();
+    const inTransaction = (settings: string, sql: string, bindings: readonly unknown[]) =>
+      db.transaction(async (trx) => {
+        await trx.raw(settings);
+        return (await trx.raw(sql, bindings as never[])).rows as Record<string, unknown>[];
+      });
     let hits = 0;
     for (const id of ids) {
-      const approximate = new Set((await similarCustomers(db, projectId, id, 10)).map((n) => n.id));
-      const exact: string[] = await db.transaction(async (trx) => {
-        await trx.raw("SET LOCAL enable_indexscan = off");
-        const result = await trx.raw(
-          `SELECT e.customer_id FROM customer_embeddings e, (SELECT embedding FROM customer_embeddings WHERE customer_id = ?) q
-            WHERE e.project_id = ? AND e.customer_id <> ? ORDER BY e.embedding <=> q.embedding, e.customer_id LIMIT 10`,
-          [id, projectId, id],
-        );
-        return result.rows.map((r: { customer_id: string }) => r.customer_id);
-      });
-      hits += exact.filter((e) => approximate.has(e)).length;
+      const served = await fetch(`${server.url}/api/engine/customers/${id}/similar?limit=10`, { headers });
+      const body = (await served.json()) as { similar: { customer: { id: string } }[] };
+      const approximate = new Set(body.similar.map((s) => s.customer.id));
+      const { sql, bindings } = statement(id);
+      const exact = await inTransaction(exactPlan, sql, bindings);
+      hits += exact.filter((row) => approximate.has(row.id as string)).length;
     }
     console.log(
-      `  similar customers recall@10 against an exact scan (200 customers): ${(hits / (ids.length * 10)).toFixed(3)}`,
+      `  similar customers recall@10, served path against a forced exact scan (200 customers, ef_search ${SIMILAR_EF_SEARCH}): ${(hits / (ids.length * 10)).toFixed(3)}`,
     );
+    for (const [title, settings] of [
+      ["served plan", SIMILAR_SEARCH_SETTINGS],
+      ["exact-scan plan", exactPlan],
+    ] as const) {
+      const { sql, bindings } = statement(ids[0]!);
+      const plan = await inTransaction(settings, `EXPLAIN (ANALYZE, COSTS OFF) ${sql}`, bindings);
+      console.log(`\n  ${title} (${settings}):\n${plan.map((r) => `    ${r["QUERY PLAN"]}`).join("\n")}`);
+    }
     console.log(
       `command: DATABASE_URL=... REDIS_URL=... CUSTOMERS=${CUSTOMERS} DURATION=${DURATION} npm run bench:api`,
     );

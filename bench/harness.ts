@@ -48,6 +48,7 @@ export async function benchServer(overrides: Partial<Config> = {}, options: { wo
     server,
     call,
     cookie,
+    organizationId: String(org.json.id),
     projectId: String(project.json.id),
     apiKey: String(key.json.key),
   };

@@ -1,9 +1,11 @@
 /**
- * npm run bench:ingest — 1,000,000 records in 10,000-record batches through the HTTP ingest API until every job
- * has completed, beside a raw COPY of the same rows into the same table in the same run. Prints records/s of
- * each and the ratio. Uses DATABASE_URL / REDIS_URL when set (the real services), else the embedded default.
+ * npm run bench:ingest — 1,000,000 records two ways, each until every job has completed: through the HTTP ingest
+ * API in 10,000-record batches, and as one uploaded CSV file of the same rows. Beside them, in the same run, a
+ * raw COPY of the same rows into the same table (the baseline). Prints records/s of each, the ratios, and where
+ * the time went (accepting, then each step of the ingest jobs). Uses DATABASE_URL / REDIS_URL when set (the real
+ * services), else the embedded default (where the baseline is batched INSERTs: PGlite cannot COPY).
  *
- *   RECORDS=200000 npm run bench:ingest    # a smaller run
+ *   RECORDS=100000 npm run bench:ingest    # a smaller run
  */
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
@@ -28,73 +30,48 @@ function record(n: number) {
   };
 }
 
+type Bench = Awaited<ReturnType<typeof benchServer>>;
+type Server = Awaited<ReturnType<typeof startServer>>;
+
+/** Where a path's time went: accepting (requests answered), then the jobs, with their steps summed. */
+interface PathTimes {
+  seconds: number;
+  acceptedSeconds: number;
+  steps: Record<string, number>;
+}
+
 async function main() {
   const databaseUrl = process.env.DATABASE_URL;
-  const { server, call, projectId, apiKey } = await benchServer({
-    segmentationDebounceMs: 600_000,
-    workerConcurrency: 2,
-  });
-  const project = { json: { id: projectId } };
+  const bench = await benchServer({ segmentationDebounceMs: 600_000, workerConcurrency: 2 });
+  const { server } = bench;
   try {
-    const auth = { authorization: `Bearer ${apiKey}` };
-
     console.log(
-      `Segmento ingest bench: ${TOTAL.toLocaleString("en-US")} records, ${BATCH.toLocaleString("en-US")} per batch, ${CONCURRENCY} concurrent requests, on ${server.app.db.kind} + ${server.app.queue.kind}`,
+      `Segmento ingest bench: ${TOTAL.toLocaleString("en-US")} records (API: ${BATCH.toLocaleString("en-US")} per batch, ${CONCURRENCY} concurrent requests; upload: one CSV file), on ${server.app.db.kind} + ${server.app.queue.kind}`,
     );
-    // Through the API: send every batch, then wait for every job.
-    const started = performance.now();
-    const jobIds: string[] = [];
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < TOTAL) {
-          const from = next;
-          next += BATCH;
-          const records = Array.from({ length: Math.min(BATCH, TOTAL - from) }, (_, i) => record(from + i));
-          const res = await call(
-            "/api/v1/ingest",
-            { project_id: project.json.id, records, batch_id: `b-${from}` },
-            auth,
-          );
-          if (res.status !== 202) throw new Error(`batch ${from}: ${res.status} ${JSON.stringify(res.json)}`);
-          jobIds.push(String(res.json.job_id));
-        }
-      }),
-    );
-    const accepted = performance.now();
-    for (const id of jobIds) {
-      for (;;) {
-        const status = await call(`/api/engine/jobs/${id}/status`, undefined, auth);
-        if (status.json.status === "completed") break;
-        if (status.json.status === "failed")
-          throw new Error(`job ${id} failed: ${status.json.error_message}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
-    const done = performance.now();
-    const stored = await server.app.db
-      .knex("transactions")
-      .where({ project_id: project.json.id })
-      .count({ n: "*" });
-    if (Number(stored[0]?.n) !== TOTAL)
-      throw new Error(`stored ${stored[0]?.n} transactions, expected ${TOTAL}`);
-    const apiSeconds = (done - started) / 1000;
+    const api = await throughApi(bench);
+    const upload = await throughUpload(bench);
+    const copySeconds = await rawCopy(server, databaseUrl, bench.projectId);
 
-    // Baseline: the same rows COPYed straight into the same table.
-    const copySeconds = await rawCopy(server, databaseUrl, String(project.json.id));
-
-    const apiRate = TOTAL / apiSeconds;
     const copyRate = TOTAL / copySeconds;
-    console.log(
-      `HTTP ingest API (accepted in ${((accepted - started) / 1000).toFixed(1)} s, all jobs completed): ${apiSeconds.toFixed(1)} s = ${Math.round(apiRate).toLocaleString("en-US")} records/s`,
-    );
     const baseline = databaseUrl ? "raw COPY into transactions" : "raw batched INSERT into transactions";
     console.log(
       `${baseline} (same rows, same table): ${copySeconds.toFixed(1)} s = ${Math.round(copyRate).toLocaleString("en-US")} records/s`,
     );
-    console.log(
-      `ratio: the API path runs at ${(apiRate / copyRate).toFixed(2)}x the baseline's rate (${(copyRate / apiRate).toFixed(1)}x slower)`,
-    );
+    for (const [name, times] of [
+      ["HTTP ingest API", api],
+      ["CSV upload", upload],
+    ] as const) {
+      const rate = TOTAL / times.seconds;
+      const steps = Object.entries(times.steps)
+        .map(([step, ms]) => `${step} ${(ms / 1000).toFixed(1)} s`)
+        .join(", ");
+      console.log(
+        `${name}: ${times.seconds.toFixed(1)} s = ${Math.round(rate).toLocaleString("en-US")} records/s, ${(rate / copyRate).toFixed(2)}x the baseline's rate`,
+      );
+      console.log(
+        `  accepted in ${times.acceptedSeconds.toFixed(1)} s, jobs done ${(times.seconds - times.acceptedSeconds).toFixed(1)} s later; job steps (summed over jobs): ${steps}`,
+      );
+    }
     console.log(
       `command: ${databaseUrl ? "DATABASE_URL=... REDIS_URL=... " : ""}RECORDS=${TOTAL} npm run bench:ingest`,
     );
@@ -103,12 +80,93 @@ async function main() {
   }
 }
 
+/** Every batch through POST /api/v1/ingest, CONCURRENCY requests at a time, then every job to its end. */
+async function throughApi({ call, projectId, apiKey, server }: Bench): Promise<PathTimes> {
+  const auth = { authorization: `Bearer ${apiKey}` };
+  const started = performance.now();
+  const jobIds: string[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < TOTAL) {
+        const from = next;
+        next += BATCH;
+        const records = Array.from({ length: Math.min(BATCH, TOTAL - from) }, (_, i) => record(from + i));
+        const res = await call(
+          "/api/v1/ingest",
+          { project_id: projectId, records, batch_id: `b-${from}` },
+          auth,
+        );
+        if (res.status !== 202) throw new Error(`batch ${from}: ${res.status} ${JSON.stringify(res.json)}`);
+        jobIds.push(String(res.json.job_id));
+      }
+    }),
+  );
+  const accepted = performance.now();
+  const steps = await waitForJobs(call, auth, jobIds);
+  const done = performance.now();
+  await expectStored(server, projectId);
+  return { seconds: (done - started) / 1000, acceptedSeconds: (accepted - started) / 1000, steps };
+}
+
+/** The same rows as one CSV file through POST /api/projects/{projectId}/files, into a project of its own. */
+async function throughUpload({ call, cookie, organizationId, server }: Bench): Promise<PathTimes> {
+  const project = await call(`/api/organizations/${organizationId}/projects`, { name: "Upload" }, { cookie });
+  const projectId = String(project.json.id);
+  const lines = ["customer_id,order_date,amount,order_id,country\n"];
+  for (let n = 0; n < TOTAL; n++) {
+    const r = record(n);
+    lines.push(`${r.customer_id},${r.order_date},${r.amount},${r.order_id},${r.country}\n`);
+  }
+  const form = new FormData();
+  form.set("file", new Blob(lines), "orders.csv");
+  lines.length = 0;
+  const started = performance.now();
+  const res = await fetch(`${server.url}/api/projects/${projectId}/files`, {
+    method: "POST",
+    body: form,
+    headers: { cookie, origin: "http://localhost:5173" },
+  });
+  const body = (await res.json()) as Record<string, string>;
+  if (res.status !== 202) throw new Error(`upload: ${res.status} ${JSON.stringify(body)}`);
+  const accepted = performance.now();
+  const steps = await waitForJobs(call, { cookie }, [String(body.job_id)]);
+  const done = performance.now();
+  await expectStored(server, projectId);
+  return { seconds: (done - started) / 1000, acceptedSeconds: (accepted - started) / 1000, steps };
+}
+
+/** Waits for every job to complete; the sum of their steps' milliseconds. */
+async function waitForJobs(call: Bench["call"], headers: Record<string, string>, jobIds: string[]) {
+  const steps: Record<string, number> = {};
+  for (const id of jobIds) {
+    for (;;) {
+      const res = await call(`/api/engine/jobs/${id}/status`, undefined, headers);
+      const status = res.json as unknown as {
+        status: string;
+        error_message: string | null;
+        result: { durations_ms?: Record<string, number> } | null;
+      };
+      if (status.status === "completed") {
+        for (const [step, ms] of Object.entries(status.result?.durations_ms ?? {}))
+          steps[step] = (steps[step] ?? 0) + ms;
+        break;
+      }
+      if (status.status === "failed") throw new Error(`job ${id} failed: ${status.error_message}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  return steps;
+}
+
+async function expectStored(server: Server, projectId: string) {
+  const stored = await server.app.db.knex("transactions").where({ project_id: projectId }).count({ n: "*" });
+  if (Number(stored[0]?.n) !== TOTAL)
+    throw new Error(`stored ${stored[0]?.n} transactions, expected ${TOTAL}`);
+}
+
 /** COPY of the same rows as the API stored, under a fresh file id (PGlite cannot COPY: batched inserts there). */
-async function rawCopy(
-  server: Awaited<ReturnType<typeof startServer>>,
-  databaseUrl: string | undefined,
-  projectId: string,
-) {
+async function rawCopy(server: Server, databaseUrl: string | undefined, projectId: string) {
   const fileId = randomUUID();
   const lines = function* () {
     for (let n = 0; n < TOTAL; n++) {
@@ -169,7 +227,10 @@ const toRow = ([
   line: Number(line),
 });
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  () => setTimeout(() => console.log("DEBUG", process.getActiveResourcesInfo()), 3000),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -35,7 +35,7 @@ export function plansTable(): string {
     ),
     row(
       "Trial",
-      PLANS.map((p) => (p.trialDays ? `${p.trialDays} days` : "none")),
+      PLANS.map((p) => (p.id === "free" ? "none" : "the Stripe price's")),
     ),
     ...LIMITS.map(([key, label, format]) =>
       row(

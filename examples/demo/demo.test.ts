@@ -25,7 +25,13 @@ describe("npm run demo (the main job)", () => {
     );
     expect(stdout).toContain("embedded PGlite");
     expect(stdout).toMatch(/Ingest.* records for 800 customers/);
-    for (const stage of ["segmentation", "predictive", "action"]) expect(stdout).toContain(stage);
+    // One run for the whole shop, every batch in it, every stage done.
+    const [, batches, ingests] =
+      /run [0-9a-f-]{36} completed: (\d+) batch\(es\), (\d+) ingest job\(s\)/.exec(stdout) ?? [];
+    expect(Number(batches)).toBeGreaterThanOrEqual(1);
+    expect(ingests).toBe(batches);
+    for (const stage of ["segmentation", "predictive", "action"])
+      expect(stdout).toMatch(new RegExp(`${stage} +completed`));
     expect(stdout).toMatch(/Churn risk.*low \d+, medium \d+, high \d+/);
     expect(stdout).toMatch(/ABC classes.*A \d+, B \d+, C \d+/);
     expect(stdout).toContain("similar:");

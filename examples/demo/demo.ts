@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { Segmento } from "../../sdk/src/index.js";
+import { type Input, Segmento } from "../../sdk/src/index.js";
 import { loadConfig } from "../../server/src/config.js";
 import { startServer } from "../../server/src/server.js";
 import { syntheticShop } from "../../server/src/synthetic/shop.js";
@@ -60,25 +60,33 @@ async function main() {
     console.log(
       `\n${bold("Ingest")} ${records.length.toLocaleString("en-US")} records for ${CUSTOMERS.toLocaleString("en-US")} customers`,
     );
-    const batches = await shop.ingest.send(project.id, records as Parameters<typeof shop.ingest.send>[1], {
+    // However many batches the records take, they are one run: one segmentation and one model run, followed
+    // through every stage over one stream.
+    let batches = 0;
+    const run = await shop.ingest.send(project.id, records as Input<"IngestRecord">[], {
       batchId: "demo",
-    });
-    // Each batch is followed through the whole pipeline as a run; the run that finishes last includes every
-    // batch (its segmentation started after all of them were stored).
-    let last: Awaited<ReturnType<typeof shop.runs.wait>> | undefined;
-    for (const [i, batch] of batches.entries()) {
-      for await (const event of shop.runs.watch(batch.run_id)) {
+      wait: "run",
+      onBatch: (_accepted, _index, total) => {
+        batches = total;
+      },
+      onProgress: (event) => {
         const stage = event.stage ?? "";
         process.stdout.write(
-          `\r  batch ${i + 1}/${batches.length} ${bar(event.pct)} ${stage.padEnd(12)} ${event.message.slice(0, 40).padEnd(40)}`,
+          `\r  ${bar(event.pct)} ${stage.padEnd(12)} ${event.message.slice(0, 48).padEnd(48)}`,
         );
-      }
-      const run = await shop.runs.get(batch.run_id);
-      if (!last || (run.finished_at ?? "") > (last.finished_at ?? "")) last = run;
-    }
+      },
+    });
     process.stdout.write("\n");
-    if (last && last.status !== "completed") {
-      console.log(`\n${bold("The pipeline did not complete:")} ${last.status} — ${last.message}`);
+    const ingests = run.stages.filter((stage) => stage.stage === "ingest").length;
+    console.log(`  run ${run.run_id} ${run.status}: ${batches} batch(es), ${ingests} ingest job(s)`);
+    for (const stage of run.stages) {
+      const took = stage.duration_ms === null ? "" : `${(stage.duration_ms / 1000).toFixed(1)} s`;
+      console.log(
+        dim(`    ${stage.stage.padEnd(12)} ${stage.status.padEnd(10)} ${took.padStart(7)}  ${stage.message}`),
+      );
+    }
+    if (run.status !== "completed") {
+      console.log(`\n${bold("The pipeline did not complete:")} ${run.status} — ${run.message}`);
       process.exitCode = 1;
       return;
     }

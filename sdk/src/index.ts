@@ -9,6 +9,8 @@ export {
   Segmento,
   Segmento as default,
 } from "./client.js";
+export type { ResponseWithData, WithRequestId } from "./core/api-promise.js";
+export { APIPromise } from "./core/api-promise.js";
 export {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -37,11 +39,11 @@ export {
   filter,
 } from "./core/filters.js";
 export type { JobEvent, JobProgress, JobStatus, WaitOptions, WatchOptions } from "./core/jobs.js";
-export { type Paged, PagePromise } from "./core/pagination.js";
-export type { Run, RunList, RunProgress, RunWatchOptions } from "./core/runs.js";
+export { type ListPage, type Paged, type PageMethods, PagePromise } from "./core/pagination.js";
+export type { Run, RunList, RunProgress, RunWaitOptions, RunWatchOptions } from "./core/runs.js";
 export { type SignOptions, type VerifyOptions, type WebhookHeaders, webhooks } from "./core/webhooks.js";
 export type { components, operations, paths } from "./generated/schema.js";
 export type { CustomerListQuery } from "./resources/customers.js";
 export type { FileUpload } from "./resources/files.js";
-export type { IngestOptions } from "./resources/ingest.js";
+export type { IngestAccepted, IngestOptions } from "./resources/ingest.js";
 export type { Input, Query, Schema } from "./types.js";

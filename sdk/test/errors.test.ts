@@ -50,7 +50,13 @@ describe("typed errors", () => {
     const error = await catchError(client.projects.get("p1"));
     expect(error).toBeInstanceOf(ErrorClass);
     expect(error).toBeInstanceOf(SegmentoError);
-    expect(error).toMatchObject({ status, code, message: `Gateway says ${code}`, requestId: "req_body" });
+    expect(error).toMatchObject({
+      status,
+      code,
+      detail: `Gateway says ${code}`,
+      message: `${status} ${code}: Gateway says ${code} (request id req_body)`,
+      requestId: "req_body",
+    });
     expect(error.headers.get("content-type")).toBe("application/json");
     expect(error.name).toBe(ErrorClass.name);
   });
@@ -65,7 +71,13 @@ describe("typed errors", () => {
       ),
     );
     const error = await catchError(client.customers.list("p1"));
-    expect(error).toMatchObject({ message: "Invalid filter", requestId: "req_hdr", details, errorCount: 3 });
+    expect(error).toMatchObject({
+      message: "400 validation_failed: Invalid filter (request id req_hdr)",
+      detail: "Invalid filter",
+      requestId: "req_hdr",
+      details,
+      errorCount: 3,
+    });
   });
 
   it("reads better-auth's `message`", async () => {
@@ -76,7 +88,7 @@ describe("typed errors", () => {
       client.auth.signUp({ name: "Ada", email: "ada@example.com", password: "x".repeat(12) }),
     );
     expect(error).toBeInstanceOf(UnprocessableEntityError);
-    expect(error).toMatchObject({ code: "USER_ALREADY_EXISTS", message: "User already exists" });
+    expect(error).toMatchObject({ code: "USER_ALREADY_EXISTS", detail: "User already exists" });
   });
 
   it("falls back to the status line for a body that is not JSON", async () => {
@@ -85,7 +97,7 @@ describe("typed errors", () => {
     });
     const error = await catchError(client.projects.get("p1"));
     expect(error).toBeInstanceOf(InternalServerError);
-    expect(error.message).toBe("502 Bad Gateway");
+    expect(error.message).toBe("502: Bad Gateway");
   });
 });
 
@@ -114,7 +126,10 @@ describe("connections, timeouts and aborts", () => {
     expect(fetch).toHaveBeenCalledTimes(2);
     await vi.advanceTimersByTimeAsync(1000);
     expect(await error).toBeInstanceOf(APIConnectionTimeoutError);
-    expect((await error).message).toBe("Request timed out after 1000 ms");
+    // How many attempts were made, not only how long one took.
+    expect((await error).message).toBe(
+      "GET /api/projects/{projectId} timed out after 1000 ms (2 attempts, each with timeoutMs 1000)",
+    );
   });
 
   it("takes timeoutMs per call", async () => {

@@ -12,6 +12,8 @@ interface Batch {
   project_id: string;
   records: unknown[];
   batch_id: string;
+  run_id?: string;
+  final?: boolean;
 }
 
 /** An ingest API that records each batch and how many were in flight at once. */
@@ -29,6 +31,7 @@ function ingestServer() {
     return json(202, {
       job_id: `job-${batch.batch_id}`,
       file_id: `file-${batch.batch_id}`,
+      run_id: batch.run_id ?? `run-${batch.batch_id}`,
       status: "processing",
     });
   });
@@ -40,36 +43,49 @@ describe("ingest.send", () => {
     const { client, batches, requests } = ingestServer();
     const accepted = await client.ingest.send("p1", records(3), { batchId: "may-orders" });
     expect(accepted).toEqual([
-      { job_id: "job-may-orders", file_id: "file-may-orders", status: "processing" },
+      {
+        job_id: "job-may-orders",
+        file_id: "file-may-orders",
+        run_id: "run-may-orders",
+        status: "processing",
+      },
     ]);
     expect(batches).toEqual([{ project_id: "p1", records: records(3), batch_id: "may-orders" }]);
     expect(requests[0]?.url).toBe("http://api.test/api/v1/ingest");
     expect(requests[0]?.headers.get("authorization")).toMatch(/^Bearer sk_live_/);
   });
 
-  it("splits more than 10,000 records into batches with derived ids, two at a time, results in order", async () => {
+  it("splits more than 10,000 records into batches of ONE run: the first opens it, the last closes it", async () => {
     const { client, batches, maxInFlight } = ingestServer();
     const seen: string[] = [];
     const accepted = await client.ingest.send("p1", records(25_001), {
       batchId: "import",
       onBatch: (_accepted, index, total) => seen.push(`${index + 1} of ${total}`),
     });
-    expect(accepted.map((a) => a.job_id)).toEqual(["job-import-0", "job-import-1", "job-import-2"]);
-    expect(batches.map((b) => [b.batch_id, b.records.length])).toEqual(
-      expect.arrayContaining([
-        ["import-0", 10_000],
-        ["import-1", 10_000],
-        ["import-2", 5_001],
-      ]),
-    );
-    expect(maxInFlight()).toBe(2);
-    expect(seen.sort()).toEqual(["1 of 3", "2 of 3", "3 of 3"]);
+    expect(accepted.map((a) => [a.job_id, a.run_id])).toEqual([
+      ["job-import-0", "run-import-0"],
+      ["job-import-1", "run-import-0"],
+      ["job-import-2", "run-import-0"],
+    ]);
+    // In order: the run must be open before the others join it, and closed only after they did.
+    expect(batches.map((b) => [b.batch_id, b.records.length, b.run_id, b.final])).toEqual([
+      ["import-0", 10_000, undefined, false],
+      ["import-1", 10_000, "run-import-0", false],
+      ["import-2", 5_001, "run-import-0", undefined],
+    ]);
+    expect(maxInFlight()).toBe(1);
+    expect(seen).toEqual(["1 of 3", "2 of 3", "3 of 3"]);
   });
 
-  it("takes the parallelism from concurrency", async () => {
-    const { client, maxInFlight } = ingestServer();
-    await client.ingest.send("p1", records(40_000), { concurrency: 4 });
-    expect(maxInFlight()).toBe(4);
+  it("sends the batches between the first and the last two at a time, or `concurrency` at a time", async () => {
+    const two = ingestServer();
+    await two.client.ingest.send("p1", records(50_000));
+    expect(two.maxInFlight()).toBe(2);
+    const four = ingestServer();
+    await four.client.ingest.send("p1", records(70_000), { concurrency: 4 });
+    expect(four.maxInFlight()).toBe(4);
+    expect(four.batches.at(-1)?.final).toBeUndefined();
+    expect(four.batches.slice(0, -1).every((b) => b.final === false)).toBe(true);
   });
 
   it("derives the same batch ids from the same records, so a second run after a crash stores nothing twice", async () => {
@@ -93,9 +109,9 @@ describe("ingest.send", () => {
     expect(requests).toHaveLength(1);
   });
 
-  it("sends nothing for no records", async () => {
+  it("throws for no records, sending nothing", async () => {
     const { client, requests } = ingestServer();
-    expect(await client.ingest.send("p1", [])).toEqual([]);
+    await expect(client.ingest.send("p1", [])).rejects.toThrow(/got no records: pass at least one record/);
     expect(requests).toHaveLength(0);
   });
 });

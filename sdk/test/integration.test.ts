@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syntheticShop } from "../../server/src/synthetic/shop.js";
 import { startTestServer, TEST_ORIGIN, type TestServer } from "../../server/test/helpers/test-server.js";
-import { BadRequestError, filter, Segmento } from "../src/index.js";
+import { BadRequestError, filter, type Input, Segmento } from "../src/index.js";
 
 /** The SDK against the real reference server: a session for setup, an API key for data, as a shop would. */
 let server: TestServer;
@@ -29,37 +29,44 @@ afterAll(async () => {
 });
 
 describe("@segmento/sdk against the reference server", () => {
-  it("ingests more than 10,000 records in batches, watches the jobs, and sending again stores nothing twice", async () => {
+  it("ingests more than 10,000 records as one run, follows it to the end, and sending again stores nothing twice", async () => {
     const client = new Segmento({ baseUrl: server.url, apiKey });
-    // The synthetic shop's records are plain objects; they satisfy the contract's IngestRecord.
-    const records = syntheticShop({ customers: 2500, seed: 31 }) as unknown as Parameters<
-      typeof client.ingest.send
-    >[1];
+    const records = syntheticShop({ customers: 2500, seed: 31 }) as unknown as Input<"IngestRecord">[];
     expect(records.length).toBeGreaterThan(10_000);
-    const batches = await client.ingest.send(projectId, records, { batchId: "shop-2026" });
-    expect(batches.length).toBe(Math.ceil(records.length / 10_000));
-    const seen: number[] = [];
-    for await (const event of client.jobs.watch(batches.at(-1)!.job_id)) seen.push(event.pct);
-    expect(seen.at(-1)).toBe(100);
-    for (const batch of batches) expect((await client.jobs.wait(batch.job_id)).status).toBe("completed");
+    const stages: string[] = [];
+    const run = await client.ingest.send(projectId, records, {
+      batchId: "shop-2026",
+      wait: "run",
+      onProgress: (event) => stages.push(event.stage ?? ""),
+    });
+    const batches = Math.ceil(records.length / 10_000);
+    expect(run.status).toBe("completed");
+    expect(run.open).toBe(false);
+    // Every batch in the one run, then one segmentation (one model run), predictive and action.
+    expect(run.stages.map((stage) => stage.stage)).toEqual([
+      ...Array<string>(batches).fill("ingest"),
+      "segmentation",
+      "predictive",
+      "action",
+    ]);
+    expect(new Set(stages)).toEqual(new Set(["ingest", "segmentation", "predictive", "action"]));
     const again = await client.ingest.send(projectId, records, { batchId: "shop-2026" });
-    expect(again.map((b) => b.job_id)).toEqual(batches.map((b) => b.job_id));
+    expect(again.map((b) => b.run_id)).toEqual(Array(batches).fill(run.run_id));
+    expect(again.map((b) => b.job_id).sort()).toEqual(
+      run.stages
+        .slice(0, batches)
+        .map((stage) => stage.job_id)
+        .sort(),
+    );
     const stored = await server.app.db
       .knex("transactions")
       .where({ project_id: projectId })
       .count<{ n: number }[]>({ n: "*" });
     expect(Number(stored[0]!.n)).toBe(records.filter((r) => r.type !== "campaign_exposure").length);
-  }, 120_000);
+  }, 180_000);
 
-  it("follows the pipeline to the end, then lists segments and iterates customers with a typed filter", async () => {
+  it("lists segments and iterates customers with a typed filter", async () => {
     const client = new Segmento({ baseUrl: server.url, apiKey });
-    let next: string | undefined = (
-      await server.app.db.knex("jobs").where({ project_id: projectId, type: "segmentation" }).first("id")
-    )?.id;
-    while (next) {
-      const status = await client.jobs.wait(next, { timeoutMs: 120_000 });
-      next = (status.result as { next_job_id?: string } | null)?.next_job_id;
-    }
     const { segments } = await client.segments.list(projectId);
     expect(segments.length).toBeGreaterThanOrEqual(2);
     const risky = client.customers.list(projectId, {

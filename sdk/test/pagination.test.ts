@@ -70,6 +70,27 @@ describe("paged lists", () => {
     expect(queries(requests).map((q) => q.page)).toEqual(["2", "3"]);
   });
 
+  it("is a real Promise whose pages move on with hasNextPage, getNextPage and iterPages", async () => {
+    const { client, requests } = customersServer(5);
+    const list = client.customers.list("p1", { limit: 2, churn_risk: "high" });
+    expect(list).toBeInstanceOf(Promise);
+    const first = await list;
+    expect(first.hasNextPage()).toBe(true);
+    expect(Object.keys(first)).toEqual(["customers", "total", "page", "pages"]);
+    const second = await first.getNextPage();
+    expect(second.customers.map((c) => c.id)).toEqual(["c3", "c4"]);
+    const pages: number[] = [];
+    for await (const page of client.customers.list("p1", { limit: 2 }).iterPages()) pages.push(page.page);
+    expect(pages).toEqual([1, 2, 3]);
+    const last = await second.getNextPage();
+    expect(last.hasNextPage()).toBe(false);
+    expect(() => last.getNextPage()).toThrow(/last page: check hasNextPage/);
+    expect(queries(requests).slice(0, 2)).toEqual([
+      { limit: "2", churn_risk: "high", page: "1" },
+      { limit: "2", churn_risk: "high", page: "2" },
+    ]);
+  });
+
   it("stops at an empty page", async () => {
     const { client, requests } = fakeClient(() => json(200, { files: [], total: 0, page: 1, pages: 0 }));
     expect(await client.files.list("p1").toArray()).toEqual([]);

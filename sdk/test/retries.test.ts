@@ -84,8 +84,28 @@ describe("retries", () => {
     expect(error).toMatchObject({
       status: 429,
       code: "quota_exceeded",
-      message: "Plan quota exceeded: rows",
+      detail: "Plan quota exceeded: rows",
     });
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("x-should-retry", () => {
+  it("retries a status it would not retry when the server says `x-should-retry: true`", async () => {
+    const { client, fetch } = failingThen200(() =>
+      json(400, { error: "try again", code: "bad" }, { "x-should-retry": "true" }),
+    );
+    const result = client.projects.get("p1");
+    await vi.advanceTimersByTimeAsync(500);
+    expect(await result).toEqual(project);
+    expect(fetch).toHaveBeenCalledTimes(2);
+  });
+
+  it("does not retry a 503 when the server says `x-should-retry: false`", async () => {
+    const { client, fetch } = failingThen200(() =>
+      json(503, { error: "down for good", code: "dependency_unavailable" }, { "x-should-retry": "false" }),
+    );
+    await expect(client.projects.get("p1")).rejects.toBeInstanceOf(InternalServerError);
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 });

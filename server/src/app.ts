@@ -12,6 +12,8 @@ import { contractRouter } from "./http/router.js";
 import { staticSites } from "./http/static-sites.js";
 import { operations } from "./operations/index.js";
 
+const STRIPE_WEBHOOK_PATH = "/api/stripe/webhook";
+
 /** Builds the HTTP app from a context. No side effects: nothing listens, nothing connects. */
 export function createApp(app: AppContext, definitions: OperationDefinition[] = operations): Express {
   const server = express();
@@ -50,8 +52,10 @@ export function createApp(app: AppContext, definitions: OperationDefinition[] = 
   server.use(
     express.json({
       limit: app.config.bodyLimitBytes,
-      // Checked on the raw bytes, before JSON.parse or any validator recurses into the body.
-      verify: (_req, _res, raw) => {
+      // Checked on the raw bytes, before JSON.parse or any validator recurses into the body. Stripe signs the
+      // bytes it sent, not our parse of them, so the webhook keeps them.
+      verify: (req, _res, raw) => {
+        if ((req as express.Request).url === STRIPE_WEBHOOK_PATH) (req as express.Request).rawBody = raw;
         if (nestsDeeperThan(raw)) throw tooDeeplyNested("body", "body");
       },
     }),

@@ -12,7 +12,7 @@ Commands:
   migrate   bring the database schema up to date and exit
 
 Environment:
-${ENVIRONMENT.map(([name, fallback, what]) => `  ${name.padEnd(30)} ${what} [default: ${fallback}]`).join("\n")}
+${ENVIRONMENT.map(({ name, shownDefault, doc }) => `  ${name.padEnd(30)} ${doc.replaceAll("`", "")} [default: ${shownDefault}]`).join("\n")}
 `;
 
 async function main(argv: string[]): Promise<number> {

@@ -4,6 +4,7 @@ import path from "node:path";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { type Auth, type AuthSettings, authOptions, createAuth } from "./auth/better-auth.js";
+import { createStripeBilling, type StripeBilling } from "./billing/stripe.js";
 import { type Config, ConfigError } from "./config.js";
 import { type Database, openDatabase } from "./db/database.js";
 import { migrate } from "./db/migrate.js";
@@ -41,6 +42,8 @@ export interface AppContext {
   files: FileStore;
   /** Encrypts credentials at rest. */
   secrets: SecretBox;
+  /** Stripe billing; undefined without STRIPE_SECRET_KEY (free plan only). */
+  stripe: StripeBilling | undefined;
   /** Per-second limits shared by every process (provider rate limits). */
   rateGate: RateGate;
   version: string;
@@ -102,6 +105,7 @@ export async function createContext(
     progress,
     files: new LocalFileStore(config.fileStoreDir),
     secrets: new SecretBox(Buffer.from(encryptionKey, "hex")),
+    stripe: createStripeBilling(config.stripe),
     rateGate: new RateGate(redis, config.redisPrefix),
     version: VERSION,
     contractViolations: [],

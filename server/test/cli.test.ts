@@ -37,7 +37,7 @@ describe("segmento-server", () => {
     expect(first.stdout).toContain("applied: 20261129_001_foundation");
     const second = await promisify(execFile)(process.execPath, [bin, "migrate"], { env });
     expect(second.stdout).toContain("schema is up to date");
-  }, 60_000);
+  }, 600_000);
 
   it("starts embedded, says which mode it is in, serves, and stops on SIGTERM", async () => {
     const child: ChildProcess = spawn(process.execPath, [bin, "start"], {
@@ -64,5 +64,5 @@ describe("segmento-server", () => {
     } finally {
       child.kill("SIGKILL");
     }
-  }, 60_000);
+  }, 600_000);
 });

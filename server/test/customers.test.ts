@@ -1,13 +1,9 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { customerPageQueries } from "../src/db/customers.js";
-import {
-  FILTER_FIELDS,
-  filtersToSql,
-  matches,
-  parseFilters,
-} from "../src/domain/customers/filter-language.js";
+import { customerPageQueries, SIMILAR_SEARCH_SETTINGS, similarCustomersQuery } from "../src/db/customers.js";
+import { FILTER_FIELDS, filtersToSql, parseFilters } from "../src/domain/customers/filter-language.js";
 import { syntheticShop } from "../src/synthetic/shop.js";
+import { matches } from "./helpers/filter-oracle.js";
 import {
   createTenant,
   followPipeline,
@@ -388,6 +384,34 @@ describe("similar customers", () => {
     const scores = res.body.similar.map((s: { similarity: number }) => s.similarity);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     expect(res.body.similar.map((s: { customer: { id: string } }) => s.customer.id)).not.toContain(target.id);
+    const byId = new Map(everyone.map((c) => [c.id, c]));
+    for (const s of res.body.similar) expect(s.customer).toEqual(byId.get(s.customer.id));
+  });
+
+  // The served statement, as EXPLAIN sees it, with the settings it runs under. At 400 customers sorting the
+  // project's embeddings is rightly cheaper, so sorting is made expensive (enable_sort = off) to ask whether the
+  // HNSW index *can* deliver the order: with the query vector as a per-row value (a join to the target row) it
+  // cannot, and the plan still sorts every embedding of the project, which this test refuses.
+  it("walks the HNSW index in distance order, with the neighbours' profiles in the same statement", async () => {
+    const knex = server.app.db.knex;
+    const plan = await knex.transaction(async (trx) => {
+      await trx.raw(`${SIMILAR_SEARCH_SETTINGS}; SET LOCAL enable_sort = off`);
+      const sql = similarCustomersQuery(trx, tenant.projectId, everyone[3]!.id as string, 10).toSQL();
+      const result = await trx.raw(`EXPLAIN ${sql.sql}`, sql.bindings as never[]);
+      return (result.rows as { "QUERY PLAN": string }[]).map((row) => row["QUERY PLAN"]).join("\n");
+    });
+    // The project's own partition, through its HNSW index, in distance order; no sort of the embeddings.
+    const scan = plan.match(
+      /Index Scan using (\w+) on (cemb_\w+) e.*\n\s+Order By: \(embedding <=> (?:\$\d+|\(InitPlan \d+\)\.col1)\)/,
+    );
+    expect(scan, `no ordered HNSW scan in:\n${plan}`).not.toBeNull();
+    expect(scan?.[2]).toMatch(new RegExp(`^cemb_${tenant.projectId.replace(/-/g, "")}_`));
+    const index = await knex.raw("SELECT indexdef FROM pg_indexes WHERE indexname = ?", [scan?.[1] ?? ""]);
+    expect(index.rows[0].indexdef).toMatch(/USING hnsw \(embedding vector_cosine_ops\)/);
+    expect(plan).not.toMatch(/Seq Scan on cemb_/);
+    expect(plan).not.toMatch(/Sort Key: \(\(?e\.embedding/);
+    // The neighbours' profiles joined in the same statement (by key or hash: the table here is small).
+    expect(plan).toMatch(/(Nested Loop|Hash Join)[\s\S]*Scan (using customers_pkey )?on customers c/);
   });
 });
 
@@ -404,8 +428,9 @@ describe("overview", () => {
     expect(o.rfm_grid.reduce((s: number, x: { count: number }) => s + x.count, 0)).toBe(everyone.length);
     expect(o.kmeans.k).toBe(o.segments.length);
     expect(o.kmeans.diagnostics.length).toBeGreaterThan(0);
-    expect(["bgnbd", "logistic", "recency_rule"]).toContain(o.models.churn.model);
-    expect(o.models.clv).toEqual({ model: "gamma_gamma", horizon_months: 12 });
+    expect(["bgnbd", "logistic", "forest", "recency_rule"]).toContain(o.models.churn.model);
+    expect(["bgnbd_gamma_gamma", "forest_gamma_gamma", "past_value"]).toContain(o.models.clv.model);
+    expect(o.models.clv.horizon_months).toBe(12);
     for (const stage of ["ingest", "segmentation", "predictive", "action"])
       expect(o.last_runs[stage]).not.toBeNull();
   });

@@ -53,7 +53,11 @@ async function transactionsOf(projectId: string) {
     .where({ project_id: projectId })
     .orderBy(["customer_key", "order_date", "amount"])
     .select("customer_key", "order_date", "amount", "order_id", "quantity", "status", "is_return");
-  return rows.map((r) => ({ ...r, order_date: new Date(r.order_date).toISOString() }));
+  return rows.map((r) => ({
+    ...r,
+    order_date: new Date(r.order_date).toISOString(),
+    amount: Number(r.amount),
+  }));
 }
 
 describe("POST /api/v1/ingest", () => {
@@ -81,15 +85,16 @@ describe("POST /api/v1/ingest", () => {
     expect(customers[1]).toMatchObject({
       purchase_count: 2,
       return_count: 1,
-      gross_amount: 189.9,
-      return_amount: 60,
+      // Money comes back as Postgres's exact NUMERIC text, never through a double.
+      gross_amount: "189.900000",
+      return_amount: "60.000000",
       extra_features: { country: "DE" },
     });
     expect(customers[1].customer_id_hash).toMatch(/^CUST_[0-9A-F]{8}$/);
     expect(customers[2]).toMatchObject({
       purchase_count: 0,
       return_count: 1,
-      return_amount: 59,
+      return_amount: "59.000000",
       extra_features: { tier: "gold" },
     });
     const file = await server.request(`/api/files/${accepted.file_id}`, { cookie: t.cookie });
@@ -100,6 +105,36 @@ describe("POST /api/v1/ingest", () => {
       skippedRows: 0,
       jobId: accepted.job_id,
     });
+  });
+
+  it("stores text with tabs, line breaks, backslashes and quotes as sent, and extra values as text", async () => {
+    const t = await createTenant(server, "Escapes");
+    const tricky = 'tab\there, line\nbreak, CR\r, back\\slash \\N, "quoted", ünïcødé';
+    const accepted = await send(t, [
+      {
+        customer_id: "E\\1",
+        order_date: "2026-05-01",
+        amount: 10,
+        order_id: "O\t1",
+        note: tricky,
+        visits: 3,
+        vip: true,
+        tags: ["a", "b"],
+      },
+      { customer_id: "E\\1", order_date: "2026-05-02", amount: 5, status: "refunded", note: "\\" },
+    ]);
+    expect(await waitForJob(server, t, accepted.job_id)).toMatchObject({ status: "completed" });
+    const stored = await db()("transactions").where({ project_id: t.projectId }).orderBy("line");
+    expect(stored.map((r) => [r.customer_key, r.order_id, r.status, r.is_return])).toEqual([
+      ["E\\1", "O\t1", null, false],
+      ["E\\1", null, "refunded", true],
+    ]);
+    const customer = await db()("customers").where({ project_id: t.projectId }).first();
+    expect(customer.extra_features).toEqual({ note: "\\", visits: "3", vip: "true", tags: '["a","b"]' });
+    const first = await send(t, [{ customer_id: "E2", order_date: "2026-05-01", amount: 1, note: tricky }]);
+    await waitForJob(server, t, first.job_id);
+    const second = await db()("customers").where({ project_id: t.projectId, customer_key: "E2" }).first();
+    expect(second.extra_features).toEqual({ note: tricky.trim() });
   });
 
   it("refuses an empty batch and one over 10,000 records", async () => {
@@ -254,7 +289,7 @@ describe("upload and API end in the same rows", () => {
       .first();
     expect(customer).toMatchObject({
       purchase_count: 2,
-      gross_amount: 120,
+      gross_amount: "120.000000",
       extra_features: { Country: "TR" },
     });
   });

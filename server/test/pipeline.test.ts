@@ -156,6 +156,7 @@ describe("the Engine in the pipeline", () => {
     const refused = await runs();
     expect(refused.status).toBe(429);
     expect(refused.body).toMatchObject({ code: "quota_exceeded" });
-    expect(refused.body.detail).toContain("5 model runs a month");
+    expect(refused.body.detail).toContain("5 model runs per billing period");
+    expect(refused.body.quota).toMatchObject({ metric: "modelRuns", used: 5, limit: 5, plan: "free" });
   }, 300_000);
 });

@@ -19,6 +19,8 @@ export interface ErrorFields {
   idempotencyKey?: string | undefined;
   /** The parsed error body as the server sent it. */
   body?: unknown;
+  /** The server's own message (localized by `Accept-Language`), without status, code and request id. */
+  detail?: string | undefined;
   cause?: unknown;
 }
 
@@ -33,6 +35,8 @@ export class SegmentoError extends Error {
   readonly errorCount: number | undefined;
   readonly idempotencyKey: string | undefined;
   readonly body: unknown;
+  /** The server's own message (localized by `Accept-Language`); `message` adds status, code and request id. */
+  readonly detail: string;
 
   constructor(message: string, fields: ErrorFields = {}) {
     super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
@@ -44,6 +48,21 @@ export class SegmentoError extends Error {
     this.errorCount = fields.errorCount;
     this.idempotencyKey = fields.idempotencyKey;
     this.body = fields.body;
+    this.detail = fields.detail ?? message;
+  }
+
+  /** Node's `console.log` / `util.inspect`: the stack and the fields that matter, not the headers and body. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    const fields = {
+      status: this.status,
+      code: this.code,
+      requestId: this.requestId,
+      idempotencyKey: this.idempotencyKey,
+      details: this.details,
+    };
+    const shown = Object.entries(fields).filter(([, value]) => value !== undefined);
+    const head = this.stack ?? `${this.name}: ${this.message}`;
+    return shown.length === 0 ? head : `${head} ${JSON.stringify(Object.fromEntries(shown))}`;
   }
 }
 
@@ -141,11 +160,11 @@ export function errorFromResponse(
   const fields = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
   const { status, headers } = response;
   // Gateway errors say `error`, engine errors `detail`, better-auth `message`.
-  const message =
+  const detail =
     text(fields.error) ??
     text(fields.detail) ??
     text(fields.message) ??
-    (text(body) || `${status} ${response.statusText}`.trim());
+    (text(body) || `${response.statusText}`.trim() || "error");
   const init: ErrorFields = {
     status,
     code: text(fields.code),
@@ -155,7 +174,10 @@ export function errorFromResponse(
     errorCount: typeof fields.errorCount === "number" ? fields.errorCount : undefined,
     idempotencyKey,
     body,
+    detail,
   };
+  // `404 not_found: Project not found (request id req_1)`: what a log line or a support ticket needs.
+  const message = `${status}${init.code ? ` ${init.code}` : ""}: ${detail}${init.requestId ? ` (request id ${init.requestId})` : ""}`;
   if (status === 429) {
     if (init.code === "quota_exceeded") return new QuotaExceededError(message, init);
     const retryAfterMs = serverWaitMs(headers, status, now);

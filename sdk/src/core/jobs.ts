@@ -1,15 +1,10 @@
 import type { RequestOptions } from "../client.js";
 import { APIResource } from "../internal/resource.js";
-import { linkedController, sleep } from "../internal/runtime.js";
+import { linkedController, sleep, withDeadline } from "../internal/runtime.js";
 import { decodeServerSentEvents, type StreamControl } from "../internal/sse.js";
 import type { Schema } from "../types.js";
-import {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIUserAbortError,
-  JobFailedError,
-  NotFoundError,
-} from "./errors.js";
+import type { APIPromise } from "./api-promise.js";
+import { APIConnectionError, APIUserAbortError, JobFailedError, NotFoundError } from "./errors.js";
 
 export type JobProgress = Schema<"JobProgress">;
 export type JobStatus = Schema<"JobStatus">;
@@ -37,13 +32,13 @@ export interface WaitOptions {
 
 export class Jobs extends APIResource {
   /** Live progress (kept about an hour after its last change; then 404, use `status`). */
-  progress(jobId: string, options?: RequestOptions): Promise<JobProgress> {
+  progress(jobId: string, options?: RequestOptions): APIPromise<JobProgress> {
     const init = { params: { path: { jobId } } };
     return this.client.request("get", "/api/engine/jobs/{jobId}/progress", init, options);
   }
 
   /** The job's permanent record: status, result, error_message, attempts, timestamps. */
-  status(jobId: string, options?: RequestOptions): Promise<JobStatus> {
+  status(jobId: string, options?: RequestOptions): APIPromise<JobStatus> {
     const init = { params: { path: { jobId } } };
     return this.client.request("get", "/api/engine/jobs/{jobId}/status", init, options);
   }
@@ -118,35 +113,18 @@ export class Jobs extends APIResource {
     jobId: string,
     { signal, timeoutMs, pollIntervalMs = 1000 }: WaitOptions = {},
   ): Promise<JobStatus> {
-    const controller = linkedController(signal);
-    let timedOut = false;
-    const timer =
-      timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            controller.abort();
-          }, timeoutMs);
-    try {
-      for await (const _ of this.watch(jobId, { signal: controller.signal, pollIntervalMs })) {
+    return withDeadline(signal, timeoutMs, `Job ${jobId}`, async (deadline) => {
+      for await (const _ of this.watch(jobId, { signal: deadline, pollIntervalMs })) {
         // Only the end matters here.
       }
       // The record may trail the terminal progress event by a moment: read it until it is final too.
       let job: JobStatus | undefined;
-      for await (job of this.statusUntilDone(jobId, controller.signal, pollIntervalMs)) {
+      for await (job of this.statusUntilDone(jobId, deadline, pollIntervalMs)) {
         // Keep the last one.
       }
       if (job?.status === "failed") throw new JobFailedError(job);
       return job as JobStatus;
-    } catch (error) {
-      if (timedOut && error instanceof APIUserAbortError) {
-        throw new APIConnectionTimeoutError(`Job ${jobId} did not finish within ${timeoutMs} ms`);
-      }
-      throw error;
-    } finally {
-      clearTimeout(timer);
-      controller.abort();
-    }
+    });
   }
 
   private async *statusUntilDone(

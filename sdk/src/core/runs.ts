@@ -1,8 +1,9 @@
 import type { RequestOptions } from "../client.js";
 import { APIResource } from "../internal/resource.js";
-import { linkedController, sleep } from "../internal/runtime.js";
+import { linkedController, sleep, withDeadline } from "../internal/runtime.js";
 import { decodeServerSentEvents, type StreamControl } from "../internal/sse.js";
 import type { Schema } from "../types.js";
+import type { APIPromise } from "./api-promise.js";
 import { APIConnectionError, APIUserAbortError, NotFoundError } from "./errors.js";
 
 export type Run = Schema<"Run">;
@@ -11,7 +12,9 @@ export type RunList = Schema<"RunList">;
 
 const DONE = new Set<string>(["completed", "failed", "skipped"]);
 
+/** Options of `runs.watch`. */
 export interface RunWatchOptions {
+  /** Cancels the stream. */
   signal?: AbortSignal;
   /** Resume after this event id. */
   lastEventId?: string;
@@ -19,10 +22,18 @@ export interface RunWatchOptions {
   maxReconnects?: number;
 }
 
+/** Options of `runs.wait`. */
+export interface RunWaitOptions extends RunWatchOptions {
+  /** Give up (APIConnectionTimeoutError) after this long. Default: no limit. */
+  timeoutMs?: number;
+  /** Called with each progress event of the run, over every stage. */
+  onProgress?: (event: RunProgress) => void;
+}
+
 /** Pipeline runs: one batch, upload or re-run followed through ingest, segmentation, predictive and action. */
 export class Runs extends APIResource {
   /** A run and each of its stages: status, timings and typed results. */
-  get(runId: string, options?: RequestOptions): Promise<Run> {
+  get(runId: string, options?: RequestOptions): APIPromise<Run> {
     return this.client.request("get", "/api/engine/runs/{runId}", { params: { path: { runId } } }, options);
   }
 
@@ -31,13 +42,13 @@ export class Runs extends APIResource {
     projectId: string,
     query: { limit?: number; page?: number } = {},
     options?: RequestOptions,
-  ): Promise<RunList> {
+  ): APIPromise<RunList> {
     const init = { params: { path: { projectId }, query } };
     return this.client.request("get", "/api/engine/projects/{projectId}/runs", init, options);
   }
 
   /** The run's latest live progress (kept about an hour; then 404, use `get`). */
-  progress(runId: string, options?: RequestOptions): Promise<RunProgress> {
+  progress(runId: string, options?: RequestOptions): APIPromise<RunProgress> {
     const init = { params: { path: { runId } } };
     return this.client.request("get", "/api/engine/runs/{runId}/progress", init, options);
   }
@@ -103,12 +114,21 @@ export class Runs extends APIResource {
     }
   }
 
-  /** Resolves with the finished run (completed, failed or skipped: check `status` and `skip_code`). */
-  async wait(runId: string, options: { signal?: AbortSignal } = {}): Promise<Run> {
-    for await (const _ of this.watch(runId, options)) {
-      // Only the end matters here.
-    }
-    return this.get(runId, options);
+  /**
+   * Resolves with the finished run (completed, failed or skipped: check `status` and `skip_code`), following its
+   * stream; `onProgress` sees each event. Throws APIConnectionTimeoutError after `timeoutMs`.
+   *
+   * @example
+   * ```ts
+   * const run = await segmento.runs.wait(runId, { timeoutMs: 300_000 });
+   * if (run.status !== "completed") console.log(run.status, run.skip_code, run.message);
+   * ```
+   */
+  async wait(runId: string, { timeoutMs, onProgress, ...watch }: RunWaitOptions = {}): Promise<Run> {
+    return withDeadline(watch.signal, timeoutMs, `Run ${runId}`, async (signal) => {
+      for await (const event of this.watch(runId, { ...watch, signal })) onProgress?.(event);
+      return this.get(runId, { signal });
+    });
   }
 }
 

@@ -1,4 +1,4 @@
-import { utf8, uuid, webCrypto } from "../internal/runtime.js";
+import { readEnv, utf8, uuid, webCrypto } from "../internal/runtime.js";
 import { WebhookVerificationError } from "./errors.js";
 
 /** A `Headers` object, or a plain record such as Node's `req.headers` (any case; arrays take the first value). */
@@ -58,14 +58,20 @@ function signedContent(id: string, timestamp: string, body: string | Uint8Array)
 /**
  * Checks a webhook delivery signed with Standard Webhooks (`webhook-id`, `webhook-timestamp`,
  * `webhook-signature: v1,<base64>` — several may be given, space-separated, during a secret rotation) and
- * returns the parsed JSON payload. Pass the raw body exactly as received: the signature covers its bytes.
+ * returns the parsed JSON payload. Pass the raw body exactly as received: the signature covers its bytes. The
+ * secret defaults to the `SEGMENTO_WEBHOOK_SECRET` environment variable.
  */
 async function verify<T = unknown>(
   rawBody: string | Uint8Array,
   headers: WebhookHeaders,
-  secret: string,
+  secret: string | undefined = readEnv("SEGMENTO_WEBHOOK_SECRET"),
   { toleranceSeconds = 300, now = Date.now() }: VerifyOptions = {},
 ): Promise<T> {
+  if (!secret) {
+    throw new WebhookVerificationError(
+      "No webhook secret: pass the integration's whsec_... secret to webhooks.verify, or set SEGMENTO_WEBHOOK_SECRET.",
+    );
+  }
   if (typeof rawBody !== "string" && !(rawBody instanceof Uint8Array)) {
     throw new WebhookVerificationError(
       "webhooks.verify needs the raw request body (a string or bytes), but got a parsed object. The signature " +

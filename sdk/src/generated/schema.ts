@@ -821,7 +821,7 @@ export interface paths {
         };
         /**
          * List customers (filters and sorting)
-         * @description A page of the project's customer profiles. Shortcut filters (`churn_risk`, `abc_category`, `segment`) and the `filters` document are ANDed. 400 naming the parameter and rule for an out-of-range `limit`, an unknown `sort_by`, or an invalid `filters` (not JSON, unknown field, wrong op, bad value — `details[].field` like `filters[1].op`). Accepts a session of a member of the project's organization, or an API key of the same project (an API key may read and manage the engine resources of its own project only).
+         * @description A page of the project's customer profiles. Shortcut filters (`churn_risk`, `abc_category`, `rfm_segment`, `segment`) and the `filters` document are ANDed. 400 naming the parameter and rule for an out-of-range `limit`, an unknown `sort_by`, or an invalid `filters` (not JSON, unknown field, wrong op, bad value — `details[].field` like `filters[1].op`). Accepts a session of a member of the project's organization, or an API key of the same project (an API key may read and manage the engine resources of its own project only).
          */
         get: operations["listCustomers"];
         put?: never;
@@ -1120,7 +1120,7 @@ export interface paths {
          * List plans
          * @description The plan catalogue with prices and quotas (per organization; null = unlimited). Public.
          *
-         *     To confirm (product docs): Enterprise is shown at $200/month ($189/month billed annually) to match the landing page, while the billing source defines Enterprise as "contact us"; trial length (14 days in marketing copy) comes from the Stripe price configuration.
+         *     Enterprise is self-serve at $200/month ($189/month billed annually), bought through Checkout like the other paid plans. `trialDays` is read from the plan's Stripe price (its recurring `trial_period_days`); it is null when the server has no Stripe configuration or the price has no trial.
          */
         get: operations["listPlans"];
         put?: never;
@@ -1269,7 +1269,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel at period end
-         * @description Cancels the paid subscription at the end of the billing period (`cancelAtPeriodEnd: true`): it stays active until `currentPeriodEnd`, then the organization falls back to the free plan. Calling it again changes nothing. Requires the owner or admin role (403 `forbidden` otherwise). Callers who are not members of the organization get 404.
+         * @description Cancels the paid subscription at the end of the billing period (`cancelAtPeriodEnd: true`): it stays active until `currentPeriodEnd`, then the organization falls back to the free plan. Calling it again changes nothing. 409 `no_subscription` when there is no paid subscription. 503 `billing_not_configured` without Stripe configuration. Requires the owner or admin role (403 `forbidden` otherwise). Callers who are not members of the organization get 404.
          */
         post: operations["cancelSubscription"];
         delete?: never;
@@ -1446,11 +1446,17 @@ export interface components {
              *     - `rate_limited` — 429: the transport rate limit; retry after `Retry-After` seconds.
              *     - `quota_exceeded` — 429: a plan quota is used up; do not retry, upgrade the plan.
              *     - `internal_error` — 500: an unexpected server error.
-             *     - `dependency_unavailable` — 503: the database or redis is unreachable; the message names it.
+             *     - `dependency_unavailable` — 503: the database, redis or Stripe is unreachable; the message names it.
+             *     - `billing_not_configured` — 503: paid plans need Stripe, which this server is not configured for; the message names the variables to set.
+             *     - `no_subscription` — 409: the organization has no paid subscription to cancel.
+             *     - `stripe_error` — 503: Stripe refused a request of ours; the message quotes Stripe's reason.
+             *     - `stripe_signature_invalid` — 400: a Stripe webhook whose `Stripe-Signature` does not verify.
              *     - `not_implemented` — 501: the operation is in the contract but not served by this server yet.
              * @example validation_failed
              */
             code: string;
+            /** @description With `quota_exceeded`: which quota, its use, its limit, the plan and where to upgrade. */
+            quota?: components["schemas"]["QuotaFigures"];
             /**
              * @description The request's id, the same as the `X-Request-Id` response header. Quote it to support.
              * @example req_01HZX3M4K8Q2W7N5R9T1V6Y0BC
@@ -1500,11 +1506,17 @@ export interface components {
              *     - `rate_limited` — 429: the transport rate limit; retry after `Retry-After` seconds.
              *     - `quota_exceeded` — 429: a plan quota is used up; do not retry, upgrade the plan.
              *     - `internal_error` — 500: an unexpected server error.
-             *     - `dependency_unavailable` — 503: the database or redis is unreachable; the message names it.
+             *     - `dependency_unavailable` — 503: the database, redis or Stripe is unreachable; the message names it.
+             *     - `billing_not_configured` — 503: paid plans need Stripe, which this server is not configured for; the message names the variables to set.
+             *     - `no_subscription` — 409: the organization has no paid subscription to cancel.
+             *     - `stripe_error` — 503: Stripe refused a request of ours; the message quotes Stripe's reason.
+             *     - `stripe_signature_invalid` — 400: a Stripe webhook whose `Stripe-Signature` does not verify.
              *     - `not_implemented` — 501: the operation is in the contract but not served by this server yet.
              * @example validation_failed
              */
             code: string;
+            /** @description With `quota_exceeded`: which quota, its use, its limit, the plan and where to upgrade. */
+            quota?: components["schemas"]["QuotaFigures"];
             /**
              * @description The request's id, the same as the `X-Request-Id` response header. Quote it to support.
              * @example req_01HZX3M4K8Q2W7N5R9T1V6Y0BC
@@ -2257,6 +2269,10 @@ export interface components {
             skipped_rows: number;
             /** @description Customers whose aggregates this file changed. */
             customers: number;
+            /** @description Milliseconds spent in each step (staging, transactions, customers). */
+            durations_ms?: {
+                [key: string]: number;
+            };
             /**
              * Format: uuid
              * @description The next stage's job, when this one scheduled it (deprecated; follow the run instead).
@@ -2280,6 +2296,15 @@ export interface components {
             /** @description Milliseconds spent in each step. */
             durations_ms: {
                 [key: string]: number;
+            };
+            /** @description How the similarity index took this pass's embeddings: `rebuilt` (loaded without the index, indexed once and swapped in as the project's partition) when more than 10% of them (and more than 1,000) changed, else `in_place` (only the changed, new and removed ones written). */
+            embeddings?: {
+                /** @enum {string} */
+                mode: "rebuilt" | "in_place";
+                /** @description Embeddings added, changed or removed. */
+                changed: number;
+                /** @description The project's embeddings after the pass. */
+                total: number;
             };
             /**
              * Format: uuid
@@ -2670,11 +2695,11 @@ export interface components {
              * @enum {string|null}
              */
             abc_category: "A" | "B" | "C" | null;
-            /** @description Days since the last transaction, as of the project's reference date. */
+            /** @description Whole days since the customer's last purchase, as of the project's reference date. A purchase is a line with a positive amount that is not a return; returns, refunds, cancellations (negative amounts) and zero-value lines never reset recency. A customer with no purchase by the reference date is not scored and not listed. */
             rfm_recency_days: number;
-            /** @description Number of orders. */
+            /** @description Distinct purchase orders: orders (by `order_id`, else by timestamp) with at least one purchase line. An order made only of zero-value lines or of returns is not counted. */
             rfm_frequency: number;
-            /** @description Total monetary value (returns subtracted). */
+            /** @description Net value: purchased value minus returned value (returns by status and negative amounts, as absolute values). Negative when more was returned than bought in the data. */
             rfm_monetary: number;
             /** @description Recency quintile score (5 = most recent). */
             rfm_r_score: number | null;
@@ -2682,7 +2707,12 @@ export interface components {
             rfm_f_score: number | null;
             /** @description Monetary quintile score. */
             rfm_m_score: number | null;
-            /** @description Share of orders returned or refunded. */
+            /**
+             * @description The customer's segment of the standard RFM grid, looked up from the customer's own R, F and M scores (first match in the order listed wins; `Others` when no cell holds them), so it is always true of this customer; the cluster segment (`segment_label`) describes the customer's cluster as a whole. Null before the first segmentation. Filterable and sortable.
+             * @enum {string|null}
+             */
+            rfm_segment: "Champions" | "Can't Lose Them" | "New Customers" | "Promising" | "Loyal Customers" | "Potential Loyalist" | "Need Attention" | "About To Sleep" | "At Risk" | "Lost" | "Hibernating" | "Others" | null;
+            /** @description Returned value as a share of purchased value (a value share, not a share of orders), as of the reference date. Capped at 1: above 1 (more returned than bought in the data, e.g. returns of purchases made before the data starts) it is 1, and `rfm_monetary` keeps the true negative balance. 0 with nothing bought and nothing returned; 1 with returns only. */
             return_rate: number;
             /** @description Estimated incremental effect of a campaign on this customer; null without treated and control outcomes. */
             uplift_score: number | null;
@@ -2727,7 +2757,7 @@ export interface components {
             customer_id: string;
             similar: components["schemas"]["SimilarCustomer"][];
         };
-        /** @description How k was chosen in the last segmentation run. */
+        /** @description How k was chosen in the last segmentation run, and how stable that choice is. */
         KMeansSummary: {
             /** @description Chosen k. */
             k: number;
@@ -2742,32 +2772,157 @@ export interface components {
                 inertia: number;
                 silhouette: number;
             }[];
+            /** @description The k selection rerun with other seeds on one seeded sample of the customers: the k each seed chose and the share of seeds that chose `k` (1 = every seed agrees). Null for a run recorded before stability was measured. */
+            stability: null | {
+                agreement: number;
+                runs: {
+                    seed: number;
+                    k: number;
+                }[];
+                sample_size: number;
+            };
         };
-        /** @description The churn model that ran. */
-        ChurnModelSummary: {
+        /** @description One model the choice compared (or a baseline shown beside them), with its backtest or cross-validated metric. */
+        ModelCandidate: {
+            /** @description The candidate's name, e.g. `forest`, `bgnbd`, `t_learner_logistic`, `recency` (a baseline). */
+            model: string;
             /**
-             * @description `bgnbd`: BG/NBD; `logistic`: the supervised fallback.
+             * @description `candidate`: could have been chosen; `baseline`: reported for comparison only.
              * @enum {string}
              */
-            model: "bgnbd" | "logistic" | "recency_rule";
-            /** @description Backtest AUC; null when there was too little history to backtest. */
+            role: "candidate" | "baseline";
+            /**
+             * @description `auc`: backtest ROC AUC (churn); `spearman`: backtest rank correlation with the holdout net value (CLV); `qini`: cross-validated Qini coefficient (uplift).
+             * @enum {string}
+             */
+            metric: "auc" | "spearman" | "qini";
+            /** @description The metric; null when it could not be measured. */
+            value: number | null;
+            /** @description Whether the candidate could be chosen (false e.g. for a degenerate or unidentified BG/NBD fit). */
+            eligible: boolean;
+            /** @description Why it is not eligible, or what else was measured. */
+            note: string | null;
+        };
+        /** @description A data-sufficiency warning, e.g. too few buyers, or exposures whose window is still open (`windows_open`: "4,000 exposures wait for their 30-day window to close."). */
+        ModelWarning: {
+            /** @description Stable lower-case code, e.g. `windows_open`, `few_backtest_outcomes`, `extra_field_dropped`. */
+            code: string;
+            /** @description The numbers and names in the message. */
+            params: {
+                [key: string]: number | string;
+            };
+            /** @description The warning in English. */
+            message: string;
+        };
+        /** @description How many rows the model could learn from and how many it did (a seeded sample when fewer). */
+        ModelSample: {
+            available: number;
+            used: number;
+        };
+        /** @description An average treatment effect: treated minus control purchase rate, with its 95 % interval (estimate ± 1.96 standard errors, Neyman's variance). */
+        EffectInterval: {
+            estimate: number;
+            low: number;
+            high: number;
+        };
+        /** @description The churn model that scored: candidates compared by backtest AUC on the project's own history (features as of the cutoff = reference date − horizon; label: no purchase in (cutoff, reference date]); the best one scores, BG/NBD kept when within 0.005 of it. */
+        ChurnModelSummary: {
+            /**
+             * @description `bgnbd`: BG/NBD P(no purchase in the horizon); `logistic`: L2-regularized logistic regression; `forest`: a random forest; `recency_rule`: recency against the customer's own gap, when there is no backtest.
+             * @enum {string}
+             */
+            model: "bgnbd" | "logistic" | "forest" | "recency_rule";
+            /** @description Backtest AUC of the model that scores; null when there was too little history to backtest. */
             auc: number | null;
             horizon_days: number;
+            /** @description Why this model scores, in words (null for a run recorded before this was reported). */
+            choice: string | null;
+            /** @description Every candidate's backtest AUC (`bgnbd`, `logistic`, `forest`) and the single-feature baselines' (`recency`, `frequency`). */
+            candidates: components["schemas"]["ModelCandidate"][];
+            warnings: components["schemas"]["ModelWarning"][];
+            /** @description The features the supervised candidates read, as of the cutoff (extra fields included). */
+            features: string[];
+            /** @description The backtest customers. */
+            sample: components["schemas"]["ModelSample"] | null;
         };
-        /** @description The uplift model (T-learner) and its held-out metrics. */
+        /** @description The uplift model: candidate learners (two-model T-learners, class transformation) compared by 5-fold cross-validated Qini on 70 % of the exposed customers, with every covariate as of each exposure (RFM, tenure, average order value, return rate and every extra field). The best one serves only if it beats random scoring by 3 standard deviations; otherwise the effect shows no usable heterogeneity and everyone is scored with the average effect. Qini and uplift@30% are measured on the 30 % held out (scikit-uplift definitions). */
         UpliftModelSummary: {
-            /** @description Qini area on the held-out split. */
+            /** @enum {string} */
+            status: "estimated" | "not_estimable";
+            /**
+             * @description The learner that serves the scores; `average_effect` when there is no usable heterogeneity.
+             * @enum {string|null}
+             */
+            model: "t_learner_logistic" | "class_transformation" | "t_learner_forest" | "average_effect" | null;
+            /** @description Whether the served scores rank customers (a learner beat random); false when everyone gets the average effect; null when not estimable. */
+            heterogeneity: boolean | null;
+            /** @description Why this model serves, in words. */
+            choice: string | null;
+            /** @description Qini coefficient of the served model on the held-out split. */
             qini: number | null;
-            /** @description Uplift among the top 30 % by score. */
+            /** @description Treated minus control purchase rate among the top 30 % by score, on the held-out split. */
             uplift_at_30: number | null;
+            /** @description The average treatment effect over every exposure with its 95 % interval. */
+            average_effect: components["schemas"]["EffectInterval"] | null;
+            /** @description The held-out split's figures, with the spread of random scorings beside the Qini. */
+            holdout: null | {
+                exposures: number;
+                qini: number | null;
+                random_qini: {
+                    mean: number;
+                    sd: number;
+                };
+                uplift_at_30: number | null;
+                average_effect: components["schemas"]["EffectInterval"] | null;
+            };
+            /** @description Exposures in the treatment group whose window has closed. */
+            treated: number;
+            /** @description Exposures in the control group whose window has closed. */
+            control: number;
+            /** @description Every learner's cross-validated Qini. */
+            candidates: components["schemas"]["ModelCandidate"][];
+            warnings: components["schemas"]["ModelWarning"][];
+            /** @description The covariates the learners read, as of each exposure. */
+            features: string[];
             /** @description Why there are no scores (e.g. no control group); null when scored. */
             reason: string | null;
         };
-        /** @description The CLV model. */
+        /** @description The CLV model: candidates compared by backtest Spearman with each customer's holdout net value. BG/NBD x Gamma-Gamma is eligible only when the data identify BG/NBD's dropout (95 % profile-likelihood intervals of a and b bounded); otherwise a fallback whose backtest quality is measured values the customers. */
         ClvModelSummary: {
-            /** @constant */
-            model: "gamma_gamma";
+            /**
+             * @description `bgnbd_gamma_gamma`: BG/NBD expected purchases x Gamma-Gamma spend; `forest_gamma_gamma`: purchases predicted by a random forest x Gamma-Gamma spend; `past_value`: the last window's net value, expected to repeat. (`models.clv` is null when no customer has bought.)
+             * @enum {string}
+             */
+            model: "bgnbd_gamma_gamma" | "forest_gamma_gamma" | "past_value";
             horizon_months: number;
+            /** @description Backtest Spearman of the model that values, with the customers' holdout net value; null without a backtest. */
+            spearman: number | null;
+            /** @description Why this model values the customers, in words. */
+            choice: string | null;
+            /** @description BG/NBD's identifiability on the full history; null when BG/NBD could not be fitted. */
+            identifiability: null | {
+                identified: boolean;
+                reason: string | null;
+                intervals: {
+                    /** @enum {string} */
+                    parameter: "a" | "b";
+                    estimate: number;
+                    /** @description Null where the data cannot bound the parameter. */
+                    low: number | null;
+                    high: number | null;
+                }[];
+            };
+            /** @description The backtest window. */
+            backtest: null | {
+                horizon_days: number;
+                /** Format: date-time */
+                cutoff: string;
+                customers: number;
+            };
+            /** @description Every candidate's backtest Spearman. */
+            candidates: components["schemas"]["ModelCandidate"][];
+            warnings: components["schemas"]["ModelWarning"][];
+            features: string[];
         };
         /** @description Aggregate ML statistics of a project. */
         ProjectOverview: {
@@ -3436,15 +3591,36 @@ export interface components {
              */
             trialEnd: string | null;
         };
+        /** @description The quota a `quota_exceeded` error is about. */
+        QuotaFigures: {
+            /** @enum {string} */
+            metric: "rows" | "profiles" | "modelRuns" | "genaiOps" | "automations" | "storageGb" | "teamSeats";
+            /** @description Use before the refused request (storageGb in GiB). */
+            used: number;
+            limit: number;
+            plan: components["schemas"]["PlanId"];
+            /**
+             * Format: uri-reference
+             * @description Where to upgrade (POST a paid plan to this checkout path; `GET /api/plans` lists them).
+             */
+            upgradeUrl: string;
+        };
         /** @description Use of one quota. */
         UsageMetric: {
             used: number;
             /** @description null = unlimited. */
             limit: number | null;
         };
-        /** @description Use of each quota. rows: sum of rowCount of completed files; storageGb: sizeBytes of uploaded files ÷ 1024³; automations: active automations; teamSeats: members; profiles: customers across projects; modelRuns / genaiOps: counters of the current period. */
+        /** @description Use of each quota. rows: sum of rowCount of completed files; storageGb: sizeBytes of uploaded files ÷ 1024³; automations: active automations; teamSeats: members; profiles: customers across projects; modelRuns / genaiOps: counters of the current period (genaiOps is reserved: no operation consumes it yet). */
         Usage: {
             plan: components["schemas"]["PlanId"];
+            /** @description The period modelRuns and genaiOps count: the paid subscription's current billing period, else the calendar month (UTC). The counters reset at `end`. */
+            period: {
+                /** Format: date-time */
+                start: string;
+                /** Format: date-time */
+                end: string;
+            };
             data: {
                 rows: components["schemas"]["UsageMetric"];
                 profiles: components["schemas"]["UsageMetric"];
@@ -3687,7 +3863,7 @@ export interface components {
          * @description Too many requests. Two sources, told apart by `code`:
          *
          *     - `rate_limited` — the transport rate limit (1000 requests per 15 minutes per Authorization header, else per client IP). `Retry-After` says when to retry; retry with backoff.
-         *     - `quota_exceeded` — a plan quota (rows, storage, model runs, automations, team seats) is used up. Do not retry: it will not pass until the plan is upgraded or the period renews.
+         *     - `quota_exceeded` — a plan quota (rows, storage, customer profiles, model runs, automations, team seats) is used up; `quota` carries the metric, its use, the limit, the plan and where to upgrade. Do not retry: it will not pass until the plan is upgraded or the period renews.
          */
         TooManyRequests: {
             headers: {
@@ -3707,7 +3883,7 @@ export interface components {
          * @description Too many requests. Two sources, told apart by `code`:
          *
          *     - `rate_limited` — the transport rate limit (1000 requests per 15 minutes per Authorization header, else per client IP). `Retry-After` says when to retry; retry with backoff.
-         *     - `quota_exceeded` — a plan quota (rows, storage, model runs, automations, team seats) is used up. Do not retry: it will not pass until the plan is upgraded or the period renews.
+         *     - `quota_exceeded` — a plan quota (rows, storage, customer profiles, model runs, automations, team seats) is used up; `quota` carries the metric, its use, the limit, the plan and where to upgrade. Do not retry: it will not pass until the plan is upgraded or the period renews.
          */
         EngineTooManyRequests: {
             headers: {
@@ -3751,7 +3927,7 @@ export interface components {
                 "application/json": components["schemas"]["EngineError"];
             };
         };
-        /** @description A dependency is unavailable; the message names it (`database` or `redis`). Retry with backoff. */
+        /** @description A dependency is unavailable; the message names it (`database`, `redis` or `stripe`). Retry with backoff. Or `billing_not_configured`, a paid-plan operation on a server without Stripe configuration (the message names the variables); retrying does not help. */
         ServiceUnavailable: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6208,6 +6384,7 @@ export interface operations {
                      *           "rfm_r_score": 5,
                      *           "rfm_f_score": 5,
                      *           "rfm_m_score": 5,
+                     *           "rfm_segment": "Champions",
                      *           "return_rate": 0.04,
                      *           "uplift_score": 0.13,
                      *           "predicted_clv": 1830.4,
@@ -6232,6 +6409,7 @@ export interface operations {
                      *           "rfm_r_score": 4,
                      *           "rfm_f_score": 5,
                      *           "rfm_m_score": 5,
+                     *           "rfm_segment": "Champions",
                      *           "return_rate": 0.02,
                      *           "uplift_score": null,
                      *           "predicted_clv": 1502,
@@ -6530,14 +6708,16 @@ export interface operations {
                 limit?: number;
                 /** @description 1-based page number. A page past the last returns an empty list. */
                 page?: components["parameters"]["Page"];
-                /** @description Sort field (numeric or date customer fields). Ties are broken by `id`. */
-                sort_by?: "rfm_recency_days" | "rfm_frequency" | "rfm_monetary" | "return_rate" | "churn_score" | "uplift_score" | "predicted_clv" | "first_transaction_at" | "last_transaction_at";
+                /** @description Sort field (numeric, date or grid-segment customer fields). Customers without a value (null) come last in both directions; ties are broken by `id`. */
+                sort_by?: "rfm_segment" | "rfm_recency_days" | "rfm_frequency" | "rfm_monetary" | "return_rate" | "churn_score" | "uplift_score" | "predicted_clv" | "first_transaction_at" | "last_transaction_at";
                 /** @description Sort direction; nulls sort last either way. */
                 sort_dir?: "asc" | "desc";
                 /** @description Only this churn risk bucket. */
                 churn_risk?: "low" | "medium" | "high";
                 /** @description Only this ABC class. */
                 abc_category?: "A" | "B" | "C";
+                /** @description Only customers in this segment of the RFM grid (`Customer.rfm_segment`). */
+                rfm_segment?: "Champions" | "Can't Lose Them" | "New Customers" | "Promising" | "Loyal Customers" | "Potential Loyalist" | "Need Attention" | "About To Sleep" | "At Risk" | "Lost" | "Hibernating" | "Others";
                 /**
                  * @description Only members of this segment: its id or its name (label).
                  * @example Champions
@@ -6584,6 +6764,7 @@ export interface operations {
                      *           "rfm_r_score": 5,
                      *           "rfm_f_score": 5,
                      *           "rfm_m_score": 5,
+                     *           "rfm_segment": "Champions",
                      *           "return_rate": 0.04,
                      *           "uplift_score": 0.13,
                      *           "predicted_clv": 1830.4,
@@ -6657,6 +6838,7 @@ export interface operations {
                      *             "rfm_r_score": 5,
                      *             "rfm_f_score": 5,
                      *             "rfm_m_score": 5,
+                     *             "rfm_segment": "Champions",
                      *             "return_rate": 0,
                      *             "uplift_score": 0.08,
                      *             "predicted_clv": 2104.9,
@@ -6684,6 +6866,7 @@ export interface operations {
                      *             "rfm_r_score": 4,
                      *             "rfm_f_score": 5,
                      *             "rfm_m_score": 5,
+                     *             "rfm_segment": "Champions",
                      *             "return_rate": 0.02,
                      *             "uplift_score": null,
                      *             "predicted_clv": 1502,
@@ -6808,22 +6991,178 @@ export interface operations {
                      *             "inertia": 4630.2,
                      *             "silhouette": 0.35
                      *           }
-                     *         ]
+                     *         ],
+                     *         "stability": {
+                     *           "agreement": 0.8,
+                     *           "runs": [
+                     *             {
+                     *               "seed": 1840216133,
+                     *               "k": 3
+                     *             },
+                     *             {
+                     *               "seed": 902771482,
+                     *               "k": 3
+                     *             },
+                     *             {
+                     *               "seed": 1577005234,
+                     *               "k": 4
+                     *             },
+                     *             {
+                     *               "seed": 34418806,
+                     *               "k": 3
+                     *             },
+                     *             {
+                     *               "seed": 1201994875,
+                     *               "k": 3
+                     *             }
+                     *           ],
+                     *           "sample_size": 3000
+                     *         }
                      *       },
                      *       "models": {
                      *         "churn": {
-                     *           "model": "bgnbd",
-                     *           "auc": 0.81,
-                     *           "horizon_days": 90
+                     *           "model": "forest",
+                     *           "auc": 0.83,
+                     *           "horizon_days": 90,
+                     *           "choice": "forest has the best backtest AUC (0.830; bgnbd 0.801, logistic 0.822).",
+                     *           "candidates": [
+                     *             {
+                     *               "model": "bgnbd",
+                     *               "role": "candidate",
+                     *               "metric": "auc",
+                     *               "value": 0.801,
+                     *               "eligible": true,
+                     *               "note": null
+                     *             },
+                     *             {
+                     *               "model": "logistic",
+                     *               "role": "candidate",
+                     *               "metric": "auc",
+                     *               "value": 0.822,
+                     *               "eligible": true,
+                     *               "note": null
+                     *             },
+                     *             {
+                     *               "model": "forest",
+                     *               "role": "candidate",
+                     *               "metric": "auc",
+                     *               "value": 0.83,
+                     *               "eligible": true,
+                     *               "note": null
+                     *             },
+                     *             {
+                     *               "model": "recency",
+                     *               "role": "baseline",
+                     *               "metric": "auc",
+                     *               "value": 0.77,
+                     *               "eligible": false,
+                     *               "note": null
+                     *             },
+                     *             {
+                     *               "model": "frequency",
+                     *               "role": "baseline",
+                     *               "metric": "auc",
+                     *               "value": 0.69,
+                     *               "eligible": false,
+                     *               "note": null
+                     *             }
+                     *           ],
+                     *           "warnings": [],
+                     *           "features": [
+                     *             "recency (log days since the last purchase)",
+                     *             "frequency (log purchase orders)",
+                     *             "tenure (log days since the first purchase)",
+                     *             "country=DE"
+                     *           ],
+                     *           "sample": {
+                     *             "available": 4810,
+                     *             "used": 4810
+                     *           }
                      *         },
                      *         "uplift": {
+                     *           "status": "not_estimable",
+                     *           "model": null,
+                     *           "heterogeneity": null,
+                     *           "choice": null,
                      *           "qini": null,
                      *           "uplift_at_30": null,
+                     *           "average_effect": null,
+                     *           "holdout": null,
+                     *           "treated": 1200,
+                     *           "control": 0,
+                     *           "candidates": [],
+                     *           "warnings": [
+                     *             {
+                     *               "code": "windows_open",
+                     *               "params": {
+                     *                 "exposures": 4000,
+                     *                 "windowDays": 30
+                     *               },
+                     *               "message": "4,000 exposures wait for their 30-day window to close."
+                     *             }
+                     *           ],
+                     *           "features": [],
                      *           "reason": "No control group: send exposures with group=control to score uplift"
                      *         },
                      *         "clv": {
-                     *           "model": "gamma_gamma",
-                     *           "horizon_months": 12
+                     *           "model": "forest_gamma_gamma",
+                     *           "horizon_months": 12,
+                     *           "spearman": 0.61,
+                     *           "choice": "BG/NBD is not identified here, so forest_gamma_gamma values the customers (backtest Spearman 0.610).",
+                     *           "identifiability": {
+                     *             "identified": false,
+                     *             "reason": "the likelihood stays flat in b over the whole search: the data cannot tell how customers drop out.",
+                     *             "intervals": [
+                     *               {
+                     *                 "parameter": "a",
+                     *                 "estimate": 0.41,
+                     *                 "low": 0.02,
+                     *                 "high": null
+                     *               },
+                     *               {
+                     *                 "parameter": "b",
+                     *                 "estimate": 2.7,
+                     *                 "low": null,
+                     *                 "high": null
+                     *               }
+                     *             ]
+                     *           },
+                     *           "backtest": {
+                     *             "horizon_days": 365.25,
+                     *             "cutoff": "2025-06-07T10:00:00Z",
+                     *             "customers": 3920
+                     *           },
+                     *           "candidates": [
+                     *             {
+                     *               "model": "bgnbd_gamma_gamma",
+                     *               "role": "candidate",
+                     *               "metric": "spearman",
+                     *               "value": 0.55,
+                     *               "eligible": false,
+                     *               "note": "BG/NBD is not identified"
+                     *             },
+                     *             {
+                     *               "model": "forest_gamma_gamma",
+                     *               "role": "candidate",
+                     *               "metric": "spearman",
+                     *               "value": 0.61,
+                     *               "eligible": true,
+                     *               "note": null
+                     *             },
+                     *             {
+                     *               "model": "past_value",
+                     *               "role": "candidate",
+                     *               "metric": "spearman",
+                     *               "value": 0.52,
+                     *               "eligible": true,
+                     *               "note": null
+                     *             }
+                     *           ],
+                     *           "warnings": [],
+                     *           "features": [
+                     *             "recency (log days since the last purchase)",
+                     *             "frequency (log purchase orders)"
+                     *           ]
                      *         }
                      *       },
                      *       "last_runs": {
@@ -8118,6 +8457,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -8254,6 +8594,10 @@ export interface operations {
                     /**
                      * @example {
                      *       "plan": "free",
+                     *       "period": {
+                     *         "start": "2026-06-01T00:00:00Z",
+                     *         "end": "2026-07-01T00:00:00Z"
+                     *       },
                      *       "data": {
                      *         "rows": {
                      *           "used": 250000,

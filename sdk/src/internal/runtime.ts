@@ -1,4 +1,4 @@
-import { APIUserAbortError, SegmentoError } from "../core/errors.js";
+import { APIConnectionTimeoutError, APIUserAbortError, SegmentoError } from "../core/errors.js";
 
 /** A page in a browser (not Deno, which has `window` but no `document`, nor a worker). */
 export const isBrowser = (): boolean => "window" in globalThis && "document" in globalThis;
@@ -60,4 +60,56 @@ export function linkedController(...signals: (AbortSignal | null | undefined)[])
     });
   }
   return controller;
+}
+
+interface EnvHost {
+  process?: { env?: Record<string, string | undefined> };
+  Deno?: { env?: { get?(name: string): string | undefined } };
+}
+
+/**
+ * An environment variable where the runtime has them (Node, Bun, Deno with --allow-env); never in a browser,
+ * where a bundler's shim of the process environment must not leak a server key into a page. Empty counts as unset.
+ */
+export function readEnv(name: string): string | undefined {
+  if (isBrowser()) return undefined;
+  const host = globalThis as EnvHost;
+  try {
+    return host.process?.env?.[name]?.trim() || host.Deno?.env?.get?.(name)?.trim() || undefined;
+  } catch {
+    // Deno without --allow-env throws: no environment, then.
+    return undefined;
+  }
+}
+
+/**
+ * Runs `task` with a signal that aborts with the caller's or after `timeoutMs` (none when undefined); a timeout
+ * throws APIConnectionTimeoutError saying that `what` did not finish in time.
+ */
+export async function withDeadline<T>(
+  signal: AbortSignal | undefined,
+  timeoutMs: number | undefined,
+  what: string,
+  task: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const controller = linkedController(signal);
+  let timedOut = false;
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          controller.abort();
+        }, timeoutMs);
+  try {
+    return await task(controller.signal);
+  } catch (error) {
+    if (timedOut && error instanceof APIUserAbortError) {
+      throw new APIConnectionTimeoutError(`${what} did not finish within ${timeoutMs} ms`);
+    }
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
 }

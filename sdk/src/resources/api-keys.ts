@@ -1,4 +1,5 @@
 import type { RequestOptions } from "../client.js";
+import type { APIPromise } from "../core/api-promise.js";
 import { APIResource } from "../internal/resource.js";
 import type { Input, Schema } from "../types.js";
 
@@ -8,12 +9,12 @@ export class ApiKeys extends APIResource {
     projectId: string,
     body: Input<"ApiKeyCreate">,
     options?: RequestOptions,
-  ): Promise<Schema<"ApiKeyCreated">> {
+  ): APIPromise<Schema<"ApiKeyCreated">> {
     const init = { params: { path: { projectId } }, body };
     return this.client.request("post", "/api/projects/{projectId}/api-keys", init, options);
   }
 
-  list(projectId: string, options?: RequestOptions): Promise<Schema<"ApiKeyList">> {
+  list(projectId: string, options?: RequestOptions): APIPromise<Schema<"ApiKeyList">> {
     const init = { params: { path: { projectId } } };
     return this.client.request("get", "/api/projects/{projectId}/api-keys", init, options);
   }
@@ -23,12 +24,12 @@ export class ApiKeys extends APIResource {
     keyId: string,
     body: Input<"ApiKeyUpdate">,
     options?: RequestOptions,
-  ): Promise<Schema<"ApiKey">> {
+  ): APIPromise<Schema<"ApiKey">> {
     const init = { params: { path: { projectId, keyId } }, body };
     return this.client.request("patch", "/api/projects/{projectId}/api-keys/{keyId}", init, options);
   }
 
-  delete(projectId: string, keyId: string, options?: RequestOptions): Promise<void> {
+  delete(projectId: string, keyId: string, options?: RequestOptions): APIPromise<void> {
     const init = { params: { path: { projectId, keyId } } };
     return this.client.request("delete", "/api/projects/{projectId}/api-keys/{keyId}", init, options);
   }

@@ -1,10 +1,11 @@
 import type { RequestOptions } from "../client.js";
-import { PagePromise } from "../core/pagination.js";
+import type { APIPromise } from "../core/api-promise.js";
+import { nextPageNumber, PagePromise } from "../core/pagination.js";
 import { APIResource } from "../internal/resource.js";
 import type { Input, Query, Schema } from "../types.js";
 
 export class Automations extends APIResource {
-  list(projectId: string, options?: RequestOptions): Promise<Schema<"AutomationList">> {
+  list(projectId: string, options?: RequestOptions): APIPromise<Schema<"AutomationList">> {
     const init = { params: { path: { projectId } } };
     return this.client.request("get", "/api/projects/{projectId}/automations", init, options);
   }
@@ -13,12 +14,12 @@ export class Automations extends APIResource {
     projectId: string,
     body: Input<"AutomationCreate">,
     options?: RequestOptions,
-  ): Promise<Schema<"Automation">> {
+  ): APIPromise<Schema<"Automation">> {
     const init = { params: { path: { projectId } }, body };
     return this.client.request("post", "/api/projects/{projectId}/automations", init, options);
   }
 
-  get(automationId: string, options?: RequestOptions): Promise<Schema<"Automation">> {
+  get(automationId: string, options?: RequestOptions): APIPromise<Schema<"Automation">> {
     const init = { params: { path: { automationId } } };
     return this.client.request("get", "/api/automations/{automationId}", init, options);
   }
@@ -27,18 +28,18 @@ export class Automations extends APIResource {
     automationId: string,
     body: Input<"AutomationUpdate">,
     options?: RequestOptions,
-  ): Promise<Schema<"Automation">> {
+  ): APIPromise<Schema<"Automation">> {
     const init = { params: { path: { automationId } }, body };
     return this.client.request("patch", "/api/automations/{automationId}", init, options);
   }
 
-  delete(automationId: string, options?: RequestOptions): Promise<void> {
+  delete(automationId: string, options?: RequestOptions): APIPromise<void> {
     const init = { params: { path: { automationId } } };
     return this.client.request("delete", "/api/automations/{automationId}", init, options);
   }
 
   /** Runs the automation now; follow the returned job with `jobs.watch`. */
-  run(automationId: string, options?: RequestOptions): Promise<Schema<"AutomationRunQueued">> {
+  run(automationId: string, options?: RequestOptions): APIPromise<Schema<"AutomationRunQueued">> {
     const init = { params: { path: { automationId } } };
     return this.client.request("post", "/api/automations/{automationId}/run", init, options);
   }
@@ -58,12 +59,13 @@ export class Automations extends APIResource {
           options,
         ),
       (page) => page.deliveries,
-      query.page,
+      query.page ?? 1,
+      nextPageNumber,
     );
   }
 
   /** Sends one delivery again. */
-  redeliver(deliveryId: string, options?: RequestOptions): Promise<Schema<"Delivery">> {
+  redeliver(deliveryId: string, options?: RequestOptions): APIPromise<Schema<"Delivery">> {
     const init = { params: { path: { deliveryId } } };
     return this.client.request("post", "/api/deliveries/{deliveryId}/redeliver", init, options);
   }

@@ -1,4 +1,5 @@
 import type { RequestOptions } from "../client.js";
+import type { APIPromise } from "../core/api-promise.js";
 import { APIResource } from "../internal/resource.js";
 import type { Input, Schema } from "../types.js";
 
@@ -8,11 +9,11 @@ import type { Input, Schema } from "../types.js";
  */
 export class Billing extends APIResource {
   /** The plans and their limits. Public. */
-  plans(options?: RequestOptions): Promise<Schema<"PlanList">> {
+  plans(options?: RequestOptions): APIPromise<Schema<"PlanList">> {
     return this.client.request("get", "/api/plans", {}, options);
   }
 
-  get(orgId: string, options?: RequestOptions): Promise<Schema<"BillingDetails">> {
+  get(orgId: string, options?: RequestOptions): APIPromise<Schema<"BillingDetails">> {
     return this.client.request(
       "get",
       "/api/organizations/{orgId}/billing",
@@ -25,23 +26,23 @@ export class Billing extends APIResource {
     orgId: string,
     body: Input<"BillingDetails">,
     options?: RequestOptions,
-  ): Promise<Schema<"BillingDetails">> {
+  ): APIPromise<Schema<"BillingDetails">> {
     const init = { params: { path: { orgId } }, body };
     return this.client.request("put", "/api/organizations/{orgId}/billing", init, options);
   }
 
-  invoices(orgId: string, options?: RequestOptions): Promise<Schema<"InvoiceList">> {
+  invoices(orgId: string, options?: RequestOptions): APIPromise<Schema<"InvoiceList">> {
     const init = { params: { path: { orgId } } };
     return this.client.request("get", "/api/organizations/{orgId}/invoices", init, options);
   }
 
-  paymentMethods(orgId: string, options?: RequestOptions): Promise<Schema<"PaymentMethodList">> {
+  paymentMethods(orgId: string, options?: RequestOptions): APIPromise<Schema<"PaymentMethodList">> {
     const init = { params: { path: { orgId } } };
     return this.client.request("get", "/api/organizations/{orgId}/payment-methods", init, options);
   }
 
   /** A Stripe billing-portal link. */
-  createPortalSession(orgId: string, options?: RequestOptions): Promise<Schema<"BillingPortalSession">> {
+  createPortalSession(orgId: string, options?: RequestOptions): APIPromise<Schema<"BillingPortalSession">> {
     const init = { params: { path: { orgId } } };
     return this.client.request("post", "/api/organizations/{orgId}/billing-portal", init, options);
   }
@@ -51,29 +52,29 @@ export class Billing extends APIResource {
     orgId: string,
     body: Input<"CheckoutRequest">,
     options?: RequestOptions,
-  ): Promise<Schema<"CheckoutSession">> {
+  ): APIPromise<Schema<"CheckoutSession">> {
     const init = { params: { path: { orgId } }, body };
     return this.client.request("post", "/api/organizations/{orgId}/checkout", init, options);
   }
 
-  subscribeFree(orgId: string, options?: RequestOptions): Promise<Schema<"Subscription">> {
+  subscribeFree(orgId: string, options?: RequestOptions): APIPromise<Schema<"Subscription">> {
     const init = { params: { path: { orgId } } };
     return this.client.request("post", "/api/organizations/{orgId}/subscribe-free", init, options);
   }
 
-  cancelSubscription(orgId: string, options?: RequestOptions): Promise<Schema<"Subscription">> {
+  cancelSubscription(orgId: string, options?: RequestOptions): APIPromise<Schema<"Subscription">> {
     const init = { params: { path: { orgId } } };
     return this.client.request("post", "/api/organizations/{orgId}/cancel-subscription", init, options);
   }
 
   /** Re-reads the subscription from Stripe. */
-  syncSubscription(orgId: string, options?: RequestOptions): Promise<Schema<"Subscription">> {
+  syncSubscription(orgId: string, options?: RequestOptions): APIPromise<Schema<"Subscription">> {
     const init = { params: { path: { orgId } } };
     return this.client.request("post", "/api/organizations/{orgId}/sync-subscription", init, options);
   }
 
   /** What the organization used of each plan quota this period. */
-  usage(orgId: string, options?: RequestOptions): Promise<Schema<"Usage">> {
+  usage(orgId: string, options?: RequestOptions): APIPromise<Schema<"Usage">> {
     return this.client.request(
       "get",
       "/api/organizations/{orgId}/usage",

@@ -1,6 +1,7 @@
 import type { RequestOptions } from "../client.js";
+import type { APIPromise } from "../core/api-promise.js";
 import { encodeFilters, type FilterDocument, type FilterNode } from "../core/filters.js";
-import { PagePromise } from "../core/pagination.js";
+import { nextPageNumber, PagePromise } from "../core/pagination.js";
 import { APIResource } from "../internal/resource.js";
 import type { Query, Schema } from "../types.js";
 
@@ -31,7 +32,8 @@ export class Customers extends APIResource {
           options,
         ),
       (page) => page.customers,
-      query.page,
+      query.page ?? 1,
+      nextPageNumber,
     );
   }
 
@@ -40,7 +42,7 @@ export class Customers extends APIResource {
     customerId: string,
     query: Query<"listSimilarCustomers"> = {},
     options?: RequestOptions,
-  ): Promise<Schema<"SimilarCustomers">> {
+  ): APIPromise<Schema<"SimilarCustomers">> {
     const init = { params: { path: { customerId }, query } };
     return this.client.request("get", "/api/engine/customers/{customerId}/similar", init, options);
   }

@@ -1,5 +1,6 @@
 import type { RequestOptions } from "../client.js";
-import { PagePromise } from "../core/pagination.js";
+import type { APIPromise } from "../core/api-promise.js";
+import { nextPageNumber, PagePromise } from "../core/pagination.js";
 import { APIResource } from "../internal/resource.js";
 import type { Query, Schema } from "../types.js";
 
@@ -15,7 +16,11 @@ export interface FileUpload {
 
 export class Files extends APIResource {
   /** Uploads a file of transactions and queues it; track the returned `job_id` with `jobs.watch`. */
-  upload(projectId: string, upload: FileUpload, options?: RequestOptions): Promise<Schema<"IngestAccepted">> {
+  upload(
+    projectId: string,
+    upload: FileUpload,
+    options?: RequestOptions,
+  ): APIPromise<Schema<"IngestAccepted">> {
     const form = new FormData();
     form.append("file", upload.file, "name" in upload.file ? String(upload.file.name) : "upload.csv");
     if (upload.mapping) form.append("mapping", JSON.stringify(upload.mapping));
@@ -45,11 +50,12 @@ export class Files extends APIResource {
           options,
         ),
       (page) => page.files,
-      query.page,
+      query.page ?? 1,
+      nextPageNumber,
     );
   }
 
-  get(fileId: string, options?: RequestOptions): Promise<Schema<"File">> {
+  get(fileId: string, options?: RequestOptions): APIPromise<Schema<"File">> {
     return this.client.request("get", "/api/files/{fileId}", { params: { path: { fileId } } }, options);
   }
 }

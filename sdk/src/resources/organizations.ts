@@ -1,9 +1,10 @@
 import type { RequestOptions } from "../client.js";
+import type { APIPromise } from "../core/api-promise.js";
 import { APIResource } from "../internal/resource.js";
 import type { Input, Schema } from "../types.js";
 
 class Members extends APIResource {
-  list(orgId: string, options?: RequestOptions): Promise<Schema<"MemberList">> {
+  list(orgId: string, options?: RequestOptions): APIPromise<Schema<"MemberList">> {
     return this.client.request(
       "get",
       "/api/organizations/{orgId}/members",
@@ -17,7 +18,7 @@ class Members extends APIResource {
     memberId: string,
     body: Input<"MemberUpdate">,
     options?: RequestOptions,
-  ): Promise<Schema<"Member">> {
+  ): APIPromise<Schema<"Member">> {
     const path = { orgId, memberId };
     return this.client.request(
       "patch",
@@ -27,7 +28,7 @@ class Members extends APIResource {
     );
   }
 
-  remove(orgId: string, memberId: string, options?: RequestOptions): Promise<void> {
+  remove(orgId: string, memberId: string, options?: RequestOptions): APIPromise<void> {
     const path = { orgId, memberId };
     return this.client.request(
       "delete",
@@ -39,7 +40,7 @@ class Members extends APIResource {
 }
 
 class Invitations extends APIResource {
-  list(orgId: string, options?: RequestOptions): Promise<Schema<"InvitationList">> {
+  list(orgId: string, options?: RequestOptions): APIPromise<Schema<"InvitationList">> {
     return this.client.request(
       "get",
       "/api/organizations/{orgId}/invitations",
@@ -52,12 +53,12 @@ class Invitations extends APIResource {
     orgId: string,
     body: Input<"InvitationCreate">,
     options?: RequestOptions,
-  ): Promise<Schema<"Invitation">> {
+  ): APIPromise<Schema<"Invitation">> {
     const init = { params: { path: { orgId } }, body };
     return this.client.request("post", "/api/organizations/{orgId}/invitations", init, options);
   }
 
-  cancel(orgId: string, invitationId: string, options?: RequestOptions): Promise<void> {
+  cancel(orgId: string, invitationId: string, options?: RequestOptions): APIPromise<void> {
     const path = { orgId, invitationId };
     return this.client.request(
       "delete",
@@ -68,7 +69,7 @@ class Invitations extends APIResource {
   }
 
   /** Accepts an invitation addressed to the signed-in user. */
-  accept(invitationId: string, options?: RequestOptions): Promise<Schema<"Member">> {
+  accept(invitationId: string, options?: RequestOptions): APIPromise<Schema<"Member">> {
     const path = { invitationId };
     return this.client.request(
       "post",
@@ -83,15 +84,15 @@ export class Organizations extends APIResource {
   readonly members = new Members(this.client);
   readonly invitations = new Invitations(this.client);
 
-  list(options?: RequestOptions): Promise<Schema<"OrganizationList">> {
+  list(options?: RequestOptions): APIPromise<Schema<"OrganizationList">> {
     return this.client.request("get", "/api/organizations", {}, options);
   }
 
-  create(body: Input<"OrganizationCreate">, options?: RequestOptions): Promise<Schema<"Organization">> {
+  create(body: Input<"OrganizationCreate">, options?: RequestOptions): APIPromise<Schema<"Organization">> {
     return this.client.request("post", "/api/organizations", { body }, options);
   }
 
-  get(orgId: string, options?: RequestOptions): Promise<Schema<"Organization">> {
+  get(orgId: string, options?: RequestOptions): APIPromise<Schema<"Organization">> {
     return this.client.request("get", "/api/organizations/{orgId}", { params: { path: { orgId } } }, options);
   }
 
@@ -99,7 +100,7 @@ export class Organizations extends APIResource {
     orgId: string,
     body: Input<"OrganizationUpdate">,
     options?: RequestOptions,
-  ): Promise<Schema<"Organization">> {
+  ): APIPromise<Schema<"Organization">> {
     return this.client.request(
       "patch",
       "/api/organizations/{orgId}",

@@ -1,9 +1,10 @@
 import type { RequestOptions } from "../client.js";
+import type { APIPromise } from "../core/api-promise.js";
 import { APIResource } from "../internal/resource.js";
 import type { Input, Schema } from "../types.js";
 
 export class Projects extends APIResource {
-  list(orgId: string, options?: RequestOptions): Promise<Schema<"ProjectList">> {
+  list(orgId: string, options?: RequestOptions): APIPromise<Schema<"ProjectList">> {
     return this.client.request(
       "get",
       "/api/organizations/{orgId}/projects",
@@ -12,12 +13,16 @@ export class Projects extends APIResource {
     );
   }
 
-  create(orgId: string, body: Input<"ProjectCreate">, options?: RequestOptions): Promise<Schema<"Project">> {
+  create(
+    orgId: string,
+    body: Input<"ProjectCreate">,
+    options?: RequestOptions,
+  ): APIPromise<Schema<"Project">> {
     const init = { params: { path: { orgId } }, body };
     return this.client.request("post", "/api/organizations/{orgId}/projects", init, options);
   }
 
-  get(projectId: string, options?: RequestOptions): Promise<Schema<"Project">> {
+  get(projectId: string, options?: RequestOptions): APIPromise<Schema<"Project">> {
     return this.client.request(
       "get",
       "/api/projects/{projectId}",
@@ -30,13 +35,13 @@ export class Projects extends APIResource {
     projectId: string,
     body: Input<"ProjectUpdate">,
     options?: RequestOptions,
-  ): Promise<Schema<"Project">> {
+  ): APIPromise<Schema<"Project">> {
     const init = { params: { path: { projectId } }, body };
     return this.client.request("patch", "/api/projects/{projectId}", init, options);
   }
 
   /** Deletes the project (gone at once) and queues the deletion of its data; resolves with that job. */
-  delete(projectId: string, options?: RequestOptions): Promise<Schema<"ProjectDeletionQueued">> {
+  delete(projectId: string, options?: RequestOptions): APIPromise<Schema<"ProjectDeletionQueued">> {
     return this.client.request(
       "delete",
       "/api/projects/{projectId}",
@@ -46,7 +51,7 @@ export class Projects extends APIResource {
   }
 
   /** The project's ML summary: segments, churn, CLV, uplift and ABC statistics. */
-  overview(projectId: string, options?: RequestOptions): Promise<Schema<"ProjectOverview">> {
+  overview(projectId: string, options?: RequestOptions): APIPromise<Schema<"ProjectOverview">> {
     const init = { params: { path: { projectId } } };
     return this.client.request("get", "/api/engine/projects/{projectId}/overview", init, options);
   }

@@ -1,4 +1,5 @@
 import type { RequestOptions } from "../client.js";
+import type { APIPromise } from "../core/api-promise.js";
 import { InternalServerError } from "../core/errors.js";
 import { APIResource } from "../internal/resource.js";
 import type { Input, Schema } from "../types.js";
@@ -24,7 +25,7 @@ const isHealth = (body: unknown): body is Schema<"Health"> =>
 
 export class Contact extends APIResource {
   /** Sends a message to support. Public. */
-  submit(body: Input<"ContactRequest">, options?: RequestOptions): Promise<Schema<"ContactReceipt">> {
+  submit(body: Input<"ContactRequest">, options?: RequestOptions): APIPromise<Schema<"ContactReceipt">> {
     return this.client.request("post", "/api/contact", { body }, options);
   }
 }

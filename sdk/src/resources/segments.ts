@@ -1,9 +1,10 @@
 import type { RequestOptions } from "../client.js";
+import type { APIPromise } from "../core/api-promise.js";
 import { APIResource } from "../internal/resource.js";
 import type { Input, Schema } from "../types.js";
 
 export class Segments extends APIResource {
-  list(projectId: string, options?: RequestOptions): Promise<Schema<"SegmentList">> {
+  list(projectId: string, options?: RequestOptions): APIPromise<Schema<"SegmentList">> {
     const init = { params: { path: { projectId } } };
     return this.client.request("get", "/api/engine/projects/{projectId}/segments", init, options);
   }
@@ -12,7 +13,7 @@ export class Segments extends APIResource {
     projectId: string,
     body: Input<"SegmentCreate">,
     options?: RequestOptions,
-  ): Promise<Schema<"Segment">> {
+  ): APIPromise<Schema<"Segment">> {
     const init = { params: { path: { projectId } }, body };
     return this.client.request("post", "/api/engine/projects/{projectId}/segments", init, options);
   }
@@ -22,12 +23,12 @@ export class Segments extends APIResource {
     projectId: string,
     body: Input<"SegmentPreviewRequest">,
     options?: RequestOptions,
-  ): Promise<Schema<"SegmentPreview">> {
+  ): APIPromise<Schema<"SegmentPreview">> {
     const init = { params: { path: { projectId } }, body };
     return this.client.request("post", "/api/engine/projects/{projectId}/segments/preview", init, options);
   }
 
-  get(segmentId: string, options?: RequestOptions): Promise<Schema<"Segment">> {
+  get(segmentId: string, options?: RequestOptions): APIPromise<Schema<"Segment">> {
     const init = { params: { path: { segmentId } } };
     return this.client.request("get", "/api/engine/segments/{segmentId}", init, options);
   }
@@ -36,18 +37,18 @@ export class Segments extends APIResource {
     segmentId: string,
     body: Input<"SegmentUpdate">,
     options?: RequestOptions,
-  ): Promise<Schema<"Segment">> {
+  ): APIPromise<Schema<"Segment">> {
     const init = { params: { path: { segmentId } }, body };
     return this.client.request("patch", "/api/engine/segments/{segmentId}", init, options);
   }
 
-  delete(segmentId: string, options?: RequestOptions): Promise<void> {
+  delete(segmentId: string, options?: RequestOptions): APIPromise<void> {
     const init = { params: { path: { segmentId } } };
     return this.client.request("delete", "/api/engine/segments/{segmentId}", init, options);
   }
 
   /** Re-runs segmentation (then churn, CLV and uplift) now; follow the returned job with `jobs.watch`. */
-  run(projectId: string, options?: RequestOptions): Promise<Schema<"JobQueued">> {
+  run(projectId: string, options?: RequestOptions): APIPromise<Schema<"JobQueued">> {
     const init = { params: { path: { projectId } } };
     return this.client.request("post", "/api/engine/projects/{projectId}/segmentation", init, options);
   }

@@ -1,7 +1,15 @@
 /**
- * The plan catalogue from the pricing table. A null limit means unlimited. Enterprise prices follow the
- * landing page ($200 / $189); the product docs flag that the billing source once listed Enterprise as
- * "contact us" — to be confirmed by the product team.
+ * The plans catalogue: the single source of every plan's prices and limits. `GET /api/plans`, the quota checks,
+ * the usage report and the docs' plans table all read it; nothing else may name a price or a limit.
+ * A null limit means unlimited.
+ *
+ * Enterprise decision: self-serve at $200/month ($189/month billed annually), as in the product docs' table and
+ * on the landing page, not "contact us". Reason: the docs' pricing table, the landing page and the contract's
+ * `Plan` schema (a number, never null) all publish a price, and `CheckoutRequest` accepts `enterprise`, so a
+ * customer can buy it like any paid plan. Only the older billing source said "contact us"; it had no price to
+ * charge and no path through Checkout.
+ *
+ * Trials are not here: their length comes from the Stripe price (see trial-days.ts), never from our code.
  */
 export const PLANS = [
   {
@@ -9,7 +17,6 @@ export const PLANS = [
     name: "Free",
     priceMonthlyUsd: 0,
     priceAnnualMonthlyUsd: 0,
-    trialDays: null,
     limits: {
       rows: 500_000,
       profiles: 5_000,
@@ -25,7 +32,6 @@ export const PLANS = [
     name: "Starter",
     priceMonthlyUsd: 29,
     priceAnnualMonthlyUsd: 24,
-    trialDays: 14,
     limits: {
       rows: 10_000_000,
       profiles: 50_000,
@@ -41,7 +47,6 @@ export const PLANS = [
     name: "Pro",
     priceMonthlyUsd: 99,
     priceAnnualMonthlyUsd: 79,
-    trialDays: 14,
     limits: {
       rows: 100_000_000,
       profiles: 500_000,
@@ -57,7 +62,6 @@ export const PLANS = [
     name: "Enterprise",
     priceMonthlyUsd: 200,
     priceAnnualMonthlyUsd: 189,
-    trialDays: 14,
     limits: {
       rows: null,
       profiles: null,
@@ -70,4 +74,23 @@ export const PLANS = [
   },
 ] as const;
 
-export type PlanId = (typeof PLANS)[number]["id"];
+export type Plan = (typeof PLANS)[number];
+export type PlanId = Plan["id"];
+export type PaidPlanId = Exclude<PlanId, "free">;
+export type Metric = keyof Plan["limits"];
+export type Limits = { [M in Metric]: number | null };
+
+export const FREE_PLAN: Plan = PLANS[0];
+
+export const isPlanId = (id: string): id is PlanId => PLANS.some((p) => p.id === id);
+
+/** The catalogue entry of a plan id; an unknown id (a plan since removed) falls back to free. */
+export const planById = (id: string): Plan => PLANS.find((p) => p.id === id) ?? FREE_PLAN;
+
+export const PAID_PLAN_IDS = PLANS.filter((p) => p.id !== "free").map((p) => p.id as PaidPlanId);
+
+/**
+ * Days a past_due subscription keeps its paid limits while Stripe retries the payment (Smart Retries run for
+ * about a week by default); after that the organization falls back to free until the invoice is paid.
+ */
+export const PAST_DUE_GRACE_DAYS = 7;

@@ -1,61 +1,169 @@
 import type { Knex } from "knex";
+import { findBillingAccount } from "../db/billing-accounts.js";
+import { countNewCustomerKeys, countOrganizationCustomers } from "../db/customers.js";
 import { organizationFileUsage } from "../db/files.js";
 import { countModelRuns } from "../db/model-runs.js";
 import { findOrganizationPlan } from "../db/organizations.js";
 import { DomainError } from "../domain/errors.js";
-import { PLANS } from "./plans.js";
+import type { MessageKey } from "../i18n/index.js";
+import { type Limits, type Metric, PAST_DUE_GRACE_DAYS, type PlanId, planById } from "./plans.js";
 
 const GB = 1024 ** 3;
+const DAY_MS = 24 * 3600 * 1000;
 
-/** The organization's plan and its limits (null = unlimited). */
-export async function planOf(db: Knex, organizationId: string) {
-  const plan = (await findOrganizationPlan(db, organizationId)) ?? "free";
-  const limits = PLANS.find((p) => p.id === plan)?.limits ?? PLANS[0].limits;
-  return { plan, limits };
+export interface PlanInForce {
+  plan: PlanId;
+  limits: Limits;
 }
 
-/** Start of the current quota period: model runs are counted per calendar month (UTC). */
-export const periodStart = (now = new Date()) =>
-  new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+/**
+ * The plan whose limits apply now. The organization's plan follows its Stripe subscription, with two guards
+ * that do not wait for a webhook: a subscription past_due for longer than the grace period, and one cancelled
+ * at period end whose period is over, both fall back to free.
+ */
+export async function planOf(db: Knex, organizationId: string, now = new Date()): Promise<PlanInForce> {
+  const [stored, account] = await Promise.all([
+    findOrganizationPlan(db, organizationId),
+    findBillingAccount(db, organizationId),
+  ]);
+  let plan = planById(stored ?? "free");
+  if (plan.id !== "free" && account) {
+    const graceOver =
+      account.status === "past_due" &&
+      account.past_due_since !== null &&
+      now.getTime() - account.past_due_since.getTime() > PAST_DUE_GRACE_DAYS * DAY_MS;
+    const lapsed =
+      account.cancel_at_period_end &&
+      account.current_period_end !== null &&
+      account.current_period_end.getTime() <= now.getTime();
+    if (graceOver || lapsed || account.status === "canceled") plan = planById("free");
+  }
+  return { plan: plan.id, limits: plan.limits };
+}
+
+export interface QuotaPeriod {
+  start: Date;
+  end: Date;
+}
 
 /**
- * The rows and storage quotas of the organization's plan, checked before a batch is accepted: rows are those
- * of completed files, storage the bytes of all files (the docs' usage metering). Over either: 429
- * `quota_exceeded`, which clients must not retry.
+ * The period the model-run and GenAI counters count: the paid subscription's current period, else the calendar
+ * month (UTC). Counters reset when it ends.
+ */
+export async function currentPeriod(
+  db: Knex,
+  organizationId: string,
+  now = new Date(),
+): Promise<QuotaPeriod> {
+  const account = await findBillingAccount(db, organizationId);
+  const { plan } = await planOf(db, organizationId, now);
+  if (plan !== "free" && account?.current_period_start && account.current_period_end) {
+    if (account.current_period_end.getTime() > now.getTime())
+      return { start: account.current_period_start, end: account.current_period_end };
+  }
+  return {
+    start: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)),
+    end: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)),
+  };
+}
+
+/**
+ * 429 `quota_exceeded` for one metric, with the figures a client needs in `quota` (the contract's
+ * QuotaExceeded): which metric, how much is used, the limit, the plan and where to upgrade.
+ */
+export function quotaExceeded(
+  organizationId: string,
+  metric: Metric,
+  figures: { plan: PlanId; used: number; limit: number },
+  messageKey: MessageKey,
+  params: Record<string, string | number> = {},
+): DomainError {
+  const { plan, used, limit } = figures;
+  return new DomainError(
+    "quota_exceeded",
+    "quota_exceeded",
+    messageKey,
+    { plan, used, limit, ...params },
+    {
+      extra: {
+        quota: { metric, used, limit, plan, upgradeUrl: `/api/organizations/${organizationId}/checkout` },
+      },
+    },
+  );
+}
+
+/** Data about to be ingested into a project: its rows, bytes and the customer keys of its purchases. */
+export interface IncomingData {
+  projectId: string;
+  rows: number;
+  bytes: number;
+  customerKeys: Iterable<string>;
+}
+
+/**
+ * The rows, storage and customer-profile quotas, checked before a batch or upload is stored: rows are those of
+ * completed files, storage the bytes of all files, profiles the customers over all projects (the docs' usage
+ * metering). A batch that would pass a limit is refused whole: nothing of it is stored.
  */
 export async function requireIngestQuota(
   db: Knex,
   organizationId: string,
-  incoming: { rows: number; bytes: number },
+  incoming: IncomingData,
 ): Promise<void> {
   const { plan, limits } = await planOf(db, organizationId);
   const usage = await organizationFileUsage(db, organizationId);
   if (limits.rows !== null && usage.rows + incoming.rows > limits.rows) {
-    throw new DomainError("quota_exceeded", "quota_exceeded", "quota_rows", {
-      plan,
-      limit: limits.rows,
-      used: usage.rows,
-      incoming: incoming.rows,
-    });
+    throw quotaExceeded(
+      organizationId,
+      "rows",
+      { plan, used: usage.rows, limit: limits.rows },
+      "quota_rows",
+      {
+        incoming: incoming.rows,
+      },
+    );
   }
   if (limits.storageGb !== null && (usage.bytes + incoming.bytes) / GB > limits.storageGb) {
-    throw new DomainError("quota_exceeded", "quota_exceeded", "quota_storage", {
-      plan,
-      limit: limits.storageGb,
-      used: Math.round((usage.bytes / GB) * 1000) / 1000,
-    });
+    throw quotaExceeded(
+      organizationId,
+      "storageGb",
+      { plan, used: usage.bytes / GB, limit: limits.storageGb },
+      "quota_storage",
+      { used: (usage.bytes / GB).toFixed(3) },
+    );
+  }
+  if (limits.profiles !== null) {
+    const fresh = await countNewCustomerKeys(db, incoming.projectId, [...new Set(incoming.customerKeys)]);
+    const used = await countOrganizationCustomers(db, organizationId);
+    if (fresh > 0 && used + fresh > limits.profiles) {
+      throw quotaExceeded(
+        organizationId,
+        "profiles",
+        { plan, used, limit: limits.profiles },
+        "quota_profiles",
+        {
+          incoming: fresh,
+        },
+      );
+    }
   }
 }
 
-/** Model runs of the month, as a 429 `quota_exceeded` error when the plan's are used up, else undefined. */
+/** The period's model runs, as a 429 `quota_exceeded` error when the plan's are used up, else undefined. */
 export async function modelRunQuotaError(db: Knex, organizationId: string): Promise<DomainError | undefined> {
   const { plan, limits } = await planOf(db, organizationId);
   if (limits.modelRuns === null) return undefined;
-  const used = await countModelRuns(db, organizationId, periodStart());
+  const period = await currentPeriod(db, organizationId);
+  const used = await countModelRuns(db, organizationId, period.start);
   if (used < limits.modelRuns) return undefined;
-  return new DomainError("quota_exceeded", "quota_exceeded", "quota_model_runs", {
-    plan,
-    limit: limits.modelRuns,
-    used,
-  });
+  return quotaExceeded(
+    organizationId,
+    "modelRuns",
+    { plan, used, limit: limits.modelRuns },
+    "quota_model_runs",
+    {
+      since: period.start.toISOString(),
+      resetsAt: period.end.toISOString(),
+    },
+  );
 }

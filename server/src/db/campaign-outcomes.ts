@@ -1,60 +1,42 @@
 import type { Knex } from "knex";
 
-export interface CampaignObservation {
+export interface CampaignExposureRow {
+  /** The customer profile id; exposed people who never bought have no profile and are `key:<customer id>`. */
   customerId: string;
+  campaignId: string;
   group: "treatment" | "control";
-  /** 1 when the customer bought within the campaign window after the exposure. */
-  outcome: 0 | 1;
-  /** What was known of the customer at exposure time (so the outcome cannot leak into its own features). */
-  recencyDays: number;
-  frequency: number;
-  monetary: number;
+  exposedAt: Date;
 }
 
-/** Days a purchase after an exposure counts as the campaign's outcome. */
-export const CAMPAIGN_WINDOW_DAYS = 30;
-/** Recency of a customer who had not bought before the exposure. */
-const NEVER_BOUGHT_DAYS = 3650;
-
 /**
- * Every campaign exposure whose window has closed by the reference date, with its outcome and the customer's
- * history up to the exposure: the uplift model's training data.
+ * Every campaign exposure up to the reference date: the uplift model's experiment. The Engine reads outcomes and
+ * features from the customers' timelines, point in time, and leaves out (and counts) the exposures whose window
+ * is still open.
  */
-export async function loadCampaignObservations(
+export async function loadCampaignExposures(
   db: Knex,
   projectId: string,
   referenceDate: Date,
-): Promise<CampaignObservation[]> {
-  const result = await db.raw(
-    `SELECT coalesce(c.id::text, 'key:' || e.customer_key) AS customer_id, e."group",
-            (o.bought IS NOT NULL) AS outcome,
-            coalesce(floor(extract(epoch FROM (e.exposed_at - h.last_at)) / 86400), ?)::int AS recency_days,
-            coalesce(h.orders, 0)::int AS frequency,
-            coalesce(h.spent, 0)::float8 AS monetary
-       FROM campaign_exposures e
-       -- Exposed people who never bought have no customer row; they still belong to the experiment.
-       LEFT JOIN customers c ON c.project_id = e.project_id AND c.customer_key = e.customer_key
-       LEFT JOIN LATERAL (
-         SELECT max(t.order_date) AS last_at, count(*) AS orders, sum(t.amount) AS spent
-           FROM transactions t
-          WHERE t.project_id = e.project_id AND t.customer_key = e.customer_key
-            AND NOT t.is_return AND t.order_date < e.exposed_at) h ON true
-       LEFT JOIN LATERAL (
-         SELECT 1 AS bought
-           FROM transactions t
-          WHERE t.project_id = e.project_id AND t.customer_key = e.customer_key AND NOT t.is_return
-            AND t.order_date > e.exposed_at AND t.order_date <= e.exposed_at + (? * interval '1 day')
-          LIMIT 1) o ON true
-      WHERE e.project_id = ? AND e.exposed_at + (? * interval '1 day') <= ?`,
-    [NEVER_BOUGHT_DAYS, CAMPAIGN_WINDOW_DAYS, projectId, CAMPAIGN_WINDOW_DAYS, referenceDate],
-  );
-  return (result.rows as Record<string, unknown>[]).map((r) => ({
+): Promise<CampaignExposureRow[]> {
+  const rows = await db("campaign_exposures as e")
+    // Exposed people who never bought have no customer row; they still belong to the experiment.
+    .leftJoin("customers as c", function () {
+      this.on("c.project_id", "e.project_id").andOn("c.customer_key", "e.customer_key");
+    })
+    .where("e.project_id", projectId)
+    .andWhere("e.exposed_at", "<=", referenceDate)
+    .orderBy("e.id")
+    .select(
+      db.raw("coalesce(c.id::text, 'key:' || e.customer_key) AS customer_id"),
+      "e.campaign_id",
+      "e.group",
+      "e.exposed_at",
+    );
+  return rows.map((r) => ({
     customerId: String(r.customer_id),
+    campaignId: r.campaign_id,
     group: r.group === "control" ? "control" : "treatment",
-    outcome: r.outcome ? 1 : 0,
-    recencyDays: Number(r.recency_days),
-    frequency: Number(r.frequency),
-    monetary: Number(r.monetary),
+    exposedAt: new Date(r.exposed_at),
   }));
 }
 

@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import type { CustomerBehaviour } from "../engine/customer.js";
 import { bulkUpdateById } from "./bulk-update.js";
 
 /** The date a project's models look from: its configured reference date, else its latest transaction. */
@@ -16,29 +17,45 @@ export async function referenceDateOf(
 }
 
 /**
- * RFM per customer, in SQL over the transactions up to the reference date:
- * - recency: whole days since the customer's last transaction;
- * - frequency: distinct orders among purchases (an order is its order_id, else its timestamp);
- * - monetary: net value, purchases minus the absolute value of returns;
- * - return rate: returned value / purchased value, capped at 1 (0 when nothing was purchased).
- * Returns the number of customers scored.
+ * RFM by purchases per customer, in SQL over the transactions up to the reference date. The lines are classified
+ * exactly as engine/customer-timeline.ts classifies them (the models' definition; a pipeline test checks that the
+ * two agree):
+ * - a purchase line: amount > 0 and not a return by status;
+ * - a return line: a return by status, or a negative amount (refunds, cancellations); its absolute value is
+ *   returned money;
+ * - a zero-value line that is not a return counts for nothing (an invoice made only of such lines is no order).
+ * Then:
+ * - recency: whole days since the last purchase line (returns, cancellations and zero-value orders never reset
+ *   it); null when the customer has no purchase by the reference date (the customer is then not scored);
+ * - frequency: distinct purchase orders (an order is its order_id, else its timestamp);
+ * - monetary: net value, purchases minus returned money;
+ * - return rate: returned value / purchased value, capped at 1 (engine/rfm.ts says what above 1 means).
+ * Returns the number of customers updated.
  */
 export async function computeRfm(db: Knex, projectId: string, referenceDate: Date): Promise<number> {
   const result = await db.raw(
-    `WITH agg AS (
-       SELECT customer_key,
-              max(order_date) AS last_at,
-              count(DISTINCT coalesce(order_id, order_date::text)) FILTER (WHERE NOT is_return) AS orders,
-              coalesce(sum(amount) FILTER (WHERE NOT is_return), 0) AS gross,
-              coalesce(sum(abs(amount)) FILTER (WHERE is_return), 0) AS returned
+    `WITH lines AS (
+       SELECT customer_key, order_date, order_id, amount,
+              (is_return OR amount < 0) AS returned,
+              (NOT is_return AND amount > 0) AS purchased
          FROM transactions
-        WHERE project_id = ? AND order_date <= ?
+        WHERE project_id = ? AND order_date <= ?),
+     agg AS (
+       SELECT customer_key,
+              max(order_date) FILTER (WHERE purchased) AS last_at,
+              count(DISTINCT coalesce(order_id, order_date::text)) FILTER (WHERE purchased) AS orders,
+              coalesce(sum(amount) FILTER (WHERE purchased), 0) AS gross,
+              coalesce(sum(abs(amount)) FILTER (WHERE returned), 0) AS returned
+         FROM lines
         GROUP BY customer_key)
      UPDATE customers AS c SET
-       rfm_recency_days = greatest(0, floor(extract(epoch FROM (?::timestamptz - agg.last_at)) / 86400))::int,
+       -- greatest() skips nulls: without a purchase, recency must stay null, not become 0.
+       rfm_recency_days = CASE WHEN agg.last_at IS NOT NULL
+         THEN greatest(0, floor(extract(epoch FROM (?::timestamptz - agg.last_at)) / 86400))::int END,
        rfm_frequency = agg.orders,
        rfm_monetary = agg.gross - agg.returned,
-       return_rate = CASE WHEN agg.gross > 0 THEN least(1, agg.returned / agg.gross) ELSE 0 END
+       return_rate = CASE WHEN agg.gross > 0 THEN least(1, agg.returned / agg.gross)
+                          WHEN agg.returned > 0 THEN 1 ELSE 0 END
      FROM agg
      WHERE c.project_id = ? AND c.customer_key = agg.customer_key`,
     [projectId, referenceDate, referenceDate, projectId],
@@ -46,21 +63,11 @@ export async function computeRfm(db: Knex, projectId: string, referenceDate: Dat
   return result.rowCount ?? 0;
 }
 
-export interface CustomerFeatures {
-  id: string;
-  recencyDays: number;
-  frequency: number;
-  monetary: number;
-  returnRate: number;
-  tenureDays: number;
-}
-
-/** The scored customers' behaviour features, as the models read them. */
 export async function loadCustomerFeatures(
   db: Knex,
   projectId: string,
   referenceDate: Date,
-): Promise<CustomerFeatures[]> {
+): Promise<CustomerBehaviour[]> {
   const rows = await db("customers")
     .where({ project_id: projectId })
     .whereNotNull("rfm_recency_days")
@@ -86,46 +93,53 @@ export async function loadCustomerFeatures(
   }));
 }
 
-/** Every purchase day of the project's customers up to the reference date (the churn models' input). */
-export async function loadPurchaseHistory(
+/** One transaction line as the Engine's timelines read it (engine/customer-timeline.ts Transaction). */
+export interface TransactionLine {
+  customerId: string;
+  at: Date;
+  amount: number;
+  orderId: string | null;
+  isReturn: boolean;
+}
+
+/**
+ * Every transaction line of the project's customers up to the reference date, returns included (the models
+ * decide what a line is), by customer profile id.
+ */
+export async function loadTransactions(
   db: Knex,
   projectId: string,
   referenceDate: Date,
-): Promise<{ customerId: string; at: Date; amount: number }[]> {
+): Promise<TransactionLine[]> {
   const rows = await db("transactions as t")
     .join("customers as c", function () {
       this.on("c.project_id", "t.project_id").andOn("c.customer_key", "t.customer_key");
     })
     .where("t.project_id", projectId)
     .andWhere("t.order_date", "<=", referenceDate)
-    .andWhere("t.is_return", false)
-    .select("c.id as customer_id", "t.order_date", "t.amount");
+    .select("c.id as customer_id", "t.order_date", "t.amount", "t.order_id", "t.is_return");
   return rows.map((r) => ({
     customerId: r.customer_id,
     at: new Date(r.order_date),
     amount: Number(r.amount),
+    orderId: r.order_id,
+    isReturn: r.is_return,
   }));
 }
 
-/** Replaces a project's customer embeddings (one transaction: readers see the old set or the new one). */
-export async function replaceEmbeddings(
+/** Every customer's extra fields (what was ingested beside our columns), by customer profile id. */
+export async function loadCustomerExtras(
   db: Knex,
   projectId: string,
-  rows: { customer_id: string; embedding: string }[],
-) {
-  await db.transaction(async (trx) => {
-    await trx("customer_embeddings").where({ project_id: projectId }).delete();
-    for (let i = 0; i < rows.length; i += 5000) {
-      await trx.raw(
-        `INSERT INTO customer_embeddings (customer_id, project_id, embedding)
-         SELECT r.customer_id, ?, r.embedding::vector FROM jsonb_to_recordset(?::jsonb) AS r(customer_id uuid, embedding text)`,
-        [projectId, JSON.stringify(rows.slice(i, i + 5000))],
-      );
-    }
-  });
+): Promise<[customerId: string, extra: Record<string, string | number | boolean>][]> {
+  const rows = await db("customers")
+    .where({ project_id: projectId })
+    .orderBy("id")
+    .select("id", "extra_features");
+  return rows.map((r) => [r.id, r.extra_features ?? {}]);
 }
 
-/** Each customer's segmentation results: RFM scores, ABC class and segment. */
+/** Each customer's segmentation results: RFM scores and grid segment, ABC class and cluster segment. */
 export async function saveSegmentation(
   db: Knex,
   rows: {
@@ -133,6 +147,7 @@ export async function saveSegmentation(
     rfm_r_score: number;
     rfm_f_score: number;
     rfm_m_score: number;
+    rfm_segment: string;
     abc_category: string;
     segment_id: string;
     segment_label: string;
@@ -142,6 +157,7 @@ export async function saveSegmentation(
     rfm_r_score: "smallint",
     rfm_f_score: "smallint",
     rfm_m_score: "smallint",
+    rfm_segment: "text",
     abc_category: "text",
     segment_id: "uuid",
     segment_label: "text",

@@ -12,6 +12,12 @@ export interface Database {
   kind: DatabaseKind;
   /** A pg-Pool-shaped view of knex's pool, so better-auth shares our connections instead of opening its own. */
   pool: SharedPool;
+  /**
+   * Resolves when the database is alive. PostgreSQL answers a `select 1` on a connection of its own; the
+   * embedded database has one connection, which a long job may hold for seconds, so there it is alive while
+   * its thread runs (a busy database is not a down one).
+   */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -21,9 +27,9 @@ export interface SharedPool {
   end(): Promise<void>;
 }
 
-// Postgres returns int8/numeric as strings by default; our counts and sums fit in a double.
+// Postgres returns int8 as a string by default; our counts fit in a double. NUMERIC (money) stays the exact text
+// Postgres sends: each query that reads money parses it where it reads it (or sums it in SQL and casts).
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
-pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
 /**
  * Opens the database the configuration names: real Postgres when `databaseUrl` is set, otherwise PGlite with
@@ -43,7 +49,13 @@ export async function openDatabase(options: {
       pool: { min: 0, max: 10 },
       acquireConnectionTimeout: 10_000,
     });
-    return { knex, kind: "postgres", pool: sharedPool(knex), close: () => knex.destroy() };
+    return {
+      knex,
+      kind: "postgres",
+      pool: sharedPool(knex),
+      ping: () => knex.raw("select 1").then(() => undefined),
+      close: () => knex.destroy(),
+    };
   }
 
   let dataDir: string | undefined;
@@ -63,6 +75,9 @@ export async function openDatabase(options: {
     knex,
     kind: "pglite",
     pool: sharedPool(knex),
+    ping: async () => {
+      if (!embedded.alive()) throw new Error("the embedded database's thread has stopped");
+    },
     async close() {
       await knex.destroy();
       await embedded.stop();
@@ -103,11 +118,6 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   );
 }
 
-/** The cheapest round trip to the database (the health check). */
-export async function pingDatabase(knex: Knex): Promise<void> {
-  await knex.raw("select 1");
-}
-
 /**
  * PGlite (PostgreSQL in WebAssembly) with pgvector, served over a local socket, on a worker thread of its own:
  * every query's work happens there, so a long statement never blocks this thread's HTTP server. The thread
@@ -146,8 +156,13 @@ async function startEmbeddedPostgres(dataDir: string | undefined) {
     await thread.terminate();
     throw new Error(`the embedded database did not start: ${first.error}`);
   }
+  let alive = true;
+  thread.once("exit", () => {
+    alive = false;
+  });
   return {
     address: first.address,
+    alive: () => alive,
     async stop() {
       const stopped = new Promise((resolve) => thread.once("message", resolve));
       thread.postMessage("stop");

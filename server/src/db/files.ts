@@ -11,6 +11,9 @@ export interface FileRow {
   format: "csv" | "xlsx";
   storage_key: string;
   size_bytes: number;
+  /** Where the file's staged rows are (null for a file accepted before they existed). */
+  rows_key: string | null;
+  rows_bytes: number | null;
   row_count: number | null;
   skipped_rows: number;
   status: FileStatus;
@@ -23,8 +26,8 @@ export interface FileRow {
 }
 
 export interface FileOptions {
-  /** An explicit column mapping, or "canonical" for the CSV written from API records. */
-  mapping?: Record<string, string> | "canonical";
+  /** An explicit column mapping (uploads). */
+  mapping?: Record<string, string>;
   delimiter?: string;
   skipInvalidRows?: boolean;
   /** How slash dates of this file read (detected at upload): month first, day first, or ISO. */
@@ -35,7 +38,17 @@ export async function insertFile(
   db: Knex,
   file: Pick<
     FileRow,
-    "id" | "project_id" | "name" | "source" | "format" | "storage_key" | "size_bytes" | "job_id"
+    | "id"
+    | "project_id"
+    | "name"
+    | "source"
+    | "format"
+    | "storage_key"
+    | "size_bytes"
+    | "rows_key"
+    | "rows_bytes"
+    | "skipped_rows"
+    | "job_id"
   > & {
     batch_id?: string | null;
     options?: FileOptions;
@@ -99,6 +112,10 @@ export async function deleteFileRow(db: Knex, fileId: string): Promise<void> {
   await db("files").where({ id: fileId }).delete();
 }
 
-/** Where a project's raw files are stored (to remove them when the project goes). */
-export const storageKeysOfProject = (db: Knex, projectId: string): Promise<string[]> =>
-  db("files").where({ project_id: projectId }).pluck("storage_key");
+/** Where each file of a project is stored, as received and its staged rows (to remove them with the project). */
+export async function storageKeysOfProject(db: Knex, projectId: string): Promise<string[][]> {
+  const rows: { storage_key: string; rows_key: string | null }[] = await db("files")
+    .where({ project_id: projectId })
+    .select("storage_key", "rows_key");
+  return rows.map((row) => [...new Set([row.storage_key, row.rows_key ?? row.storage_key])]);
+}

@@ -28,7 +28,3 @@ export async function markOutboxMail(
         : { status: "failed", error: result.error },
     );
 }
-
-export async function getOutboxMail(db: Knex, id: string) {
-  return db("mail_outbox").where({ id }).first();
-}

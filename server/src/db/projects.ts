@@ -117,9 +117,11 @@ const PROJECT_BULK_TABLES = [
  */
 export async function purgeProjectChunk(db: Knex, projectId: string, limit: number): Promise<number> {
   for (const table of PROJECT_BULK_TABLES) {
+    // The outer project filter matters for partitioned tables (customer_embeddings): a ctid is unique only
+    // within one partition, so without it the same ctids would match rows of other projects.
     const result = await db.raw(
-      `DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} WHERE project_id = ? LIMIT ?)`,
-      [projectId, limit],
+      `DELETE FROM ${table} WHERE project_id = ? AND ctid IN (SELECT ctid FROM ${table} WHERE project_id = ? LIMIT ?)`,
+      [projectId, projectId, limit],
     );
     if ((result.rowCount ?? 0) > 0) return result.rowCount as number;
   }

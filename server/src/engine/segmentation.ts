@@ -1,8 +1,9 @@
 import { type AbcClass, abcClasses } from "./abc.js";
 import type { CustomerBehaviour } from "./customer.js";
 import { customerEmbeddings } from "./embedding.js";
-import { type Clustering, clusterCustomers, scaleFeatures } from "./kmeans.js";
-import { type ClusterName, nameClusters, type RfmScore, rfmScores } from "./rfm-scores.js";
+import { type Clustering, clusterCustomers, type KStability, kStability, scaleFeatures } from "./kmeans.js";
+import type { RfmScore } from "./rfm-scores.js";
+import { nameSegments, rfmSegments, type SegmentName } from "./segment-names.js";
 
 export interface SegmentationInput {
   customers: CustomerBehaviour[];
@@ -12,20 +13,29 @@ export interface SegmentationInput {
 }
 
 export interface Segmentation {
+  /** Each customer's R, F and M score (1..5) against the population's quintile cut points. */
   scores: RfmScore[];
+  /** Each customer's segment of the standard RFM grid, from their own scores. */
+  rfmSegments: string[];
   abc: AbcClass[];
   clustering: Clustering;
-  /** Each cluster's mean R, F and M score: what its name is chosen from. */
-  clusterScores: RfmScore[];
-  names: ClusterName[];
+  /** How stable the chosen k is across seeds. */
+  stability: KStability;
+  /** A name per cluster, true of its members (segment-names.ts). */
+  names: SegmentName[];
   embeddings: number[][];
   /** Milliseconds per step. */
   durations: Record<string, number>;
 }
 
+/** The k selection is rerun with this many other seeds on a sample of at most this many customers. */
+const STABILITY_SEEDS = 5;
+const STABILITY_SAMPLE = 3000;
+
 /**
- * Everything segmentation computes from the customers' RFM: quintile scores, ABC classes, K-Means with an
- * automatically chosen k on log-scaled R, F and M, a human name per cluster, and each customer's embedding.
+ * Everything segmentation computes from the customers' RFM: quintile scores and each customer's RFM grid segment,
+ * ABC classes, K-Means with an automatically chosen k on log-scaled R, F and M (and how stable that k is across
+ * seeds), a name per cluster that is true of its members, and each customer's embedding.
  */
 export function segmentCustomers({ customers, kMin, kMax, seed }: SegmentationInput): Segmentation {
   const durations: Record<string, number> = {};
@@ -35,29 +45,27 @@ export function segmentCustomers({ customers, kMin, kMax, seed }: SegmentationIn
     durations[step] = Math.round(performance.now() - started);
     return result;
   };
-  const scores = time("scores", () => rfmScores(customers));
+  const graded = time("scores", () => rfmSegments(customers));
   const abc = time("abc", () => abcClasses(customers.map((c) => c.monetary)));
-  const clustering = time("clustering", () => {
-    const { scaled } = scaleFeatures(
-      customers.map((c) => [c.recencyDays, c.frequency, Math.max(0, c.monetary)]),
-      [true, true, true],
-    );
-    return clusterCustomers(scaled, { kMin, kMax, seed });
-  });
-  const clusterScores = meanScoresByCluster(clustering.labels, scores, clustering.k);
-  const names = time("naming", () => nameClusters(clusterScores));
+  const { scaled } = scaleFeatures(
+    customers.map((c) => [c.recencyDays, c.frequency, Math.max(0, c.monetary)]),
+    [true, true, true],
+  );
+  const options = { kMin, kMax, seed };
+  const clustering = time("clustering", () => clusterCustomers(scaled, options));
+  const stability = time("stability", () =>
+    kStability(scaled, clustering.k, { ...options, seeds: STABILITY_SEEDS, sample: STABILITY_SAMPLE }),
+  );
+  const names = time("naming", () => nameSegments(customers, clustering.labels, clustering.k));
   const embeddings = time("embeddings", () => customerEmbeddings(customers));
-  return { scores, abc, clustering, clusterScores, names, embeddings, durations };
-}
-
-function meanScoresByCluster(labels: number[], scores: RfmScore[], k: number): RfmScore[] {
-  const sums = Array.from({ length: k }, () => ({ r: 0, f: 0, m: 0, n: 0 }));
-  labels.forEach((label, i) => {
-    const sum = sums[label]!;
-    sum.r += scores[i]!.r;
-    sum.f += scores[i]!.f;
-    sum.m += scores[i]!.m;
-    sum.n += 1;
-  });
-  return sums.map(({ r, f, m, n }) => ({ r: r / (n || 1), f: f / (n || 1), m: m / (n || 1) }));
+  return {
+    scores: graded.map((g) => g.score),
+    rfmSegments: graded.map((g) => g.segment),
+    abc,
+    clustering,
+    stability,
+    names,
+    embeddings,
+    durations,
+  };
 }

@@ -13,6 +13,8 @@ declare module "express-serve-static-core" {
     /** The contract operation this request matched, once routed. */
     operation?: OperationSpec;
     principal?: Principal;
+    /** The JSON body's exact bytes, kept only where a signature covers them (Stripe's webhook). */
+    rawBody?: Buffer;
   }
 }
 

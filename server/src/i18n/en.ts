@@ -99,12 +99,26 @@ export const en = {
     "This Idempotency-Key was already used with a different request in the last 24 hours. Use a new key for a new request.",
   idempotency_in_progress:
     "A request with this Idempotency-Key is still running. Retry in a moment to get its result.",
+  quota_profiles:
+    "This data would create {incoming} new customer profiles, taking the organization past the {plan} plan's {limit} ({used} exist), so nothing was stored. Upgrade the plan or send data for existing customers.",
+  billing_not_configured:
+    "Paid plans are not available on this server: Stripe is not configured. Set {variables} (see the README's Environment table); the free plan and usage work without them.",
+  billing_price_missing:
+    "The {plan} plan billed per {interval} has no Stripe price on this server. Set {variable} to its Stripe price id.",
+  already_subscribed:
+    "The organization already has a {status} {plan} subscription. Change or cancel it in the billing portal (POST /api/organizations/{orgId}/billing-portal).",
+  already_on_free: "The organization is already on the free plan; nothing changed.",
+  no_paid_subscription:
+    "The organization has no paid subscription to {action}; it is on the {plan} plan. Start one with POST /api/organizations/{orgId}/checkout.",
+  stripe_signature_invalid:
+    "The Stripe-Signature header does not verify against the raw body with this endpoint's secret: {reason}. Check STRIPE_WEBHOOK_SECRET.",
+  stripe_refused: "Stripe refused the request: {reason}.",
   quota_rows:
     "This batch of {incoming} rows would take the organization past the {plan} plan's {limit} rows ({used} used). Upgrade the plan or delete old files.",
   quota_storage:
     "The organization has used {used} GB of the {plan} plan's {limit} GB of storage and this file does not fit. Upgrade the plan or delete old files.",
   quota_model_runs:
-    "The {plan} plan includes {limit} model runs a month and {used} have run this month. Upgrade the plan or wait for next month.",
+    "The {plan} plan includes {limit} model runs per billing period and {used} have run since {since}. Upgrade the plan or wait until {resetsAt}.",
   filter_invalid: "The filter is invalid at {path}: {reason}.",
   segment_name_taken: "A segment named {name} already exists in this project; choose another name.",
   segment_base_invalid:

@@ -99,12 +99,26 @@ export const tr: Record<MessageKey, string> = {
     "Bu Idempotency-Key son 24 saatte farklı bir istekle kullanıldı. Yeni bir istek için yeni bir anahtar kullanın.",
   idempotency_in_progress:
     "Bu Idempotency-Key ile gönderilen istek hâlâ işleniyor. Sonucunu almak için biraz sonra yeniden deneyin.",
+  quota_profiles:
+    "Bu veri {incoming} yeni müşteri profili oluşturarak organizasyonu {plan} planının {limit} sınırının üzerine çıkarır ({used} mevcut); hiçbir şey kaydedilmedi. Planı yükseltin veya mevcut müşteriler için veri gönderin.",
+  billing_not_configured:
+    "Bu sunucuda ücretli planlar kullanılamıyor: Stripe yapılandırılmamış. {variables} değişkenlerini ayarlayın (README'deki Environment tablosu); ücretsiz plan ve kullanım bunlarsız çalışır.",
+  billing_price_missing:
+    "{plan} planının {interval} faturalaması için bu sunucuda Stripe fiyatı yok. {variable} değişkenine Stripe fiyat kimliğini yazın.",
+  already_subscribed:
+    "Organizasyonun zaten {status} durumda bir {plan} aboneliği var. Fatura portalında değiştirin veya iptal edin (POST /api/organizations/{orgId}/billing-portal).",
+  already_on_free: "Organizasyon zaten ücretsiz planda; hiçbir şey değişmedi.",
+  no_paid_subscription:
+    "Organizasyonun {action} için ücretli aboneliği yok; {plan} planında. POST /api/organizations/{orgId}/checkout ile başlatın.",
+  stripe_signature_invalid:
+    "Stripe-Signature başlığı bu uç noktanın sırrıyla ham gövdeyi doğrulamıyor: {reason}. STRIPE_WEBHOOK_SECRET değerini kontrol edin.",
+  stripe_refused: "Stripe isteği reddetti: {reason}.",
   quota_rows:
     "{incoming} satırlık bu parti, organizasyonu {plan} planının {limit} satır sınırının üzerine çıkarır ({used} kullanıldı). Planı yükseltin veya eski dosyaları silin.",
   quota_storage:
     "Organizasyon {plan} planının {limit} GB depolama alanının {used} GB'ını kullandı ve bu dosya sığmıyor. Planı yükseltin veya eski dosyaları silin.",
   quota_model_runs:
-    "{plan} planı ayda {limit} model çalıştırması içerir ve bu ay {used} çalıştırma yapıldı. Planı yükseltin veya gelecek ayı bekleyin.",
+    "{plan} planı her fatura döneminde {limit} model çalıştırması içerir ve {since} tarihinden beri {used} çalıştırma yapıldı. Planı yükseltin veya {resetsAt} tarihini bekleyin.",
   filter_invalid: "Filtre {path} konumunda geçersiz: {reason}.",
   segment_name_taken: "Bu projede {name} adında bir segment zaten var; başka bir ad seçin.",
   segment_base_invalid:

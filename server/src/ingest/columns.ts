@@ -197,17 +197,6 @@ export function resolveColumns(
   return { ok: true, mapping: { ...mapping, extra, columnCount: headers.length } };
 }
 
-/**
- * The mapping for a CSV we wrote ourselves from API records (recordsToCsv): each field is the column of exactly
- * its name, or not in the file, so that no record key is ever guessed to be something else.
- */
-export function canonicalMapping(headers: readonly string[]): Record<CanonicalField, string> {
-  const present = new Set(headers.map((header) => header.trim()));
-  return Object.fromEntries(
-    CANONICAL_FIELDS.map((field) => [field, present.has(field) ? field : ""]),
-  ) as Record<CanonicalField, string>;
-}
-
 /** One row's values split into the fields and the extra features, per the mapping. */
 export function applyMapping(
   mapping: ColumnMapping,

@@ -24,3 +24,15 @@ const canonical: ReadonlySet<string> = new Set(CANONICAL_FIELDS);
 export function isCanonicalField(name: string): name is CanonicalField {
   return canonical.has(name);
 }
+
+/**
+ * A JSON value as cell text, the form a file would give it: strings as they are, numbers via String (which
+ * reads back to the same double), booleans `true`/`false`, null and absent values empty, objects and arrays as
+ * JSON.
+ */
+export function cellText(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value) ?? "";
+}

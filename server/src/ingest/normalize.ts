@@ -1,11 +1,10 @@
 import type { MessageKey, MessageParams } from "../i18n/index.js";
 import { applyMapping, type ColumnMapping } from "./columns.js";
 import { type DateOrder, parseDate } from "./dates.js";
-import { type CanonicalField, isCanonicalField } from "./fields.js";
+import { type CanonicalField, cellText, isCanonicalField } from "./fields.js";
 import { normalizeId } from "./ids.js";
 import { parseNumber } from "./numbers.js";
 import { type Problem, type RowPosition, shownValue } from "./problems.js";
-import { cellText } from "./records-to-csv.js";
 
 export { DATE_ORDER_SAMPLE_SIZE, type DateOrder, detectDateOrder } from "./dates.js";
 
@@ -102,10 +101,9 @@ export function normalizeRow(
 }
 
 /**
- * One record of an API batch, normalized as it will be once it has gone through recordsToCsv and back: keys are
- * trimmed (blank keys ignored), our fields' booleans, objects and arrays become their CSV text, extra objects and
- * arrays become JSON text. The one difference: extra numbers and booleans stay typed here, and are text after
- * the CSV.
+ * One record of an API batch, normalized as the same values in a file's row would be: keys are trimmed (blank
+ * keys ignored), our fields' booleans, objects and arrays become their cell text, extra objects and arrays
+ * become JSON text. The one difference: extra numbers and booleans stay typed here.
  */
 export function normalizeRecord(
   record: Readonly<Record<string, unknown>>,

@@ -1,4 +1,5 @@
 import type { AppContext } from "../context.js";
+import { isDatabaseUnavailable } from "../db/database.js";
 import { findStaleQueuedJobs, findUnsettledJobs } from "../db/jobs.js";
 import { findLapsedOpenRuns, updateRun } from "../db/runs.js";
 import { runDueSchedules } from "../domain/automations/scheduler.js";
@@ -31,7 +32,16 @@ export async function startWorkers(app: AppContext): Promise<() => void> {
       try {
         await work();
       } catch (error) {
-        app.logger.warn({ err: error, duty: name }, "a worker duty failed; it runs again soon");
+        // A busy or briefly unreachable database (the embedded one has a single connection, which a long stage
+        // holds) is not news: the duty simply runs again on its next tick.
+        if (isDatabaseUnavailable(error)) {
+          app.logger.debug(
+            { duty: name, reason: (error as Error).message },
+            "a worker duty waits for the database",
+          );
+        } else {
+          app.logger.warn({ err: error, duty: name }, "a worker duty failed; it runs again soon");
+        }
       } finally {
         running = false;
       }

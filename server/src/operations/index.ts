@@ -1,6 +1,7 @@
 import type { OperationDefinition } from "../http/operation.js";
 import * as apiKeys from "./api-keys/api-keys.js";
 import * as automations from "./automations/automations.js";
+import * as billing from "./billing/billing.js";
 import * as plans from "./billing/list-plans.js";
 import * as customers from "./engine/customers.js";
 import * as overview from "./engine/overview.js";
@@ -25,6 +26,7 @@ export const operations: OperationDefinition[] = [
   health,
   support,
   plans,
+  billing,
   organizations,
   members,
   projects,

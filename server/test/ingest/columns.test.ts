@@ -3,7 +3,6 @@ import {
   applyMapping,
   type ColumnMapping,
   type ColumnResolution,
-  canonicalMapping,
   comparableName,
   HEADER_SYNONYMS,
   resolveColumns,
@@ -244,20 +243,12 @@ describe("resolveColumns: an explicit mapping", () => {
   });
 });
 
-describe("applyMapping and canonicalMapping", () => {
+describe("applyMapping", () => {
   it("splits a row into our fields and the extra features", () => {
     const mapping = mapped(resolveColumns(["InvoiceNo", "Country", "CustomerID", "InvoiceDate", "Total"]));
     expect(applyMapping(mapping, ["536365", "United Kingdom", "17850", "12/1/2010 8:26", "15.30"])).toEqual({
       values: { order_id: "536365", customer_id: "17850", order_date: "12/1/2010 8:26", amount: "15.30" },
       extra: { Country: "United Kingdom" },
     });
-  });
-
-  it("reads our own CSV by exact names only, never guessing", () => {
-    const headers = ["customer_id", "order_date", "amount", "price", "date", "Customer ID"];
-    expect(canonicalMapping(headers)).toMatchObject({ customer_id: "customer_id", unit_price: "", type: "" });
-    const mapping = mapped(resolveColumns(headers, canonicalMapping(headers)));
-    expect(mapping).toMatchObject({ customer_id: 0, order_date: 1, amount: 2, unit_price: undefined });
-    expect(mapping.extra.map((column) => column.name)).toEqual(["price", "date", "Customer ID"]);
   });
 });

@@ -118,6 +118,7 @@ export const en = {
   "run.stage": "{stage} (stage {n} of {of})",
   "run.done": "Done",
   "run.failed": "The run failed",
+  "run.skipped": "Not scored:",
 
   "data.intro": "Send {project} its transactions: a CSV or XLSX file, checked here before it is sent.",
   "data.upload": "Upload a file",
@@ -306,7 +307,10 @@ export const en = {
   "model.bgnbd": "BG/NBD",
   "model.logistic": "Logistic regression",
   "model.recency_rule": "Recency rule",
-  "model.gamma_gamma": "BG/NBD × Gamma-Gamma",
+  "model.forest": "Random forest",
+  "model.bgnbd_gamma_gamma": "BG/NBD × Gamma-Gamma",
+  "model.forest_gamma_gamma": "Random forest × Gamma-Gamma",
+  "model.past_value": "Past value",
 
   "integrations.intro":
     "The channels automations deliver through. Secrets are stored encrypted and shown as [REDACTED].",

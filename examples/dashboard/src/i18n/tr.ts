@@ -120,6 +120,7 @@ export const tr: Record<keyof typeof en, string> = {
   "run.stage": "{stage} ({of} aşamadan {n}.)",
   "run.done": "Bitti",
   "run.failed": "Çalışma başarısız oldu",
+  "run.skipped": "Puanlanmadı:",
 
   "data.intro":
     "{project} projesine işlemlerini gönderin: CSV ya da XLSX dosyası, gönderilmeden önce burada kontrol edilir.",
@@ -311,7 +312,10 @@ export const tr: Record<keyof typeof en, string> = {
   "model.bgnbd": "BG/NBD",
   "model.logistic": "Lojistik regresyon",
   "model.recency_rule": "Yakınlık kuralı",
-  "model.gamma_gamma": "BG/NBD × Gamma-Gamma",
+  "model.forest": "Rastgele orman",
+  "model.bgnbd_gamma_gamma": "BG/NBD × Gamma-Gamma",
+  "model.forest_gamma_gamma": "Rastgele orman × Gamma-Gamma",
+  "model.past_value": "Geçmiş değer",
 
   "integrations.intro":
     "Otomasyonların teslim ettiği kanallar. Gizli bilgiler şifreli saklanır ve [REDACTED] olarak gösterilir.",

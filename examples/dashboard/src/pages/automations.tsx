@@ -260,7 +260,7 @@ function AutomationCard({
       <ErrorNote error={run.error ?? change.error} />
       {runJobId && (
         <RunProgress
-          jobId={runJobId}
+          followed={{ job: runJobId }}
           onDone={() => {
             setRunJobId(undefined);
             setDeliveriesRound((n) => n + 1);

@@ -25,7 +25,7 @@ const REQUIRED_HINT: Partial<Record<CanonicalField, "required" | "orParts">> = {
 
 export function DataPage() {
   const { t, project } = useApp();
-  const [runJobId, setRunJobId] = useState<string | undefined>(undefined);
+  const [runId, setRunId] = useState<string | undefined>(undefined);
   const [finished, setFinished] = useState(false);
   const [filesRound, setFilesRound] = useState(0);
   return (
@@ -33,17 +33,17 @@ export function DataPage() {
       <h1>{t("nav.data")}</h1>
       <p class="lead">{t("data.intro", { project: project!.name })}</p>
       <Upload
-        onAccepted={(jobId) => {
+        onAccepted={(runId) => {
           setFinished(false);
-          setRunJobId(jobId);
+          setRunId(runId);
           setFilesRound((n) => n + 1);
         }}
       />
-      {runJobId && (
+      {runId && (
         <section class="card" aria-labelledby="run-title">
           <h2 id="run-title">{t("data.pipeline")}</h2>
           <RunProgress
-            jobId={runJobId}
+            followed={{ run: runId }}
             onDone={() => {
               setFinished(true);
               setFilesRound((n) => n + 1);
@@ -62,7 +62,7 @@ export function DataPage() {
   );
 }
 
-function Upload({ onAccepted }: { onAccepted(jobId: string): void }) {
+function Upload({ onAccepted }: { onAccepted(runId: string): void }) {
   const app = useApp();
   const { t } = app;
   const [file, setFile] = useState<File | undefined>(undefined);
@@ -101,7 +101,7 @@ function Upload({ onAccepted }: { onAccepted(jobId: string): void }) {
       skipInvalidRows,
       ...(preview?.delimiter && { delimiter: preview.delimiter }),
     });
-    onAccepted(accepted.job_id);
+    onAccepted(accepted.run_id);
     setFile(undefined);
     setPreview(undefined);
     setMapping(undefined);

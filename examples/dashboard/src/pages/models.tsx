@@ -58,7 +58,7 @@ export function ModelsPage() {
               {o.models.clv && (
                 <>
                   <dl class="stats">
-                    <Stat label={t("models.model")} value={t("model.gamma_gamma")} />
+                    <Stat label={t("models.model")} value={t(`model.${o.models.clv.model}`)} />
                     <Stat
                       label={t("models.horizon")}
                       value={t("models.months", { n: o.models.clv.horizon_months })}

@@ -1,6 +1,7 @@
 import type { Schema } from "@segmento/sdk";
 import { useEffect, useState } from "preact/hooks";
 import { fromDocument, toDocument } from "../lib/filters.js";
+import type { Followed } from "../lib/pipeline.js";
 import { Link } from "../router.js";
 import { useApp } from "../state.js";
 import { RfmGridChart, SegmentSizesChart } from "../ui/charts.js";
@@ -18,9 +19,10 @@ export function SegmentsPage() {
   const segments = useLoad(() => client.segments.list(project!.id), [project!.id]);
   const overview = useLoad(() => client.projects.overview(project!.id), [project!.id]);
   const [editing, setEditing] = useState<Segment | "new" | undefined>(undefined);
-  const [runJobId, setRunJobId] = useState<string | undefined>(undefined);
+  const [followed, setFollowed] = useState<Followed | undefined>(undefined);
   const rerun = useAction(async () => {
-    setRunJobId((await client.segments.run(project!.id)).job_id);
+    const queued = await client.segments.run(project!.id);
+    setFollowed(queued.run_id ? { run: queued.run_id } : { job: queued.job_id });
   });
   const reload = () => {
     segments.reload();
@@ -40,12 +42,13 @@ export function SegmentsPage() {
         </div>
       </div>
       <ErrorNote error={rerun.error} />
-      {runJobId && (
+      {followed && (
         <section class="card">
           <RunProgress
-            jobId={runJobId}
-            onDone={() => {
-              setRunJobId(undefined);
+            followed={followed}
+            onDone={(outcome) => {
+              // A skipped run stays on screen: its reason (e.g. the plan's model runs are used up) matters.
+              if (outcome.status === "completed") setFollowed(undefined);
               reload();
             }}
           />

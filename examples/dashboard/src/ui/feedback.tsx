@@ -7,7 +7,8 @@ export function ErrorNote({ error, title }: { error: unknown; title?: string }) 
   const { t } = useApp();
   if (error === undefined || error === null) return null;
   const known = error instanceof SegmentoError ? error : undefined;
-  const message = error instanceof Error ? error.message : String(error);
+  // The server's own words: status, code and request id are shown apart below.
+  const message = known ? known.detail : error instanceof Error ? error.message : String(error);
   const provider = providerAnswer(known?.body);
   return (
     <div class="note error" role="alert">

@@ -8,6 +8,10 @@ import * as integrations from "./20261129_006_integrations.js";
 import * as automations from "./20261129_007_automations.js";
 import * as customerListIndexes from "./20261129_008_customer_list_indexes.js";
 import * as pipelineRuns from "./20261130_010_pipeline_runs.js";
+import * as stagedRows from "./20261130_011_staged_rows.js";
+import * as rfmSegment from "./20261130_011_wire_rfm_segment.js";
+import * as embeddingsPerProject from "./20261130_015_embeddings_per_project.js";
+import * as billing from "./20261130_020_billing.js";
 
 /** Migrations in the order they run. Listed here rather than read from disk, so bundling and tsx both work. */
 const migrations: Record<string, Knex.Migration> = {
@@ -20,6 +24,10 @@ const migrations: Record<string, Knex.Migration> = {
   "20261129_007_automations": automations,
   "20261129_008_customer_list_indexes": customerListIndexes,
   "20261130_010_pipeline_runs": pipelineRuns,
+  "20261130_011_staged_rows": stagedRows,
+  "20261130_011_wire_rfm_segment": rfmSegment,
+  "20261130_015_embeddings_per_project": embeddingsPerProject,
+  "20261130_020_billing": billing,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { planOf } from "../../billing/quotas.js";
+import { planOf, quotaExceeded } from "../../billing/quotas.js";
 import type { AutomationRow } from "../../db/automations.js";
 import * as table from "../../db/automations.js";
 import { findIntegration } from "../../db/integrations.js";
@@ -75,10 +75,12 @@ async function requireAutomationSlot(db: Knex, projectId: string) {
   if (limits.automations === null) return;
   const active = await table.countActiveAutomations(db, project.organization_id);
   if (active >= limits.automations) {
-    throw new DomainError("quota_exceeded", "quota_exceeded", "quota_automations", {
-      plan,
-      limit: limits.automations,
-    });
+    throw quotaExceeded(
+      project.organization_id,
+      "automations",
+      { plan, used: active, limit: limits.automations },
+      "quota_automations",
+    );
   }
 }
 

@@ -19,6 +19,7 @@ export const presentCustomer = (c: CustomerRow) => ({
   rfm_r_score: c.rfm_r_score,
   rfm_f_score: c.rfm_f_score,
   rfm_m_score: c.rfm_m_score,
+  rfm_segment: c.rfm_segment as never,
   return_rate: c.return_rate,
   uplift_score: c.uplift_score,
   predicted_clv: c.predicted_clv,

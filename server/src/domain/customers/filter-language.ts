@@ -4,8 +4,8 @@ import { DomainError, type PendingDetail } from "../errors.js";
  * The customer filter language: a JSON array of conditions ANDed together, with `{ any: [...] }` (OR) and
  * `{ all: [...] }` (AND) groups for nesting. Every field and operator is checked against the lists below
  * before anything reaches SQL; column names come only from FILTER_FIELDS and every value is a bound
- * parameter, so no text from a request is ever spliced into a query. `matches` implements the same
- * semantics in memory (tests compare the two).
+ * parameter, so no text from a request is ever spliced into a query. (The tests check the SQL against the
+ * same semantics written in memory: test/helpers/filter-oracle.ts.)
  *
  * Missing values (a null field, an absent extra feature, an extra feature that is not a number for a numeric
  * comparison) fail every comparison except `neq` and `nin`, which hold, and `exists: false`.
@@ -22,6 +22,7 @@ export const FILTER_FIELDS: Readonly<Record<string, { type: ColumnType; column: 
   segment_label: { type: "text", column: "segment_label" },
   churn_risk: { type: "text", column: "churn_risk" },
   abc_category: { type: "text", column: "abc_category" },
+  rfm_segment: { type: "text", column: "rfm_segment" },
   churn_score: { type: "number", column: "churn_score" },
   rfm_recency_days: { type: "number", column: "rfm_recency_days" },
   rfm_frequency: { type: "number", column: "rfm_frequency" },
@@ -44,13 +45,14 @@ const OPS: Record<FieldType, string[]> = {
   extra: ["eq", "neq", "in", "nin", "exists", "contains", ...ORDERED],
 };
 const EXTRA_KEY = /^[A-Za-z0-9_][A-Za-z0-9_ .:-]{0,99}$/;
-const NUMBER_TEXT = /^\s*-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?\s*$/;
+/** A number as text: an extra feature compares as a number only when its text is one. */
+export const NUMBER_TEXT = /^\s*-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?\s*$/;
 /** The same pattern inside SQL, its "?" escaped so knex does not read them as placeholders. */
 const SQL_NUMBER_TEXT = NUMBER_TEXT.source.replace(/\?/g, "\\?");
 const MAX_DEPTH = 5;
 const MAX_CONDITIONS = 100;
 
-type Value = number | string;
+export type Value = number | string;
 /** A checked condition: the field's type and column (or extra key), the operator and its typed operands. */
 export type Filter =
   | { kind: "group"; mode: "any" | "all"; children: Filter[] }
@@ -301,56 +303,4 @@ export function filtersToSql(filters: Filter[]): { sql: string; bindings: unknow
   };
   const sql = filters.length === 0 ? "TRUE" : filters.map(node).join(" AND ");
   return { sql, bindings };
-}
-
-/** The same semantics in memory, over a customer as the API presents it (tests check SQL against this). */
-export function matches(customer: Record<string, unknown>, filters: Filter[]): boolean {
-  const test = (filter: Filter): boolean => {
-    if (filter.kind === "group")
-      return filter.mode === "any" ? filter.children.some(test) : filter.children.every(test);
-    const [source, key] =
-      filter.type === "extra"
-        ? [customer.extra_features as Record<string, unknown> | undefined, filter.extraKey!]
-        : [customer, filter.field];
-    // Own properties only, as SQL's ->> reads them (an extra feature named "constructor" is just absent).
-    const raw = source && Object.hasOwn(source, key) ? source[key] : undefined;
-    const present = raw !== null && raw !== undefined;
-    if (filter.op === "exists") return present === filter.exists;
-    let value: Value | undefined;
-    if (!present) value = undefined;
-    else if (filter.type === "date") value = new Date(String(raw)).toISOString();
-    else if (filter.numeric)
-      value = typeof raw === "number" ? raw : NUMBER_TEXT.test(String(raw)) ? Number(raw) : undefined;
-    else value = String(raw);
-    const equal = (operand: Value) =>
-      value !== undefined && (filter.numeric ? Number(value) === Number(operand) : value === operand);
-    switch (filter.op) {
-      case "contains":
-        return (
-          value !== undefined && String(value).toLowerCase().includes(String(filter.values[0]).toLowerCase())
-        );
-      case "eq":
-        return equal(filter.values[0]!);
-      case "neq":
-        return !equal(filter.values[0]!);
-      case "in":
-        return filter.values.some(equal);
-      case "nin":
-        return !filter.values.some(equal);
-      case "range":
-        return (
-          value !== undefined &&
-          (filter.min === undefined || value >= filter.min) &&
-          (filter.max === undefined || value <= filter.max)
-        );
-      default: {
-        if (value === undefined) return false;
-        const operand = filter.values[0]!;
-        return { gt: value > operand, gte: value >= operand, lt: value < operand, lte: value <= operand }[
-          filter.op as "gt"
-        ];
-      }
-    }
-  };
-  return filters.every(test);
 }

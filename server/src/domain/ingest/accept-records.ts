@@ -3,16 +3,17 @@ import { requireIngestQuota } from "../../billing/quotas.js";
 import type { AppContext } from "../../context.js";
 import type { ProjectRow } from "../../db/projects.js";
 import { normalizeRecord } from "../../ingest/normalize.js";
-import { recordsToCsv } from "../../ingest/records-to-csv.js";
 import { DomainError, type PendingDetail } from "../errors.js";
 import { type Accepted, queueIngest, type RunChoice, replayBatch } from "./queue-ingest.js";
+import { stagedRow } from "./staged-rows.js";
 
 const MAX_LISTED = 20;
 
 /**
  * `POST /api/v1/ingest`: every record is checked before anything is stored; a batch with any invalid record
- * is refused whole, naming the first offending records. A valid batch is converted to CSV, stored as a file
- * and queued, exactly like an upload. The same batch_id again answers with the original job.
+ * is refused whole, naming the first offending records. A valid batch is stored as its staged rows (each record
+ * normalized here, once; the ingest job streams them into COPY) and queued like an upload. The same batch_id
+ * again answers with the original job.
  */
 export async function acceptRecords(
   app: AppContext,
@@ -24,11 +25,18 @@ export async function acceptRecords(
     if (replay) return replay;
   }
   const details: PendingDetail[] = [];
+  const staged: string[] = [];
   let invalidRecords = 0;
   let problemCount = 0;
+  const customerKeys = new Set<string>();
   input.records.forEach((record, index) => {
     const result = normalizeRecord(record, index, { dateOrder: "YMD" });
-    if (result.ok) return;
+    // Record i is line i + 2, as it was when batches were written as a CSV under a header line.
+    if (result.ok) {
+      if (result.row.kind === "purchase") customerKeys.add(result.row.customerId);
+      staged.push(stagedRow(index + 2, result.row));
+      return;
+    }
     invalidRecords += 1;
     problemCount += result.problems.length;
     for (const problem of result.problems) {
@@ -46,15 +54,17 @@ export async function acceptRecords(
     );
   }
 
-  const csv = recordsToCsv(input.records);
-  const sizeBytes = Buffer.byteLength(csv);
+  const rows = staged.join("");
+  const sizeBytes = Buffer.byteLength(rows);
   await requireIngestQuota(app.db.knex, project.organization_id, {
+    projectId: project.id,
+    customerKeys,
     rows: input.records.length,
     bytes: sizeBytes,
   });
   const fileId = randomUUID();
-  const storageKey = `${project.id}/${fileId}.csv`;
-  await app.files.write(storageKey, csv);
+  const storageKey = `${project.id}/${fileId}.rows`;
+  await app.files.write(storageKey, rows);
   const final = input.final ?? true;
   const run: RunChoice = input.run_id ? { join: input.run_id, final } : { open: !final };
   return queueIngest(
@@ -67,8 +77,9 @@ export async function acceptRecords(
       format: "csv",
       storageKey,
       sizeBytes,
+      staged: { key: storageKey, bytes: sizeBytes, skippedRows: 0 },
       batchId: input.batch_id,
-      options: { mapping: "canonical", dateOrder: "YMD" },
+      options: { dateOrder: "YMD" },
     },
     run,
   );

@@ -1,15 +1,17 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import type { Knex } from "knex";
 import { requireIngestQuota } from "../../billing/quotas.js";
 import type { ProjectRow } from "../../db/projects.js";
+import type { DateOrder } from "../../ingest/dates.js";
 import { detectFormat, IngestFormatError } from "../../ingest/read-rows.js";
 import type { JobScheduler } from "../../queue/scheduler.js";
 import type { FileStore } from "../../storage/file-store.js";
 import { DomainError, type PendingDetail } from "../errors.js";
-import { readFileRows, sampleDateOrder, UnreadableFileError } from "./file-rows.js";
-import { type Accepted, queueIngest } from "./queue-ingest.js";
+import { readFileRows, UnreadableFileError } from "./file-rows.js";
+import { type Accepted, queueIngest, removeStoredFile } from "./queue-ingest.js";
+import { inChunks, stagedRow } from "./staged-rows.js";
 
 const MAX_LISTED = 20;
 
@@ -46,18 +48,28 @@ export function uploadDestination(files: FileStore, projectId: string) {
   };
 }
 
-async function firstBytes(stream: Readable): Promise<Buffer> {
-  for await (const chunk of stream) {
-    stream.destroy();
-    return Buffer.from(chunk as Buffer).subarray(0, 16);
-  }
-  return Buffer.alloc(0);
+/**
+ * The file's format, told from its name and first bytes, and the whole file as a stream again (those bytes
+ * included): the file is opened and read once.
+ */
+async function sniffFormat(name: string, stream: Readable) {
+  const chunks = stream[Symbol.asyncIterator]();
+  const first = await chunks.next();
+  const head: Buffer = first.done ? Buffer.alloc(0) : Buffer.from(first.value as Buffer);
+  const whole = Readable.from(
+    (async function* () {
+      if (head.length > 0) yield head;
+      for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value as Buffer;
+    })(),
+  );
+  return { format: detectFormat(name, head.subarray(0, 16)), whole };
 }
 
 /**
- * `POST /api/projects/{projectId}/files`: the file is streamed to the store (never held in memory), then read
- * back to check it: a known format, columns we can map, and every row valid. Bad rows refuse the upload with
- * their line numbers, unless `skipInvalidRows` asks to skip and count them. Then it is queued like API data.
+ * `POST /api/projects/{projectId}/files`: the file is streamed to the store as received (never held in
+ * memory), then read once: its format sniffed from the first bytes, its columns mapped, every row normalized
+ * into the staged rows the ingest job will COPY. Bad rows refuse the upload with their line numbers, unless
+ * `skipInvalidRows` asks to skip and count them. Then it is queued like API data.
  */
 export async function acceptUpload(
   deps: UploadDeps,
@@ -84,36 +96,47 @@ export async function acceptUpload(
       },
     );
   }
-  const discard = () => deps.files.remove(received.storageKey);
+  const stagedKey = `${received.storageKey}.rows`;
+  const discard = () => removeStoredFile(deps.files, { ...received, staged: { key: stagedKey } });
   try {
     if (received.truncated) {
       throw new DomainError("too_large", "payload_too_large", "payload_too_large", {
         limit: deps.uploadLimitBytes,
       });
     }
-    const format = detectFormat(received.name, await firstBytes(deps.files.read(received.storageKey)));
+    const { format, whole } = await sniffFormat(received.name, deps.files.read(received.storageKey));
     if (!format) {
+      whole.destroy();
       throw new DomainError("unsupported_media_type", "unsupported_media_type", "unsupported_media_type", {
         type: path.extname(received.name) || received.name,
         expected: "a CSV (.csv) or Excel (.xlsx) file",
       });
     }
     const options = parseOptions(received.fields, format);
-    const dateOrder = await sampleDateOrder(deps.files.read(received.storageKey), options);
     const details: PendingDetail[] = [];
     let rows = 0;
     let invalid = 0;
-    for await (const row of readFileRows(deps.files.read(received.storageKey), { ...options, dateOrder })) {
-      if (!row.problems) {
-        rows += 1;
-        continue;
+    let dateOrder: DateOrder = "YMD";
+    const customerKeys = new Set<string>();
+    const staged = async function* () {
+      const found = (order: DateOrder) => {
+        dateOrder = order;
+      };
+      for await (const row of readFileRows(whole, options, found)) {
+        if (!row.problems) {
+          rows += 1;
+          if (row.row.kind === "purchase") customerKeys.add(row.row.customerId);
+          yield stagedRow(row.line, row.row);
+          continue;
+        }
+        invalid += 1;
+        for (const problem of row.problems) {
+          if (details.length < MAX_LISTED)
+            details.push({ ...problem, location: "body", field: `line ${row.line}: ${problem.field}` });
+        }
       }
-      invalid += 1;
-      for (const problem of row.problems) {
-        if (details.length < MAX_LISTED)
-          details.push({ ...problem, location: "body", field: `line ${row.line}: ${problem.field}` });
-      }
-    }
+    };
+    const { sizeBytes: stagedBytes } = await deps.files.write(stagedKey, inChunks(staged()));
     if (invalid > 0 && !options.skipInvalidRows) {
       throw new DomainError(
         "invalid",
@@ -125,7 +148,12 @@ export async function acceptUpload(
     }
     if (rows === 0)
       throw new DomainError("invalid", "validation_failed", "upload_empty", { file: received.name });
-    await requireIngestQuota(deps.db, project.organization_id, { rows, bytes: received.sizeBytes });
+    await requireIngestQuota(deps.db, project.organization_id, {
+      projectId: project.id,
+      customerKeys,
+      rows,
+      bytes: received.sizeBytes,
+    });
     return await queueIngest(
       deps,
       {
@@ -136,7 +164,13 @@ export async function acceptUpload(
         format,
         storageKey: received.storageKey,
         sizeBytes: received.sizeBytes,
-        options: { ...options, dateOrder },
+        staged: { key: stagedKey, bytes: stagedBytes, skippedRows: invalid },
+        options: {
+          mapping: options.mapping,
+          delimiter: options.delimiter,
+          skipInvalidRows: options.skipInvalidRows,
+          dateOrder,
+        },
       },
       { open: false },
     );

@@ -1,9 +1,14 @@
 import type { Readable } from "node:stream";
-import { canonicalMapping, resolveColumns } from "../../ingest/columns.js";
+import { resolveColumns } from "../../ingest/columns.js";
 import type { DateOrder } from "../../ingest/dates.js";
-import { detectDateOrder, type NormalizedRow, normalizeLine } from "../../ingest/normalize.js";
+import {
+  DATE_ORDER_SAMPLE_SIZE,
+  detectDateOrder,
+  type NormalizedRow,
+  normalizeLine,
+} from "../../ingest/normalize.js";
 import type { Problem } from "../../ingest/problems.js";
-import { readTabularRows } from "../../ingest/read-rows.js";
+import { readTabularRows, type TabularRow } from "../../ingest/read-rows.js";
 
 export type FileRowResult =
   | { line: number; row: NormalizedRow; problems?: undefined }
@@ -20,39 +25,51 @@ export class UnreadableFileError extends Error {
 export interface ReadOptions {
   format: "csv" | "xlsx";
   delimiter?: string;
-  /** An explicit column mapping (uploads), or "canonical" for the CSV we wrote from API records. */
-  mapping?: Record<string, string> | "canonical";
-  dateOrder?: DateOrder;
+  /** An explicit column mapping from the upload's form. */
+  mapping?: Record<string, string>;
 }
 
-async function* rowsWithMapping(input: Readable, options: ReadOptions) {
+/**
+ * Every data row of a file, normalized or with its problems (line numbers are the file's own), in one read of
+ * the file. How its slash dates read is told by its first date values (up to DATE_ORDER_SAMPLE_SIZE): the rows
+ * they are in wait until the order is known; `onDateOrder` hears it before the first row is yielded.
+ */
+export async function* readFileRows(
+  input: Readable,
+  options: ReadOptions,
+  onDateOrder: (order: DateOrder) => void,
+): AsyncGenerator<FileRowResult> {
   const rows = readTabularRows(input, options.format, { delimiter: options.delimiter });
   const header = await rows.next();
   if (header.done) throw new UnreadableFileError([]);
-  const headers = header.value.values;
-  const explicit = options.mapping === "canonical" ? canonicalMapping(headers) : options.mapping;
-  const resolved = resolveColumns(headers, explicit);
+  const resolved = resolveColumns(header.value.values, options.mapping);
   if (!resolved.ok) throw new UnreadableFileError(resolved.problems);
-  for await (const row of rows) yield { mapping: resolved.mapping, row };
-}
+  const mapping = resolved.mapping;
+  const dateColumn = mapping.order_date ?? mapping.exposed_at;
 
-/** The first date values of a file, to tell month-first from day-first dates. */
-export async function sampleDateOrder(input: Readable, options: ReadOptions): Promise<DateOrder> {
+  const waiting: TabularRow[] = [];
   const samples: string[] = [];
-  for await (const { mapping, row } of rowsWithMapping(input, options)) {
-    const column = mapping.order_date ?? mapping.exposed_at;
-    const value = column === undefined ? undefined : row.values[column];
+  let dateOrder: DateOrder | undefined;
+  const normalized = (row: TabularRow): FileRowResult => {
+    const result = normalizeLine(mapping, row, { dateOrder: dateOrder ?? "YMD" });
+    return result.ok ? { line: row.line, row: result.row } : { line: row.line, problems: result.problems };
+  };
+  for await (const row of rows) {
+    if (dateOrder !== undefined) {
+      yield normalized(row);
+      continue;
+    }
+    waiting.push(row);
+    const value = dateColumn === undefined ? undefined : row.values[dateColumn];
     if (value) samples.push(value);
-    if (samples.length >= 1000) break;
+    if (samples.length < DATE_ORDER_SAMPLE_SIZE) continue;
+    dateOrder = detectDateOrder(samples);
+    onDateOrder(dateOrder);
+    for (const early of waiting.splice(0)) yield normalized(early);
   }
-  input.destroy();
-  return detectDateOrder(samples);
-}
-
-/** Every data row of a file, normalized or with its problems (line numbers are the file's own). */
-export async function* readFileRows(input: Readable, options: ReadOptions): AsyncGenerator<FileRowResult> {
-  for await (const { mapping, row } of rowsWithMapping(input, options)) {
-    const result = normalizeLine(mapping, row, { dateOrder: options.dateOrder ?? "YMD" });
-    yield result.ok ? { line: row.line, row: result.row } : { line: row.line, problems: result.problems };
+  if (dateOrder === undefined) {
+    dateOrder = detectDateOrder(samples);
+    onDateOrder(dateOrder);
+    for (const early of waiting) yield normalized(early);
   }
 }

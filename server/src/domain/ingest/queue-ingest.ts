@@ -24,6 +24,8 @@ export interface StoredFile {
   format: "csv" | "xlsx";
   storageKey: string;
   sizeBytes: number;
+  /** Its staged rows: what the ingest job streams into COPY (an API batch's are its stored file). */
+  staged: { key: string; bytes: number; skippedRows: number };
   batchId?: string;
   options: FileOptions;
 }
@@ -67,6 +69,9 @@ export async function queueIngest(
         format: file.format,
         storage_key: file.storageKey,
         size_bytes: file.sizeBytes,
+        rows_key: file.staged.key,
+        rows_bytes: file.staged.bytes,
+        skipped_rows: file.staged.skippedRows,
         job_id: jobId,
         batch_id: file.batchId ?? null,
         options: file.options,
@@ -82,7 +87,7 @@ export async function queueIngest(
     });
     return { job_id: jobId, file_id: file.fileId, run_id: runId, status: "processing", replayed: false };
   } catch (error) {
-    await deps.files.remove(file.storageKey);
+    await removeStoredFile(deps.files, file);
     // Two requests with one batch id at once: the other one won; answer with its job.
     if (file.batchId && (error as { code?: string }).code === "23505") {
       const winner = await replayBatch(deps.db, file.projectId, file.batchId);
@@ -90,6 +95,15 @@ export async function queueIngest(
     }
     throw error;
   }
+}
+
+/** Removes a file's stored bytes: as received, and its staged rows. */
+export async function removeStoredFile(
+  files: FileStore,
+  file: { storageKey: string; staged?: { key: string } },
+): Promise<void> {
+  await files.remove(file.storageKey);
+  if (file.staged && file.staged.key !== file.storageKey) await files.remove(file.staged.key);
 }
 
 /** The original answer for a batch id already accepted in the project, if any. */

@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
 import type { Auth } from "../../auth/better-auth.js";
-import { planOf } from "../../billing/quotas.js";
+import { planOf, quotaExceeded } from "../../billing/quotas.js";
 import {
   countMembers,
   countPendingInvitations,
@@ -28,9 +28,8 @@ async function requireFreeSeat(db: Knex, organizationId: string, pendingToo: boo
   const used =
     (await countMembers(db, organizationId)) +
     (pendingToo ? await countPendingInvitations(db, organizationId) : 0);
-  if (used >= limit) {
-    throw new DomainError("quota_exceeded", "quota_exceeded", "seats_exhausted", { plan, limit });
-  }
+  if (used >= limit)
+    throw quotaExceeded(organizationId, "teamSeats", { plan, used, limit }, "seats_exhausted");
 }
 
 export async function inviteMember(

@@ -1,16 +1,21 @@
 import type { Knex } from "knex";
-import { loadCampaignObservations } from "../../db/campaign-outcomes.js";
+import { loadCampaignExposures } from "../../db/campaign-outcomes.js";
 import {
-  loadCustomerFeatures,
-  loadPurchaseHistory,
+  loadCustomerExtras,
+  loadTransactions,
   referenceDateOf,
   savePredictions,
 } from "../../db/customer-metrics.js";
 import { insertModelRun } from "../../db/model-runs.js";
 import { findProject } from "../../db/projects.js";
+import { refreshStatistics } from "../../db/statistics.js";
 import type { EngineRunner } from "./engine.js";
+import { modelReport } from "./model-report.js";
 import { PermanentStepError, type Progress, projectSeed, type StepOutcome } from "./progress.js";
 import { stepTimer } from "./step-timer.js";
+
+/** Days after an exposure a purchase counts as the campaign's outcome. */
+export const CAMPAIGN_WINDOW_DAYS = 30;
 
 export interface PredictProjectDeps {
   db: Knex;
@@ -27,9 +32,12 @@ export interface PredictiveResult {
 }
 
 /**
- * The predictive stage: churn (BG/NBD, or the fallback the backtest picks) as P(no purchase in the horizon) with
- * its risk bucket; CLV over the project's horizon; and uplift from campaign exposures, or the reason there is
- * none. The models run on an Engine thread; scores and the model run are written in one transaction.
+ * The predictive stage, on the customers' full timelines (purchases, returns and extra fields), every feature
+ * point in time: churn as P(no purchase in the horizon) from the candidate with the best backtest AUC, with its
+ * risk bucket; CLV over the project's horizon from the candidate with the best backtest Spearman (BG/NBD only when
+ * identified); uplift from the campaign exposures with every covariate, or the reason there is none. The models
+ * run on an Engine thread; scores and the model run (with every candidate's metric, the warnings and the
+ * features used: what the overview shows) are written in one transaction.
  */
 export async function predictProject(
   deps: PredictProjectDeps,
@@ -51,23 +59,22 @@ export async function predictProject(
   const seed = projectSeed(project.id);
   const { durations, time } = stepTimer();
 
-  await report(5, "Loading purchase history");
-  const history = await time("load", () => loadPurchaseHistory(db, project.id, referenceDate));
-  const customers = await time("load_customers", () => loadCustomerFeatures(db, project.id, referenceDate));
-  const exposures = await time("load_exposures", () =>
-    loadCampaignObservations(db, project.id, referenceDate),
-  );
+  await report(5, "Loading transactions");
+  const transactions = await time("load", () => loadTransactions(db, project.id, referenceDate));
+  const extras = await time("load_customers", () => loadCustomerExtras(db, project.id));
+  const exposures = await time("load_exposures", () => loadCampaignExposures(db, project.id, referenceDate));
 
   await report(20, "Predicting churn, lifetime value and campaign uplift");
   const { churn, clv, uplift } = await time("models", () =>
     deps.engine.run("predictCustomers", {
-      history,
-      customers,
+      transactions,
+      extras,
       exposures,
       referenceDate,
       churnHorizonDays,
       churnThresholds,
       clvHorizonMonths,
+      campaignWindowDays: CAMPAIGN_WINDOW_DAYS,
       seed,
     }),
   );
@@ -77,14 +84,14 @@ export async function predictProject(
     db.transaction(async (trx) => {
       await savePredictions(
         trx,
-        customers.map((c) => {
-          const score = churn.scores.get(c.id);
+        extras.map(([id]) => {
+          const score = churn.scores.get(id);
           return {
-            id: c.id,
+            id,
             churn_score: score?.churnScore ?? null,
             churn_risk: score?.churnRisk ?? null,
-            predicted_clv: clv.values?.get(c.id) ?? null,
-            uplift_score: uplift.status === "estimated" ? (uplift.scores.get(c.id) ?? null) : null,
+            predicted_clv: clv.values.get(id) ?? null,
+            uplift_score: uplift.status === "estimated" ? (uplift.scores.get(id) ?? null) : null,
             scored_at: referenceDate.toISOString(),
           };
         }),
@@ -99,50 +106,33 @@ export async function predictProject(
           churn_horizon_days: churnHorizonDays,
           churn_thresholds: churnThresholds,
           clv_horizon_months: clvHorizonMonths,
+          campaign_window_days: CAMPAIGN_WINDOW_DAYS,
           reference_date: referenceDate.toISOString(),
         },
-        metrics: {
-          churn: { model: churn.model, auc: churn.auc, backtest: churn.backtest, reason: churn.reason },
-          clv: {
-            model: clv.values ? "gamma_gamma" : null,
-            reason: clv.reason,
-            horizon_months: clvHorizonMonths,
-          },
-          uplift:
-            uplift.status === "estimated"
-              ? {
-                  status: uplift.status,
-                  qini: uplift.qini,
-                  uplift_at_30: uplift.upliftAt30,
-                  average_effect: uplift.averageEffect,
-                  treated: uplift.treated,
-                  control: uplift.control,
-                }
-              : {
-                  status: uplift.status,
-                  reason: uplift.reason,
-                  treated: uplift.treated,
-                  control: uplift.control,
-                },
-        },
+        metrics: modelReport({ churn, clv, uplift }),
         durations_ms: durations,
-        data_size: { customers: customers.length, purchases: history.length },
+        data_size: {
+          customers: extras.length,
+          transactions: transactions.length,
+          exposures: exposures.length,
+        },
       });
     }),
   );
+  await time("analyze", () => refreshStatistics(db, ["customers"]));
   return {
     status: "completed",
     result: {
-      customers: customers.length,
+      customers: extras.length,
       churn_model: churn.model,
       churn_auc: churn.auc,
-      clv: clv.values ? "gamma_gamma" : clv.reason,
+      clv: clv.model ?? clv.reason,
       uplift:
         uplift.status === "estimated"
           ? { qini: uplift.qini, uplift_at_30: uplift.upliftAt30 }
           : uplift.reason,
       durations_ms: durations,
     },
-    message: `Scored ${customers.length.toLocaleString("en-US")} customers (churn: ${churn.model})`,
+    message: `Scored ${extras.length.toLocaleString("en-US")} customers (churn: ${churn.model})`,
   };
 }

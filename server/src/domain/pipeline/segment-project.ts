@@ -1,15 +1,16 @@
 import type { Knex } from "knex";
 import { modelRunQuotaError } from "../../billing/quotas.js";
+import { type EmbeddingWrite, replaceEmbeddings } from "../../db/customer-embeddings.js";
 import {
   computeRfm,
   loadCustomerFeatures,
   referenceDateOf,
-  replaceEmbeddings,
   saveSegmentation,
 } from "../../db/customer-metrics.js";
 import { insertModelRun } from "../../db/model-runs.js";
 import { findProject } from "../../db/projects.js";
 import { replaceClusterSegments } from "../../db/segments.js";
+import { refreshStatistics } from "../../db/statistics.js";
 import { toVectorText } from "../../engine/embedding.js";
 import { translate } from "../../i18n/index.js";
 import type { EngineRunner } from "./engine.js";
@@ -28,6 +29,8 @@ export interface SegmentationResult {
   segments: string[];
   reference_date: string;
   durations_ms: Record<string, number>;
+  /** How the similarity index took the new embeddings: rebuilt and swapped, or only changes written. */
+  embeddings: EmbeddingWrite;
 }
 
 /**
@@ -79,7 +82,7 @@ export async function segmentProject(
   const model = await time("model", () =>
     deps.engine.run("segmentCustomers", { customers, kMin, kMax, seed }),
   );
-  const { scores, abc, clustering, clusterScores, names, embeddings } = model;
+  const { scores, rfmSegments, abc, clustering, stability, names, embeddings } = model;
   Object.assign(durations, model.durations);
 
   await report(80, "Saving results");
@@ -88,7 +91,11 @@ export async function segmentProject(
       const saved = await replaceClusterSegments(
         trx,
         project.id,
-        names.map((name, cluster) => ({ ...name, centroid: { ...clusterScores[cluster]! } })),
+        names.map((name) => ({
+          label: name.label,
+          description: name.description,
+          centroid: { ...name.position, ...name.median, size: name.size },
+        })),
       );
       await saveSegmentation(
         trx,
@@ -99,6 +106,7 @@ export async function segmentProject(
             rfm_r_score: scores[i]!.r,
             rfm_f_score: scores[i]!.f,
             rfm_m_score: scores[i]!.m,
+            rfm_segment: rfmSegments[i]!,
             abc_category: abc[i]!,
             segment_id: segment.id,
             segment_label: segment.name,
@@ -116,15 +124,32 @@ export async function segmentProject(
           reference_date: referenceDate.toISOString(),
           features: ["recency (log)", "frequency (log)", "monetary (log)"],
         },
-        metrics: { k: clustering.k, reason: clustering.reason, diagnostics: clustering.diagnostics },
+        metrics: {
+          k: clustering.k,
+          reason: clustering.reason,
+          diagnostics: clustering.diagnostics,
+          stability: {
+            agreement: stability.agreement,
+            runs: stability.runs,
+            sample_size: stability.sampleSize,
+          },
+          names: names.map((n) => ({
+            label: n.label,
+            kind: n.kind,
+            size: n.size,
+            position: n.position,
+            median: n.median,
+          })),
+        },
         durations_ms: durations,
         data_size: { customers: customers.length },
       });
       return saved;
     }),
   );
+  await time("analyze", () => refreshStatistics(db, ["customers"]));
   await report(90, "Indexing customers for similarity");
-  await time("embeddings_write", () =>
+  const similarityIndex = await time("embeddings_write", () =>
     replaceEmbeddings(
       db,
       project.id,
@@ -140,6 +165,7 @@ export async function segmentProject(
       segments: segments.map((s) => s.name),
       reference_date: referenceDate.toISOString(),
       durations_ms: durations,
+      embeddings: similarityIndex,
     },
     message: `Found ${clustering.k} segments among ${customers.length.toLocaleString("en-US")} customers`,
   };

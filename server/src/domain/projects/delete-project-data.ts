@@ -34,7 +34,7 @@ export async function deleteProjectData(
     );
   }
   const keys = await storageKeysOfProject(deps.db, projectId);
-  for (const key of keys) await deps.files.remove(key);
+  for (const key of keys.flat()) await deps.files.remove(key);
   await deleteProject(deps.db, projectId);
   return {
     status: "completed",

@@ -19,6 +19,7 @@ export const listCustomers = defineOperation("listCustomers", async ({ app, prin
   if (filters !== undefined) conditions.push(filtersToSql(parseFilters(filters)));
   if (query.churn_risk) conditions.push({ sql: "churn_risk = ?", bindings: [query.churn_risk] });
   if (query.abc_category) conditions.push({ sql: "abc_category = ?", bindings: [query.abc_category] });
+  if (query.rfm_segment) conditions.push({ sql: "rfm_segment = ?", bindings: [query.rfm_segment] });
   if (query.segment) {
     // A segment by id or by name; an unknown one is a 404 (not an empty list), so typos show.
     const segment = UUID.test(query.segment)
@@ -50,19 +51,14 @@ export const listSimilarCustomers = defineOperation(
     if (!customer) throw notFound("Customer", params.customerId);
     await requireProjectOf(db, principal, customer.project_id, "Customer", params.customerId);
     const nearest = await similarCustomers(db, customer.project_id, customer.id, query.limit ?? 10);
-    const rows = await Promise.all(
-      nearest.map(async (n) => ({ row: await findCustomer(db, n.id), similarity: n.similarity })),
-    );
     return {
       status: 200,
       body: {
         customer_id: customer.id,
-        similar: rows
-          .filter((r) => r.row)
-          .map((r) => ({
-            customer: presentCustomer(r.row!),
-            similarity: Math.min(1, Math.max(0, r.similarity)),
-          })),
+        similar: nearest.map((n) => ({
+          customer: presentCustomer(n),
+          similarity: Math.min(1, Math.max(0, n.similarity)),
+        })),
       },
     };
   },

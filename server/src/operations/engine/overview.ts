@@ -3,8 +3,10 @@ import { latestModelRun } from "../../db/model-runs.js";
 import { clusterCounts, lastRuns, projectTotals, rfmGrid } from "../../db/overview.js";
 import { requireProject } from "../../domain/organizations/access.js";
 import { defineOperation } from "../../http/operation.js";
+import { presentModels } from "./present-models.js";
 
 type Diagnostic = { k: number; inertia: number; silhouette: number | null };
+type Stability = { agreement: number; runs: { seed: number; k: number }[]; sample_size: number };
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 export const getProjectOverview = defineOperation(
@@ -22,17 +24,10 @@ export const getProjectOverview = defineOperation(
       latestModelRun(db, project.id, "predictive"),
     ]);
     const kmeans = segmentation?.metrics as
-      | { k: number; reason: string; diagnostics: Diagnostic[] }
+      | { k: number; reason: string; diagnostics: Diagnostic[]; stability?: Stability }
       | undefined;
     const kRange = segmentation?.parameters.k_range as { min: number; max: number } | undefined;
-    const models = predictive?.metrics as
-      | {
-          churn: { model: "bgnbd" | "logistic" | "recency_rule"; auc: number | null };
-          clv: { model: "gamma_gamma" | null };
-          uplift: { status: string; qini?: number; uplift_at_30?: number | null; reason?: string };
-        }
-      | undefined;
-    const settings = project.settings;
+    const models = predictive ? presentModels(predictive, project.settings) : null;
     return {
       status: 200,
       body: {
@@ -52,23 +47,10 @@ export const getProjectOverview = defineOperation(
                 diagnostics: kmeans.diagnostics
                   .filter((d) => d.k >= 2 && d.silhouette !== null)
                   .map((d) => ({ k: d.k, inertia: d.inertia, silhouette: d.silhouette as number })),
+                stability: kmeans.stability ?? null,
               }
             : null,
-        models: {
-          churn: models
-            ? { model: models.churn.model, auc: models.churn.auc, horizon_days: settings.churnHorizonDays }
-            : null,
-          uplift: models
-            ? {
-                qini: models.uplift.qini ?? null,
-                uplift_at_30: models.uplift.uplift_at_30 ?? null,
-                reason: models.uplift.status === "estimated" ? null : (models.uplift.reason ?? null),
-              }
-            : null,
-          clv: models?.clv.model
-            ? { model: "gamma_gamma" as const, horizon_months: settings.clvHorizonMonths }
-            : null,
-        },
+        models: models ?? { churn: null, uplift: null, clv: null },
         last_runs: {
           ingest: iso(runs.ingest ?? null),
           segmentation: iso(runs.segmentation ?? null),

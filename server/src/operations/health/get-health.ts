@@ -1,5 +1,4 @@
 import type { AppContext } from "../../context.js";
-import { pingDatabase } from "../../db/database.js";
 import { defineOperation } from "../../http/operation.js";
 
 type Probe = { status: "up" | "down"; latencyMs: number };
@@ -26,7 +25,7 @@ async function probe(check: () => Promise<unknown>): Promise<Probe> {
 export async function checkHealth(app: AppContext) {
   const redis = app.redis;
   const [database, queue] = await Promise.all([
-    probe(() => pingDatabase(app.db.knex)),
+    probe(() => app.db.ping()),
     redis ? probe(() => redis.ping()) : Promise.resolve<Probe>({ status: "up", latencyMs: 0 }),
   ]);
   const healthy = database.status === "up" && queue.status === "up";
