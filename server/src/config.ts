@@ -322,11 +322,9 @@ export const ENVIRONMENT_SCHEMA = {
     doc: "The built dashboard, served at `/`.",
   }),
   STRIPE_SECRET_KEY: variable(
-    z
-      .string()
-      .regex(/^(sk|rk)_(test|live)_\w+$/, {
-        error: "must be a Stripe secret key (sk_test_... or sk_live_...)",
-      }),
+    z.string().regex(/^(sk|rk)_(test|live)_\w+$/, {
+      error: "must be a Stripe secret key (sk_test_... or sk_live_...)",
+    }),
     {
       shownDefault: "unset: free plan only",
       doc: "Stripe secret key (`sk_test_...` / `sk_live_...`); without it paid-plan operations answer 503.",

@@ -94,37 +94,19 @@ describe("the contract", () => {
     expect(problems).toEqual([]);
   });
 
-  it("routes every operation to a handler module, except the billing operations named as not built yet", () => {
+  it("routes every operation to a handler module (none answers 501)", () => {
     const handled = new Set<string>(operations.map((d) => d.id));
     for (const id of handled) expect(contract.operation(id).handledBy).toBe("router");
-    // An operation without a handler answers 501: it counts as missing unless it is named here.
+    // An operation without a handler answers 501: every one counts as missing.
     const missing = routed.filter((op) => !handled.has(op.id)).map((op) => op.id);
     console.log(
       `operations with a handler: ${routed.length - missing.length} of ${routed.length} (better-auth serves ${
         contract.operations.length - routed.length
-      } more; ${missing.length} answer 501)`,
+      } more)`,
     );
-    expect(missing.sort()).toEqual([...BILLING_NOT_BUILT_YET].sort());
+    expect(missing).toEqual([]);
   });
 });
-
-/**
- * The one allowance: billing operations that still answer 501 while billing is being built. Whoever builds one
- * deletes its name here (the test fails until they do, and fails for any other missing handler).
- */
-const BILLING_NOT_BUILT_YET = [
-  "getBilling",
-  "updateBilling",
-  "listInvoices",
-  "listPaymentMethods",
-  "createBillingPortalSession",
-  "subscribeFree",
-  "cancelSubscription",
-  "syncSubscription",
-  "createCheckoutSession",
-  "getUsage",
-  "handleStripeWebhook",
-];
 
 /** The media types of an operation's success response, its `$ref` followed. */
 function successMedia(
