@@ -8,10 +8,12 @@ export function matches(customer: Record<string, unknown>, filters: Filter[]): b
   const test = (filter: Filter): boolean => {
     if (filter.kind === "group")
       return filter.mode === "any" ? filter.children.some(test) : filter.children.every(test);
-    const raw =
+    const [source, key] =
       filter.type === "extra"
-        ? (customer.extra_features as Record<string, unknown> | undefined)?.[filter.extraKey!]
-        : customer[filter.field];
+        ? [customer.extra_features as Record<string, unknown> | undefined, filter.extraKey!]
+        : [customer, filter.field];
+    // Own properties only, as SQL's ->> reads them (an extra feature named "constructor" is just absent).
+    const raw = source && Object.hasOwn(source, key) ? source[key] : undefined;
     const present = raw !== null && raw !== undefined;
     if (filter.op === "exists") return present === filter.exists;
     let value: Value | undefined;
