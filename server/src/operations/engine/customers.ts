@@ -4,7 +4,7 @@ import { presentCustomer } from "../../domain/customers/customer-view.js";
 import { requestCustomerErasure } from "../../domain/customers/erase-customer.js";
 import { filtersToSql, parseFilters } from "../../domain/customers/filter-language.js";
 import { cursorError, decodeListCursor, encodeListCursor } from "../../domain/customers/list-cursor.js";
-import { DomainError, notFound } from "../../domain/errors.js";
+import { notFound } from "../../domain/errors.js";
 import { requireProject, requireProjectOf } from "../../domain/organizations/access.js";
 import { membershipCondition } from "../../domain/segments/membership.js";
 import { defineOperation } from "../../http/operation.js";
