@@ -106,7 +106,8 @@ if (process.env.REDIS_URL && process.env.DATABASE_URL) {
         headers: { cookie: tenant.cookie },
       }).then((res) => res.text());
       // Wait until the first worker is inside a job, then kill it without warning.
-      const deadline = Date.now() + 30_000;
+      // Generous: a worker process starting on a loaded 2-core machine can take a minute before its first job.
+      const deadline = Date.now() + 300_000;
       while (!(await db("jobs").where({ project_id: tenant.projectId, status: "processing" }).first())) {
         if (Date.now() > deadline) throw new Error("the first worker never started a job");
         await new Promise((resolve) => setTimeout(resolve, 10));

@@ -214,7 +214,7 @@ export async function ingest(
 }
 
 /** Polls a job's persisted status until it settles (completed, failed or skipped). */
-export async function waitForJob(server: ServerClient, tenant: Tenant, jobId: string, timeoutMs = 30_000) {
+export async function waitForJob(server: ServerClient, tenant: Tenant, jobId: string, timeoutMs = 300_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await server.request(`/api/engine/jobs/${jobId}/status`, { cookie: tenant.cookie });
