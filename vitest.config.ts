@@ -18,6 +18,9 @@ const ONCE = [
   "server/test/contract.test.ts",
   "server/test/cron.test.ts",
   "server/test/i18n.test.ts",
+  // The models' quality through the API (minutes of model fits): the figures do not depend on the runtime, and
+  // the pipeline's own suites cover both runtimes' paths.
+  "server/test/model-quality.test.ts",
   "sdk/test/**/*.test.ts",
   "examples/webhook-receiver/**/*.test.ts",
   "examples/dashboard/**/*.test.ts",
