@@ -127,7 +127,9 @@ if (services) {
       const { jobs } = await sendBatches(server, tenant);
       const running = await waitFor("a job to start", async () =>
         (await jobRows(server, tenant, jobs)).find((row) => row.status === "processing"),
-      );
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}; the worker said:\n${first.output()}`);
+      });
       first.child.kill("SIGTERM");
       expect(await first.exited).toBe(0);
       // The job it was running when the signal came was finished by it, not abandoned.
