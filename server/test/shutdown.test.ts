@@ -22,7 +22,7 @@ import {
  * `segmento-server worker` and a second worker finishes the queue; embedded, to `segmento-server start`, which
  * is started again on the same data directory.
  */
-const BATCHES = 8;
+const BATCHES = 4;
 const PER_BATCH = 10_000;
 const services = Boolean(process.env.REDIS_URL && process.env.DATABASE_URL);
 const children: ChildProcess[] = [];
@@ -81,8 +81,7 @@ async function waitFor<T>(
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    // Often: an ingest job of 10,000 records can finish in well under a second.
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
