@@ -140,7 +140,7 @@ describe("webhooks.verify", () => {
     const parsed = JSON.parse(payload) as unknown as string;
     await rejects(
       webhooks.verify(parsed, headers, vector.secret),
-      /raw request body.*signature covers the exact bytes/s,
+      /raw body.*signature covers the exact bytes/s,
     );
   });
 

@@ -74,10 +74,8 @@ async function verify<T = unknown>(
   }
   if (typeof rawBody !== "string" && !(rawBody instanceof Uint8Array)) {
     throw new WebhookVerificationError(
-      "webhooks.verify needs the raw request body (a string or bytes), but got a parsed object. The signature " +
-        "covers the exact bytes that were sent, and serialising parsed JSON again changes them (key order, " +
-        "spacing, number formats). Read the body as text or bytes before any JSON parser: " +
-        "`await request.text()`, or `express.raw({ type: 'application/json' })`.",
+      "webhooks.verify needs the raw body (string or bytes), not parsed JSON: the signature covers the exact " +
+        "bytes sent. Use `await request.text()` or `express.raw({ type: 'application/json' })`.",
     );
   }
   const id = header(headers, "webhook-id");

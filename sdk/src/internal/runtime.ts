@@ -3,13 +3,12 @@ import { APIConnectionTimeoutError, APIUserAbortError, SegmentoError } from "../
 /** A page in a browser (not Deno, which has `window` but no `document`, nor a worker). */
 export const isBrowser = (): boolean => "window" in globalThis && "document" in globalThis;
 
-/** WebCrypto, which Node has on `globalThis` from 19 on (18 needs `--experimental-global-webcrypto`). */
+/** WebCrypto, on `globalThis` in every supported runtime (Node 20+, Deno, Bun, workerd, browsers). */
 export function webCrypto(): Crypto {
   const crypto = globalThis.crypto as Crypto | undefined;
   if (!crypto?.subtle) {
     throw new SegmentoError(
-      "WebCrypto (globalThis.crypto) is not available. On Node 18 run node with --experimental-global-webcrypto, " +
-        "or assign the webcrypto export of Node's crypto module to globalThis.crypto before using the SDK.",
+      "WebCrypto (globalThis.crypto.subtle) is missing: run Node 20+, or set globalThis.crypto to node:crypto's webcrypto.",
     );
   }
   return crypto;
