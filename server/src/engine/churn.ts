@@ -42,9 +42,9 @@ import {
   purchasedBetween,
   purchaseSummaryAsOf,
 } from "./customer-timeline.js";
-import { fitExtraFieldEncoder } from "./extra-fields.js";
-import { fitForest, predictForest } from "./forest.js";
-import { fitLogistic, predictLogistic } from "./logistic.js";
+import { encodeExtraFields, type FieldEncoding, fitExtraFieldEncoder } from "./extra-fields.js";
+import { type Forest, fitForest, predictForest } from "./forest.js";
+import { fitLogistic, type LogisticModel, predictLogistic } from "./logistic.js";
 import {
   type CandidateMetric,
   count,
@@ -123,6 +123,72 @@ export function churnRiskOf(score: number, thresholds: ChurnThresholds): ChurnRi
 
 /** Scores every customer's churn risk as of the reference date; see the module comment for the method. */
 export function predictChurn(timelines: readonly CustomerTimeline[], options: ChurnOptions): ChurnResult {
+  const fit = fitChurn(timelines, options);
+  const reference = options.referenceDate.getTime();
+  const scores = new Map<string, ChurnScore>();
+  for (const timeline of timelines) {
+    const score = churnScoreOf(fit.scorer, timeline, reference, options.thresholds);
+    if (score !== null) scores.set(timeline.customerId, score);
+  }
+  return { ...fit, scores };
+}
+
+/**
+ * The churn model that scores, as plain data (it crosses to a worker thread and scores the customers batch by
+ * batch, fitted once on the sample): BG/NBD's full-history fit, the recency rule's typical gap, or a supervised
+ * model with what its features need.
+ */
+export type ChurnScorer =
+  | { model: "bgnbd"; horizonDays: number; fit: BgnbdFit }
+  | { model: "recency_rule"; typicalGap: number }
+  | { model: "logistic"; features: ChurnFeatures; logistic: LogisticModel }
+  | { model: "forest"; features: ChurnFeatures; forest: Forest };
+
+/** What the supervised candidates' feature rows are made of. */
+export interface ChurnFeatures {
+  horizonDays: number;
+  extraFields: FieldEncoding[];
+  /** BG/NBD's P(no purchase) as a last feature: the full-history fit when it is one, else null. */
+  bgnbdFit: BgnbdFit | null;
+}
+
+/** A customer's churn score and risk from the chosen model; null when they had not bought by `reference`. */
+export function churnScoreOf(
+  scorer: ChurnScorer,
+  timeline: CustomerTimeline,
+  reference: number,
+  thresholds: ChurnThresholds,
+): ChurnScore | null {
+  if (firstPurchaseAt(timeline, reference) === null) return null;
+  let churnScore: number;
+  if (scorer.model === "bgnbd")
+    churnScore = probabilityNoPurchase(scorer.fit, scorer.horizonDays, summaryAt(timeline, reference));
+  else if (scorer.model === "recency_rule") churnScore = recencyScore(timeline, reference, scorer.typicalGap);
+  else {
+    const row = churnFeaturesAt(scorer.features, timeline, reference, scorer.features.bgnbdFit);
+    churnScore =
+      scorer.model === "logistic" ? predictLogistic(scorer.logistic, row) : predictForest(scorer.forest, row);
+  }
+  return { churnScore, churnRisk: churnRiskOf(churnScore, thresholds) };
+}
+
+function churnFeaturesAt(
+  spec: ChurnFeatures,
+  timeline: CustomerTimeline,
+  at: number,
+  fit: BgnbdFit | null,
+): number[] {
+  const behaviour = behaviourAsOf(timeline, at, spec.horizonDays / 2)!;
+  const extra = encodeExtraFields(spec.extraFields, timeline.extra);
+  if (fit === null) return [...behaviour, ...extra];
+  return [...behaviour, ...extra, probabilityNoPurchase(fit, spec.horizonDays, purchaseSummaryAsOf(timeline, at)!)];
+}
+
+/** The churn model chosen on the customers given (all of a project's, or a sample), with its report and scorer. */
+export function fitChurn(
+  timelines: readonly CustomerTimeline[],
+  options: ChurnOptions,
+): Omit<ChurnResult, "scores"> & { scorer: ChurnScorer } {
   const { horizonDays, thresholds } = options;
   if (!(horizonDays > 0)) throw new RangeError(`horizonDays must be positive (got ${horizonDays})`);
   if (!(thresholds.medium <= thresholds.high))
@@ -144,29 +210,28 @@ export function predictChurn(timelines: readonly CustomerTimeline[], options: Ch
   const useBgnbdFeature =
     final !== null && atCutoff !== null && final.fit.converged && atCutoff.fit.converged;
   const encoder = fitExtraFieldEncoder(backtestSet.map((t) => t.extra));
-  const featuresAt = (timeline: CustomerTimeline, at: number, fit: BgnbdFit | null) => {
-    const behaviour = behaviourAsOf(timeline, at, horizonDays / 2)!;
-    const extra = encoder.encode(timeline.extra);
-    if (!useBgnbdFeature) return [...behaviour, ...extra];
-    return [
-      ...behaviour,
-      ...extra,
-      probabilityNoPurchase(fit!, horizonDays, purchaseSummaryAsOf(timeline, at)!),
-    ];
+  const featureSpec: ChurnFeatures = {
+    horizonDays,
+    extraFields: encoder.encodings,
+    bgnbdFit: useBgnbdFeature ? final.fit : null,
   };
   const features = [...BEHAVIOUR_FEATURES, ...encoder.columns, ...(useBgnbdFeature ? [BGNBD_FEATURE] : [])];
-  const trainX = backtestSet.map((t) => featuresAt(t, cutoff, atCutoff?.fit ?? null));
+  const trainX = backtestSet.map((t) =>
+    churnFeaturesAt(featureSpec, t, cutoff, useBgnbdFeature ? atCutoff.fit : null),
+  );
 
   const warnings: ModelWarning[] = [];
   const skipped = backtestSkipReason(backtestSet.length, labels);
   const candidates: CandidateMetric[] = [];
+  const fitForestOn = (x: number[][], y: number[]) => fitForest(x, y, { seed: options.seed });
+  const fitLogisticOn = (x: number[][], y: number[]) => fitLogistic(x, y, { l2: LOGISTIC_L2 });
   const learners: Record<SupervisedModel, Learner> = {
     logistic: (x, y) => {
-      const model = fitLogistic(x, y, { l2: LOGISTIC_L2 });
+      const model = fitLogisticOn(x, y);
       return (row) => predictLogistic(model, row);
     },
     forest: (x, y) => {
-      const forest = fitForest(x, y, { seed: options.seed });
+      const forest = fitForestOn(x, y);
       return (row) => predictForest(forest, row);
     },
   };
@@ -231,21 +296,13 @@ export function predictChurn(timelines: readonly CustomerTimeline[], options: Ch
   }
 
   const choice = chooseModel(candidates, final, horizonDays, skipped);
-  let score: (timeline: CustomerTimeline) => number;
-  if (choice.model === "bgnbd") {
-    const fit = final!.fit;
-    score = (t) => probabilityNoPurchase(fit, horizonDays, summaryAt(t, reference));
-  } else if (choice.model === "recency_rule") {
-    score = recencyRule(buyers, reference, horizonDays);
-  } else {
-    const predict = learners[choice.model](trainX, labels);
-    score = (t) => predict(featuresAt(t, reference, final?.fit ?? null));
-  }
-  const scores = new Map<string, ChurnScore>();
-  for (const timeline of buyers) {
-    const churnScore = score(timeline);
-    scores.set(timeline.customerId, { churnScore, churnRisk: churnRiskOf(churnScore, thresholds) });
-  }
+  let scorer: ChurnScorer;
+  if (choice.model === "bgnbd") scorer = { model: "bgnbd", horizonDays, fit: final!.fit };
+  else if (choice.model === "recency_rule")
+    scorer = { model: "recency_rule", typicalGap: typicalGap(buyers, reference, horizonDays) };
+  else if (choice.model === "logistic")
+    scorer = { model: "logistic", features: featureSpec, logistic: fitLogisticOn(trainX, labels) };
+  else scorer = { model: "forest", features: featureSpec, forest: fitForestOn(trainX, labels) };
   return {
     ...choice,
     backtest: Object.fromEntries(candidates.map((c) => [c.model, c.value])),
@@ -254,7 +311,7 @@ export function predictChurn(timelines: readonly CustomerTimeline[], options: Ch
     features,
     sample: { available: known.length, used: backtestSet.length },
     bgnbdFit: final?.fit ?? null,
-    scores,
+    scorer,
   };
 }
 
@@ -346,27 +403,22 @@ function chooseModel(
 
 /**
  * The transparent last resort: recency / (recency + gap), 0.5 when a customer's silence equals their usual gap.
- * The gap is the customer's own average gap between purchase days; one-time buyers get the median gap of repeat
- * buyers, or the horizon when nobody has bought twice.
+ * The gap is the customer's own average gap between purchase days; one-time buyers get the typical gap (below).
  */
-function recencyRule(
-  buyers: readonly CustomerTimeline[],
-  at: number,
-  horizonDays: number,
-): (timeline: CustomerTimeline) => number {
-  const ownGap = (t: CustomerTimeline) => {
-    const s = summaryAt(t, at);
-    return s.x > 0 ? s.tx / s.x : null;
-  };
+function recencyScore(timeline: CustomerTimeline, at: number, typicalGap: number): number {
+  const s = summaryAt(timeline, at);
+  const recency = s.T - s.tx;
+  const gap = ownGap(s) ?? typicalGap;
+  return recency / (recency + gap);
+}
+
+const ownGap = (s: BgnbdCustomer) => (s.x > 0 ? s.tx / s.x : null);
+
+/** The median gap of the repeat buyers, or the horizon when nobody has bought twice. */
+function typicalGap(buyers: readonly CustomerTimeline[], at: number, horizonDays: number): number {
   const gaps = buyers
-    .map(ownGap)
+    .map((t) => ownGap(summaryAt(t, at)))
     .filter((g) => g !== null)
     .sort((a, b) => a - b);
-  const typicalGap = gaps.length > 0 ? gaps[Math.floor(gaps.length / 2)]! : horizonDays;
-  return (t) => {
-    const s = summaryAt(t, at);
-    const recency = s.T - s.tx;
-    const gap = ownGap(t) ?? typicalGap;
-    return recency / (recency + gap);
-  };
+  return gaps.length > 0 ? gaps[Math.floor(gaps.length / 2)]! : horizonDays;
 }

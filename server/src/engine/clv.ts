@@ -41,8 +41,8 @@ import {
   purchaseDaysBetween,
   purchaseSummaryAsOf,
 } from "./customer-timeline.js";
-import { fitExtraFieldEncoder } from "./extra-fields.js";
-import { fitForest, predictForest } from "./forest.js";
+import { encodeExtraFields, type FieldEncoding, fitExtraFieldEncoder } from "./extra-fields.js";
+import { type Forest, fitForest, predictForest } from "./forest.js";
 import { expectedAverageValue, fitGammaGamma, type GammaGammaFit } from "./gamma-gamma.js";
 import {
   type CandidateMetric,
@@ -63,6 +63,8 @@ export interface ClvOptions {
   seed: number;
   /** Backtests and fits use a seeded sample of at most this many customers (default 20,000); all are valued. */
   maxFitCustomers?: number;
+  /** The project's first purchase, when the timelines are a sample of it (default: the earliest among them). */
+  historyStart?: Date;
 }
 
 export interface ClvBacktest {
@@ -98,6 +100,76 @@ const DEFAULT_MAX_FIT_CUSTOMERS = 20_000;
 
 /** Values every customer who had bought by the reference date; see the module comment for the method. */
 export function predictLifetimeValue(timelines: readonly CustomerTimeline[], options: ClvOptions): ClvResult {
+  const fit = fitLifetimeValue(timelines, options);
+  const reference = options.referenceDate.getTime();
+  const values = new Map<string, number>();
+  if (fit.scorer)
+    for (const t of timelines) {
+      const value = lifetimeValueOf(fit.scorer, t, reference);
+      if (value !== null) values.set(t.customerId, value);
+    }
+  return { ...fit, values };
+}
+
+/**
+ * The CLV model that values, as plain data (it crosses to a worker thread and values the customers batch by batch,
+ * fitted once on the sample): BG/NBD x spend, the forest's purchase days x spend, or the past value repeated.
+ * `spend` is Gamma-Gamma, or null for each customer's own mean purchase-day value.
+ */
+export type ClvScorer =
+  | { model: "bgnbd_gamma_gamma"; horizonDays: number; fit: BgnbdFit; spend: GammaGammaFit | null }
+  | {
+      model: "forest_gamma_gamma";
+      forest: Forest;
+      extraFields: FieldEncoding[];
+      backtestDays: number;
+      scale: number;
+      spend: GammaGammaFit | null;
+    }
+  | { model: "past_value"; backtestDays: number; scale: number };
+
+/** A customer's predicted value, rounded to cents (0 when not finite); null when they had not bought by `reference`. */
+export function lifetimeValueOf(scorer: ClvScorer, t: CustomerTimeline, reference: number): number | null {
+  if (firstPurchaseAt(t, reference) === null) return null;
+  let value: number;
+  if (scorer.model === "past_value") value = pastValue(t, reference, scorer.backtestDays) * scorer.scale;
+  else {
+    const s = purchaseSummaryAsOf(t, reference)!;
+    const spend = spendOf(scorer.spend, t, s, reference);
+    value =
+      scorer.model === "bgnbd_gamma_gamma"
+        ? conditionalExpectedPurchases(scorer.fit, scorer.horizonDays, s) * spend
+        : predictForest(scorer.forest, clvFeaturesAt(scorer.extraFields, t, reference, scorer.backtestDays)) *
+          scorer.scale *
+          spend;
+  }
+  return Number.isFinite(value) ? Math.round(value * 100) / 100 : 0;
+}
+
+/** Expected value per purchase day: Gamma-Gamma, or (null) the customer's own mean purchase-day value. */
+function spendOf(
+  gammaGamma: GammaGammaFit | null,
+  t: CustomerTimeline,
+  s: BgnbdCustomer & { zbar: number },
+  at: number,
+): number {
+  return gammaGamma ? expectedAverageValue(gammaGamma, s) : rfmAsOf(t, at).grossValue / (s.x + 1);
+}
+
+function clvFeaturesAt(
+  extraFields: readonly FieldEncoding[],
+  t: CustomerTimeline,
+  at: number,
+  backtestDays: number,
+): number[] {
+  return [...behaviourAsOf(t, at, backtestDays / 2)!, ...encodeExtraFields(extraFields, t.extra)];
+}
+
+/** The CLV model chosen on the customers given (all of a project's, or a sample), with its report and scorer. */
+export function fitLifetimeValue(
+  timelines: readonly CustomerTimeline[],
+  options: ClvOptions,
+): Omit<ClvResult, "values"> & { scorer: ClvScorer | null } {
   const { horizonDays } = options;
   if (!(horizonDays > 0)) throw new RangeError(`horizonDays must be positive (got ${horizonDays})`);
   const maxFit = options.maxFitCustomers ?? DEFAULT_MAX_FIT_CUSTOMERS;
@@ -114,10 +186,11 @@ export function predictLifetimeValue(timelines: readonly CustomerTimeline[], opt
       reason: "No customer has bought yet, so there is no value to predict.",
       warnings,
       sample: { available: 0, used: 0 },
-      values: new Map(),
+      scorer: null,
     };
 
-  const firstPurchase = Math.min(...buyers.map((t) => t.purchaseTimes[0]!));
+  const firstPurchase =
+    options.historyStart?.getTime() ?? buyers.reduce((min, t) => Math.min(min, t.purchaseTimes[0]!), Infinity);
   const historyDays = Math.floor((reference - firstPurchase) / DAY_MS);
   const backtestDays = Math.min(horizonDays, Math.floor((2 * historyDays) / 3));
   if (backtestDays < horizonDays)
@@ -131,10 +204,8 @@ export function predictLifetimeValue(timelines: readonly CustomerTimeline[], opt
   const backtestSet = sampleOf(known, maxFit, random);
   const encoder = fitExtraFieldEncoder(backtestSet.map((t) => t.extra));
   const features = [...BEHAVIOUR_FEATURES, ...encoder.columns];
-  const featuresAt = (t: CustomerTimeline, at: number) => [
-    ...behaviourAsOf(t, at, backtestDays / 2)!,
-    ...encoder.encode(t.extra),
-  ];
+  const featuresAt = (t: CustomerTimeline, at: number) =>
+    clvFeaturesAt(encoder.encodings, t, at, backtestDays);
   const finalSet = sampleOf(buyers, maxFit, random);
   const finalModels = valueModels(finalSet, reference, horizonDays, warnings);
 
@@ -193,30 +264,23 @@ export function predictLifetimeValue(timelines: readonly CustomerTimeline[], opt
 
   const choice = chooseModel(candidates, finalModels.bgnbd);
   const scale = horizonDays / Math.max(backtestDays, 1);
-  let value: (t: CustomerTimeline) => number;
-  if (choice.model === "bgnbd_gamma_gamma") {
-    const fit = finalModels.bgnbd!.fit;
-    value = (t) => {
-      const s = purchaseSummaryAsOf(t, reference)!;
-      return conditionalExpectedPurchases(fit, horizonDays, s) * finalModels.spend(t, s);
+  let scorer: ClvScorer;
+  if (choice.model === "bgnbd_gamma_gamma")
+    scorer = { model: choice.model, horizonDays, fit: finalModels.bgnbd!.fit, spend: finalModels.gammaGamma };
+  else if (choice.model === "forest_gamma_gamma")
+    scorer = {
+      model: choice.model,
+      forest: fitForest(
+        backtestSet.map((t) => featuresAt(t, cutoff)),
+        backtestSet.map((t) => purchaseDaysBetween(t, cutoff, reference)),
+        { seed: options.seed },
+      ),
+      extraFields: encoder.encodings,
+      backtestDays,
+      scale,
+      spend: finalModels.gammaGamma,
     };
-  } else if (choice.model === "forest_gamma_gamma") {
-    const forest = fitForest(
-      backtestSet.map((t) => featuresAt(t, cutoff)),
-      backtestSet.map((t) => purchaseDaysBetween(t, cutoff, reference)),
-      { seed: options.seed },
-    );
-    value = (t) =>
-      predictForest(forest, featuresAt(t, reference)) *
-      scale *
-      finalModels.spend(t, purchaseSummaryAsOf(t, reference)!);
-  } else value = (t) => pastValue(t, reference, backtestDays) * scale;
-
-  const values = new Map<string, number>();
-  for (const t of buyers) {
-    const v = value(t);
-    values.set(t.customerId, Number.isFinite(v) ? Math.round(v * 100) / 100 : 0);
-  }
+  else scorer = { model: "past_value", backtestDays, scale };
   return {
     model: choice.model,
     spearman: candidates.find((c) => c.model === choice.model)?.value ?? null,
@@ -227,14 +291,16 @@ export function predictLifetimeValue(timelines: readonly CustomerTimeline[], opt
     warnings,
     features: choice.model === "forest_gamma_gamma" ? features : [],
     sample: { available: known.length, used: backtestSet.length },
-    values,
+    scorer,
   };
 }
 
 interface ValueModels {
   /** BG/NBD fitted as of the date with its checks; null when it could not be fitted at all. */
   bgnbd: { fit: BgnbdFit; degenerate: string | null; identifiability: IdentifiabilityCheck } | null;
-  /** Expected value per purchase day of a customer (Gamma-Gamma, or the customer's own mean). */
+  /** Gamma-Gamma when usable, else null (each customer's own mean, see spendOf). */
+  gammaGamma: GammaGammaFit | null;
+  /** Expected value per purchase day of a customer as of the models' date. */
   spend: (timeline: CustomerTimeline, summary: BgnbdCustomer & { zbar: number }) => number;
 }
 
@@ -271,12 +337,8 @@ function valueModels(
           ? `Only ${count(repeat.length)} customers bought on more than one day (fewer than ${MIN_REPEAT_BUYERS}): value per purchase is each customer's own average.`
           : "The Gamma-Gamma spend model has no finite population mean (q <= 1): value per purchase is each customer's own average.",
     });
-  return {
-    bgnbd,
-    spend: usable
-      ? (_, s) => expectedAverageValue(gammaGamma as GammaGammaFit, s)
-      : (t, s) => rfmAsOf(t, at).grossValue / (s.x + 1),
-  };
+  const spendModel = usable ? gammaGamma : null;
+  return { bgnbd, gammaGamma: spendModel, spend: (t, s) => spendOf(spendModel, t, s, at) };
 }
 
 /** The net value of the `days` before `at`: what past_value expects to repeat. */

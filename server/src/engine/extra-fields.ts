@@ -28,9 +28,18 @@ export interface EncodedField {
   note: string | null;
 }
 
+/**
+ * How one kept field becomes model columns, as plain data: a fitted model keeps these (they cross to a worker
+ * thread and into a stored model), and `encodeExtraFields` applies them.
+ */
+export type FieldEncoding =
+  | { field: string; kind: "numeric" | "boolean"; mean: number; missing: boolean }
+  | { field: string; kind: "categorical"; reference: string; kept: string[]; pooled: boolean };
+
 export interface ExtraFieldEncoder {
   columns: string[];
   fields: EncodedField[];
+  encodings: FieldEncoding[];
   encode(extra: ExtraFields): number[];
 }
 
@@ -68,8 +77,6 @@ function asBoolean(value: ExtraValue | undefined): boolean | undefined {
 const levelOf = (value: ExtraValue | undefined) =>
   value === undefined || (typeof value === "string" && value.trim() === "") ? MISSING : String(value).trim();
 
-type ColumnEncoder = (extra: ExtraFields) => number[];
-
 /** Learns the encoding of every extra field from the training rows (see the module comment for the rules). */
 export function fitExtraFieldEncoder(
   rows: readonly ExtraFields[],
@@ -78,38 +85,61 @@ export function fitExtraFieldEncoder(
   const names = new Set<string>();
   for (const row of rows) for (const name of Object.keys(row)) names.add(name);
   const fields: EncodedField[] = [];
-  const encoders: ColumnEncoder[] = [];
+  const encodings: FieldEncoding[] = [];
   for (const field of [...names].sort()) {
-    const { info, encode } = fitField(field, rows, options);
+    const { info, encoding } = fitField(field, rows, options);
     fields.push(info);
-    if (encode) encoders.push(encode);
+    if (encoding) encodings.push(encoding);
   }
   return {
     columns: fields.flatMap((f) => f.columns),
     fields,
-    encode: (extra) => encoders.flatMap((encode) => encode(extra)),
+    encodings,
+    encode: (extra) => encodeExtraFields(encodings, extra),
   };
+}
+
+/** A customer's extra fields as the model columns the encodings make (in the encoder's column order). */
+export function encodeExtraFields(encodings: readonly FieldEncoding[], extra: ExtraFields): number[] {
+  return encodings.flatMap((encoding) => {
+    const value = Object.hasOwn(extra, encoding.field) ? extra[encoding.field] : undefined;
+    if (encoding.kind === "categorical") {
+      const { kept, pooled, reference } = encoding;
+      const out = new Array<number>(kept.length + (pooled ? 1 : 0)).fill(0);
+      const level = levelOf(value);
+      if (level === reference) return out;
+      const at = kept.indexOf(level);
+      if (at >= 0) out[at] = 1;
+      else if (pooled) out[out.length - 1] = 1;
+      return out;
+    }
+    const number = encoding.kind === "boolean" ? booleanNumber(value) : asNumber(value);
+    const filled = number ?? encoding.mean;
+    return encoding.missing ? [filled, number === undefined ? 1 : 0] : [filled];
+  });
+}
+
+function booleanNumber(value: ExtraValue | undefined): number | undefined {
+  const b = asBoolean(value);
+  return b === undefined ? undefined : Number(b);
 }
 
 function fitField(
   field: string,
   rows: readonly ExtraFields[],
   options: EncoderOptions,
-): { info: EncodedField; encode: ColumnEncoder | null } {
+): { info: EncodedField; encoding: FieldEncoding | null } {
   const values = rows.map((row) => (Object.hasOwn(row, field) ? row[field] : undefined));
   const present = values.filter((v) => levelOf(v) !== MISSING);
   const dropped = (note: string) => ({
     info: { field, kind: "dropped" as const, columns: [], note },
-    encode: null,
+    encoding: null,
   });
   const distinct = new Set(present.map(levelOf));
   if (distinct.size <= 1) return dropped("a single value: nothing to learn from");
 
   if (present.every((v) => asBoolean(v) !== undefined))
-    return numericField(field, "boolean", values, (v) => {
-      const b = asBoolean(v);
-      return b === undefined ? undefined : Number(b);
-    });
+    return numericField(field, "boolean", values, booleanNumber);
   const numbers = present.filter((v) => asNumber(v) !== undefined).length;
   if (numbers >= NUMERIC_SHARE * present.length) return numericField(field, "numeric", values, asNumber);
 
@@ -131,7 +161,6 @@ function fitField(
   if (frequent.length === 1 && pooled === 0) return dropped("a single value: nothing to learn from");
   const kept = frequent.slice(1);
   const columns = [...kept.map((level) => `${field}=${level}`), ...(pooled > 0 ? [`${field}=${OTHER}`] : [])];
-  const index = new Map(kept.map((level, i) => [level, i]));
   const reference = frequent[0]!;
   return {
     info: {
@@ -140,15 +169,7 @@ function fitField(
       columns,
       note: `reference level "${reference}"${pooled > 0 ? `; ${pooled} rare levels pooled as ${OTHER}` : ""}`,
     },
-    encode: (extra) => {
-      const out = new Array<number>(columns.length).fill(0);
-      const level = levelOf(Object.hasOwn(extra, field) ? extra[field] : undefined);
-      if (level === reference) return out;
-      const at = index.get(level);
-      if (at !== undefined) out[at] = 1;
-      else if (pooled > 0) out[columns.length - 1] = 1;
-      return out;
-    },
+    encoding: { field, kind: "categorical", reference, kept, pooled: pooled > 0 },
   };
 }
 
@@ -157,7 +178,7 @@ function numericField(
   kind: "numeric" | "boolean",
   values: (ExtraValue | undefined)[],
   read: (value: ExtraValue | undefined) => number | undefined,
-): { info: EncodedField; encode: ColumnEncoder } {
+): { info: EncodedField; encoding: FieldEncoding } {
   let sum = 0;
   let count = 0;
   for (const value of values) {
@@ -176,9 +197,6 @@ function numericField(
       columns: missing ? [field, `${field} (missing)`] : [field],
       note: missing ? `${values.length - count} missing values set to the mean` : null,
     },
-    encode: (extra) => {
-      const number = read(Object.hasOwn(extra, field) ? extra[field] : undefined);
-      return missing ? [number ?? mean, number === undefined ? 1 : 0] : [number ?? mean];
-    },
+    encoding: { field, kind, mean, missing },
   };
 }

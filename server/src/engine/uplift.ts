@@ -35,9 +35,9 @@ import {
   emptyTimeline,
   purchasedBetween,
 } from "./customer-timeline.js";
-import { fitExtraFieldEncoder } from "./extra-fields.js";
-import { fitForest, predictForest } from "./forest.js";
-import { fitLogistic, predictLogistic } from "./logistic.js";
+import { encodeExtraFields, type FieldEncoding, fitExtraFieldEncoder } from "./extra-fields.js";
+import { type Forest, fitForest, predictForest } from "./forest.js";
+import { fitLogistic, type LogisticModel, predictLogistic } from "./logistic.js";
 import {
   type CandidateMetric,
   count,
@@ -150,6 +150,40 @@ export function estimateCampaignUplift(
   timelines: readonly CustomerTimeline[],
   options: CampaignUpliftOptions,
 ): UpliftResult {
+  const fit = fitCampaignUplift(exposures, timelines, options);
+  if (fit.status !== "estimated") return fit;
+  const reference = options.referenceDate.getTime();
+  const { scorer, ...result } = fit;
+  return { ...result, scores: new Map(timelines.map((t) => [t.customerId, upliftOf(scorer, t, reference)])) };
+}
+
+/**
+ * The uplift model that scores, as plain data (it crosses to a worker thread and scores the customers batch by
+ * batch, fitted once on the sample): the kept learner, or everyone's average effect.
+ */
+export interface UpliftScorer {
+  learner: UpliftLearner | { model: "average_effect"; estimate: number };
+  extraFields: FieldEncoding[];
+}
+
+/** A customer's uplift score as of `reference`. */
+export function upliftOf(scorer: UpliftScorer, t: CustomerTimeline, reference: number): number {
+  const { learner } = scorer;
+  if (learner.model === "average_effect") return learner.estimate;
+  return learnerUplift(learner, upliftFeaturesAt(scorer.extraFields, t, reference));
+}
+
+const upliftFeaturesAt = (extraFields: readonly FieldEncoding[], t: CustomerTimeline, at: number) => [
+  ...rfmFeaturesAsOf(t, at),
+  ...encodeExtraFields(extraFields, t.extra),
+];
+
+/** The uplift model learned from exposures and the exposed customers' timelines, with its report and scorer. */
+export function fitCampaignUplift(
+  exposures: readonly Exposure[],
+  timelines: readonly CustomerTimeline[],
+  options: CampaignUpliftOptions,
+): Exclude<UpliftResult, { status: "estimated" }> | UpliftFit {
   const reference = options.referenceDate.getTime();
   const window = options.windowDays * DAY_MS;
   const byId = new Map(timelines.map((t) => [t.customerId, t]));
@@ -157,10 +191,6 @@ export function estimateCampaignUplift(
   const open = exposures.length - closed.length;
   const timelineOf = (id: string) => byId.get(id) ?? emptyTimeline(id);
   const encoder = fitExtraFieldEncoder(closed.map((e) => timelineOf(e.customerId).extra));
-  const featuresAt = (t: CustomerTimeline, at: number) => [
-    ...rfmFeaturesAsOf(t, at),
-    ...encoder.encode(t.extra),
-  ];
   const observations: CampaignObservation[] = closed.map((e) => {
     const t = timelineOf(e.customerId);
     const at = e.exposedAt.getTime();
@@ -168,14 +198,17 @@ export function estimateCampaignUplift(
       customerId: e.customerId,
       group: e.group,
       outcome: purchasedBetween(t, at, at + window) ? 1 : 0,
-      features: featuresAt(t, at - 1),
+      features: upliftFeaturesAt(encoder.encodings, t, at - 1),
     };
   });
-  const result = estimateUplift(
-    observations,
-    timelines.map((t) => ({ customerId: t.customerId, features: featuresAt(t, reference) })),
-    { ...options, featureNames: [...RFM_FEATURES, ...encoder.columns] },
-  );
+  const fitted = fitUplift(observations, {
+    ...options,
+    featureNames: [...RFM_FEATURES, ...encoder.columns],
+  });
+  const result =
+    fitted.status === "estimated"
+      ? { ...fitted, scorer: { learner: fitted.learner, extraFields: encoder.encodings } }
+      : fitted;
   if (open > 0)
     result.warnings.unshift({
       code: "windows_open",
@@ -192,17 +225,40 @@ export function estimateCampaignUplift(
   return result;
 }
 
+/** An estimated uplift without the scores, with the plain-data scorer that gives them. */
+export type UpliftFit = Omit<Extract<UpliftResult, { status: "estimated" }>, "scores"> & {
+  scorer: UpliftScorer;
+};
+
 /** Uplift from observations with their features (see the module comment, steps 1 to 5). */
 export function estimateUplift(
   observations: readonly CampaignObservation[],
   toScore: readonly CustomerToScore[],
   options: UpliftOptions,
 ): UpliftResult {
+  checkFeatures(observations, toScore);
+  const fit = fitUplift(observations, options);
+  if (fit.status !== "estimated") return fit;
+  const { learner, ...result } = fit;
+  const score = (features: number[]) =>
+    learner.model === "average_effect" ? learner.estimate : learnerUplift(learner, features);
+  return { ...result, scores: new Map(toScore.map((c) => [c.customerId, score(c.features)])) };
+}
+
+/** Steps 1 to 4 of the module comment and the kept learner (step 5's refit), without scoring anyone. */
+export function fitUplift(
+  observations: readonly CampaignObservation[],
+  options: UpliftOptions,
+):
+  | Exclude<UpliftResult, { status: "estimated" }>
+  | (Omit<Extract<UpliftResult, { status: "estimated" }>, "scores"> & {
+      learner: UpliftScorer["learner"];
+    }) {
   const holdoutShare = options.holdoutShare ?? DEFAULT_HOLDOUT_SHARE;
   // At least 0.1 so that, with the minimums below, both groups reach the holdout; at most 0.5 to keep most to learn.
   if (!(holdoutShare >= 0.1 && holdoutShare <= 0.5))
     throw new RangeError(`holdoutShare must be in [0.1, 0.5], got ${holdoutShare}`);
-  const width = checkFeatures(observations, toScore);
+  const width = checkFeatures(observations, []);
   const featureNames = options.featureNames ?? Array.from({ length: width }, (_, j) => `feature ${j + 1}`);
   if (featureNames.length !== width)
     throw new RangeError(`${featureNames.length} feature names for ${width} features`);
@@ -258,20 +314,19 @@ export function estimateUplift(
   const holdoutGroups = holdout.map((o) => o.group);
   const holdoutOutcomes = holdout.map((o) => o.outcome);
   let holdoutScores: number[];
-  let scores: Map<string, number>;
+  let learner: UpliftScorer["learner"];
   let chosen: UpliftModelName | "average_effect";
   let why: string;
   if (heterogeneity) {
     chosen = best.model as UpliftModelName;
     const evaluation = fitLearner(chosen, training, options.seed);
-    holdoutScores = holdout.map((o) => evaluation(o.features));
-    const served = fitLearner(chosen, rows, options.seed);
-    scores = new Map(toScore.map((c) => [c.customerId, served(c.features)]));
+    holdoutScores = holdout.map((o) => learnerUplift(evaluation, o.features));
+    learner = fitLearner(chosen, rows, options.seed);
     why = `${chosen}: the best cross-validated Qini, ${metricText(best.value)}, beats random scoring by more than ${RANDOM_MARGIN} standard deviations (${list}; ${randomText}).`;
   } else {
     chosen = "average_effect";
     holdoutScores = holdout.map(() => overall.estimate);
-    scores = new Map(toScore.map((c) => [c.customerId, overall.estimate]));
+    learner = { model: "average_effect", estimate: overall.estimate };
     why = `No usable heterogeneity: no learner's cross-validated Qini beats random scoring by ${RANDOM_MARGIN} standard deviations (${list}; ${randomText}); everyone gets the average effect, ${metricText(overall.estimate)} (95 % interval ${metricText(overall.low)} to ${metricText(overall.high)}).`;
   }
   const holdoutQini = qiniCoefficient(holdoutScores, holdoutGroups, holdoutOutcomes);
@@ -287,7 +342,7 @@ export function estimateUplift(
     heterogeneity,
     model: chosen,
     reason: why,
-    scores,
+    learner,
     averageEffect: overall,
     holdout: {
       exposures: holdout.length,
@@ -312,14 +367,26 @@ const LEARNERS: readonly UpliftModelName[] = [
   "t_learner_forest",
 ];
 
-type Scorer = (features: readonly number[]) => number;
+/** A fitted learner as plain data: one logistic model (class transformation) or one model per group. */
+export type UpliftLearner =
+  | { model: "class_transformation"; logistic: LogisticModel }
+  | { model: "t_learner_logistic"; treated: LogisticModel; control: LogisticModel }
+  | { model: "t_learner_forest"; treated: Forest; control: Forest };
+
+/** A learner's uplift for one feature row, in [-1, 1]. */
+function learnerUplift(learner: UpliftLearner, x: readonly number[]): number {
+  if (learner.model === "class_transformation") return 2 * predictLogistic(learner.logistic, x) - 1;
+  if (learner.model === "t_learner_forest")
+    return predictForest(learner.treated, x) - predictForest(learner.control, x);
+  return predictLogistic(learner.treated, x) - predictLogistic(learner.control, x);
+}
 
 /** Fits one learner on the observations; throws nothing for data that passed notEstimableReason's checks. */
-function fitLearner(model: UpliftModelName, rows: readonly CampaignObservation[], seed: number): Scorer {
+function fitLearner(model: UpliftModelName, rows: readonly CampaignObservation[], seed: number): UpliftLearner {
   const part = (group: ExposureGroup) => rows.filter((o) => o.group === group);
   if (model === "class_transformation") {
     const treatedShare = part("treatment").length / rows.length;
-    const fit = fitLogistic(
+    const logistic = fitLogistic(
       rows.map((o) => o.features),
       rows.map((o) => (o.group === "treatment" ? o.outcome : 1 - o.outcome)),
       {
@@ -329,22 +396,25 @@ function fitLearner(model: UpliftModelName, rows: readonly CampaignObservation[]
         ),
       },
     );
-    return (x) => 2 * predictLogistic(fit, x) - 1;
+    return { model, logistic };
   }
-  const perGroup = (group: ExposureGroup): Scorer => {
+  const data = (group: ExposureGroup) => {
     const members = part(group);
-    const x = members.map((o) => o.features);
-    const y = members.map((o) => o.outcome);
-    if (model === "t_learner_forest") {
-      const forest = fitForest(x, y, { seed });
-      return (row) => predictForest(forest, row);
-    }
-    const fit = fitLogistic(x, y, { l2: LOGISTIC_L2 });
-    return (row) => predictLogistic(fit, row);
+    return { x: members.map((o) => o.features), y: members.map((o) => o.outcome) };
   };
-  const treated = perGroup("treatment");
-  const control = perGroup("control");
-  return (x) => treated(x) - control(x);
+  const treated = data("treatment");
+  const control = data("control");
+  if (model === "t_learner_forest")
+    return {
+      model,
+      treated: fitForest(treated.x, treated.y, { seed }),
+      control: fitForest(control.x, control.y, { seed }),
+    };
+  return {
+    model,
+    treated: fitLogistic(treated.x, treated.y, { l2: LOGISTIC_L2 }),
+    control: fitLogistic(control.x, control.y, { l2: LOGISTIC_L2 }),
+  };
 }
 
 /** Out-of-fold uplift scores; null when a training fold lacks a group's buyers or non-buyers. */
@@ -358,9 +428,9 @@ function crossValidatedScores(
   for (let f = 0; f < UPLIFT_FOLDS; f++) {
     const part = rows.filter((_, i) => fold[i] !== f);
     if (!hasEveryOutcome(part)) return null;
-    const score = fitLearner(model, part, seed);
+    const learner = fitLearner(model, part, seed);
     rows.forEach((o, i) => {
-      if (fold[i] === f) scores[i] = score(o.features);
+      if (fold[i] === f) scores[i] = learnerUplift(learner, o.features);
     });
   }
   return scores;
