@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { type CustomerSample, inSample } from "./customer-sample.js";
 
 export interface CampaignExposureRow {
   /** The customer profile id; exposed people who never bought have no profile and are `key:<customer id>`. */
@@ -11,12 +12,13 @@ export interface CampaignExposureRow {
 /**
  * Every campaign exposure up to the reference date: the uplift model's experiment. The Engine reads outcomes and
  * features from the customers' timelines, point in time, and leaves out (and counts) the exposures whose window
- * is still open.
+ * is still open. With a sample, the exposures of the sampled customers only.
  */
 export async function loadCampaignExposures(
   db: Knex,
   projectId: string,
   referenceDate: Date,
+  sample?: CustomerSample,
 ): Promise<CampaignExposureRow[]> {
   const rows = await db("campaign_exposures as e")
     // Exposed people who never bought have no customer row; they still belong to the experiment.
@@ -25,6 +27,7 @@ export async function loadCampaignExposures(
     })
     .where("e.project_id", projectId)
     .andWhere("e.exposed_at", "<=", referenceDate)
+    .andWhere(inSample(db, "e.customer_key", sample))
     // By content, not by id or storage order: the same exposures, however they arrived, train the same model.
     .orderBy(["e.customer_key", "e.campaign_id", "e.exposed_at", "e.group"])
     .select(

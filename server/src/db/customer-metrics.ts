@@ -1,6 +1,7 @@
 import type { Knex } from "knex";
 import type { CustomerBehaviour } from "../engine/customer.js";
 import { bulkUpdateById } from "./bulk-update.js";
+import { type CustomerSample, inSample } from "./customer-sample.js";
 
 /** The date a project's models look from: its configured reference date, else its latest transaction. */
 export async function referenceDateOf(
@@ -102,14 +103,26 @@ export interface TransactionLine {
   isReturn: boolean;
 }
 
+/** The project's first purchase line up to the reference date (what the whole history's length is measured from). */
+export async function firstPurchaseOf(db: Knex, projectId: string, referenceDate: Date): Promise<Date | null> {
+  const row = await db("transactions")
+    .where({ project_id: projectId, is_return: false })
+    .andWhere("amount", ">", 0)
+    .andWhere("order_date", "<=", referenceDate)
+    .min<{ min: Date | null }>({ min: "order_date" })
+    .first();
+  return row?.min ? new Date(row.min) : null;
+}
+
 /**
- * Every transaction line of the project's customers up to the reference date, returns included (the models
- * decide what a line is), by customer profile id.
+ * Every transaction line of the project's customers (or of a sample of them) up to the reference date, returns
+ * included (the models decide what a line is), by customer profile id.
  */
 export async function loadTransactions(
   db: Knex,
   projectId: string,
   referenceDate: Date,
+  sample?: CustomerSample,
 ): Promise<TransactionLine[]> {
   const rows = await db("transactions as t")
     .join("customers as c", function () {
@@ -117,26 +130,79 @@ export async function loadTransactions(
     })
     .where("t.project_id", projectId)
     .andWhere("t.order_date", "<=", referenceDate)
+    .andWhere(inSample(db, "t.customer_key", sample))
     .select("c.id as customer_id", "t.order_date", "t.amount", "t.order_id", "t.is_return");
-  return rows.map((r) => ({
-    customerId: r.customer_id,
-    at: new Date(r.order_date),
-    amount: Number(r.amount),
-    orderId: r.order_id,
-    isReturn: r.is_return,
-  }));
+  return rows.map(transactionLine);
 }
 
-/** Every customer's extra fields (what was ingested beside our columns), by customer profile id. */
+const transactionLine = (r: {
+  customer_id: string;
+  order_date: Date | string;
+  amount: string | number;
+  order_id: string | null;
+  is_return: boolean;
+}): TransactionLine => ({
+  customerId: r.customer_id,
+  at: new Date(r.order_date),
+  amount: Number(r.amount),
+  orderId: r.order_id,
+  isReturn: r.is_return,
+});
+
+type CustomerExtras = [customerId: string, extra: Record<string, string | number | boolean>][];
+
+/** Every customer's (or a sample's) extra fields (what was ingested beside our columns), by customer profile id. */
 export async function loadCustomerExtras(
   db: Knex,
   projectId: string,
-): Promise<[customerId: string, extra: Record<string, string | number | boolean>][]> {
+  sample?: CustomerSample,
+): Promise<CustomerExtras> {
   const rows = await db("customers")
     .where({ project_id: projectId })
+    .andWhere(inSample(db, "customer_key", sample))
     .orderBy("id")
     .select("id", "extra_features");
   return rows.map((r) => [r.id, r.extra_features ?? {}]);
+}
+
+/**
+ * The project's customers in batches of `size`, in customer key order, each with its transaction lines up to the
+ * reference date and its extra fields: what scoring every customer reads, one bounded batch at a time (two
+ * indexed range scans per batch).
+ */
+export async function* customerBatches(
+  db: Knex,
+  projectId: string,
+  referenceDate: Date,
+  size: number,
+): AsyncGenerator<{ transactions: TransactionLine[]; extras: CustomerExtras }> {
+  let after: string | null = null;
+  for (;;) {
+    const customers: { id: string; customer_key: string; extra_features: CustomerExtras[number][1] | null }[] =
+      await db("customers")
+        .where({ project_id: projectId })
+        .modify((q) => {
+          if (after !== null) q.andWhere("customer_key", ">", after);
+        })
+        .orderBy("customer_key")
+        .limit(size)
+        .select("id", "customer_key", "extra_features");
+    if (customers.length === 0) return;
+    const first = customers[0]!.customer_key;
+    after = customers[customers.length - 1]!.customer_key;
+    const idOf = new Map(customers.map((c) => [c.customer_key, c.id]));
+    const rows = await db("transactions")
+      .where({ project_id: projectId })
+      .andWhere("customer_key", ">=", first)
+      .andWhere("customer_key", "<=", after)
+      .andWhere("order_date", "<=", referenceDate)
+      .select("customer_key", "order_date", "amount", "order_id", "is_return");
+    yield {
+      transactions: rows.map((r) => transactionLine({ ...r, customer_id: idOf.get(r.customer_key)! })),
+      extras: customers.map((c) => [c.id, c.extra_features ?? {}]),
+    };
+    if (customers.length < size) return;
+  }
 }
 
 /** Each customer's segmentation results: RFM scores and grid segment, ABC class and cluster segment. */

@@ -46,11 +46,13 @@ import { encodeExtraFields, type FieldEncoding, fitExtraFieldEncoder } from "./e
 import { type Forest, fitForest, predictForest } from "./forest.js";
 import { fitLogistic, type LogisticModel, predictLogistic } from "./logistic.js";
 import {
+  aucStandardError,
   type CandidateMetric,
   count,
   type ModelWarning,
   metricText,
   type SampleSize,
+  sampledCustomersWarning,
 } from "./model-report.js";
 import { sampleOf, seededRandom } from "./random.js";
 import { rfmAsOf } from "./rfm.js";
@@ -74,6 +76,8 @@ export interface ChurnOptions {
   maxFitCustomers?: number;
   /** The supervised candidates to try (default both). */
   supervised?: readonly SupervisedModel[];
+  /** The project's customers, when the timelines are a seeded sample of them (a warning reports the sample). */
+  population?: number;
 }
 
 export type SupervisedModel = "logistic" | "forest";
@@ -296,6 +300,14 @@ export function fitChurn(
   }
 
   const choice = chooseModel(candidates, final, horizonDays, skipped);
+  if (options.population !== undefined && options.population > timelines.length) {
+    const churned = labels.reduce((sum, label) => sum + label, 0);
+    const standardError =
+      choice.auc === null ? null : aucStandardError(choice.auc, churned, labels.length - churned);
+    warnings.push(
+      sampledCustomersWarning(timelines.length, options.population, { name: "AUC", standardError }),
+    );
+  }
   let scorer: ChurnScorer;
   if (choice.model === "bgnbd") scorer = { model: "bgnbd", horizonDays, fit: final!.fit };
   else if (choice.model === "recency_rule")

@@ -50,6 +50,8 @@ import {
   type ModelWarning,
   metricText,
   type SampleSize,
+  sampledCustomersWarning,
+  spearmanStandardError,
 } from "./model-report.js";
 import { sampleOf, seededRandom } from "./random.js";
 import { rfmAsOf } from "./rfm.js";
@@ -65,6 +67,8 @@ export interface ClvOptions {
   maxFitCustomers?: number;
   /** The project's first purchase, when the timelines are a sample of it (default: the earliest among them). */
   historyStart?: Date;
+  /** The project's customers, when the timelines are a seeded sample of them (a warning reports the sample). */
+  population?: number;
 }
 
 export interface ClvBacktest {
@@ -263,6 +267,13 @@ export function fitLifetimeValue(
   }
 
   const choice = chooseModel(candidates, finalModels.bgnbd);
+  if (options.population !== undefined && options.population > timelines.length) {
+    const rho = candidates.find((c) => c.model === choice.model)?.value ?? null;
+    const standardError = rho === null || !backtest ? null : spearmanStandardError(rho, backtest.customers);
+    warnings.push(
+      sampledCustomersWarning(timelines.length, options.population, { name: "Spearman", standardError }),
+    );
+  }
   const scale = horizonDays / Math.max(backtestDays, 1);
   let scorer: ClvScorer;
   if (choice.model === "bgnbd_gamma_gamma")

@@ -1,4 +1,4 @@
-import { predictCustomers } from "./prediction.js";
+import { fitPredictions, scorePredictions } from "./prediction.js";
 import { segmentCustomers } from "./segmentation.js";
 
 /**
@@ -7,7 +7,8 @@ import { segmentCustomers } from "./segmentation.js";
  */
 export const ENGINE_TASKS = {
   segmentCustomers,
-  predictCustomers,
+  fitPredictions,
+  scorePredictions,
 };
 
 export type EngineTasks = typeof ENGINE_TASKS;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { predictCustomers } from "../../src/engine/prediction.js";
+import { fitPredictions, scorePredictions } from "../../src/engine/prediction.js";
 import { segmentCustomers } from "../../src/engine/segmentation.js";
 import { shuffled } from "./shuffle.js";
 import { EXPOSED_AT, heterogeneousEffect, REFERENCE_DATE, syntheticCampaign } from "./synthetic-campaign.js";
@@ -27,17 +27,46 @@ const input = {
 };
 
 describe("the Engine tasks are deterministic", { timeout: 300_000 }, () => {
-  it("predictCustomers: shuffled transactions, customers and exposures give identical results", () => {
-    const first = predictCustomers(input);
-    const again = predictCustomers({
+  it("fitPredictions + scorePredictions: shuffled transactions, customers and exposures give identical results", () => {
+    const predict = (data: typeof input) => {
+      const models = fitPredictions(data);
+      const { transactions, extras, referenceDate, churnThresholds } = data;
+      return { models, scores: scorePredictions({ models, transactions, extras, referenceDate, churnThresholds }) };
+    };
+    const first = predict(input);
+    const again = predict({
       ...input,
       transactions: shuffled(input.transactions, 1),
       extras: shuffled(input.extras, 2),
       exposures: shuffled(input.exposures, 3),
     });
-    expect(first.churn.scores.size).toBeGreaterThan(1000);
-    expect(first.uplift.status).toBe("estimated");
+    expect(first.scores.churnScores.filter((s) => s !== null).length).toBeGreaterThan(1000);
+    expect(first.models.uplift.status).toBe("estimated");
     expect(again).toEqual(first);
+  });
+
+  it("scorePredictions: a customer's scores are the same in any batch (each depends on their own timeline)", () => {
+    const models = fitPredictions(input);
+    const { transactions, extras, referenceDate, churnThresholds } = input;
+    const whole = scorePredictions({ models, transactions, extras, referenceDate, churnThresholds });
+    const half = new Set(extras.filter((_, i) => i % 2 === 0).map(([id]) => id));
+    const batch = scorePredictions({
+      models,
+      transactions: transactions.filter((t) => half.has(t.customerId)),
+      extras: extras.filter(([id]) => half.has(id)),
+      referenceDate,
+      churnThresholds,
+    });
+    expect(batch.customerIds.length).toBe(half.size);
+    const row = (s: typeof whole, i: number) => [
+      s.churnScores[i],
+      s.churnRisks[i],
+      s.lifetimeValues[i],
+      s.upliftScores[i],
+    ];
+    batch.customerIds.forEach((id, i) => {
+      expect(row(batch, i)).toEqual(row(whole, whole.customerIds.indexOf(id)));
+    });
   });
 
   it("segmentCustomers: the same customers in another order get the same scores, segments and names", () => {

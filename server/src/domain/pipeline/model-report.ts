@@ -1,11 +1,11 @@
-import type { Prediction } from "../../engine/prediction.js";
+import type { PredictionFit } from "../../engine/prediction.js";
 
 /**
  * What the predictive run records of each model, in the shape the project overview shows (snake_case, plain JSON):
  * the chosen model and why, every candidate's backtest metric, the data-sufficiency warnings and the features used.
  * Written once with the run, so the overview shows what actually scored the customers.
  */
-export function modelReport({ churn, clv, uplift }: Prediction) {
+export function modelReport({ churn, clv, uplift }: PredictionFit) {
   return {
     churn: {
       model: churn.model,

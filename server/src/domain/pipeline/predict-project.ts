@@ -1,11 +1,14 @@
 import type { Knex } from "knex";
 import { loadCampaignExposures } from "../../db/campaign-outcomes.js";
 import {
+  customerBatches,
+  firstPurchaseOf,
   loadCustomerExtras,
   loadTransactions,
   referenceDateOf,
   savePredictions,
 } from "../../db/customer-metrics.js";
+import { customerSampleShare } from "../../db/customer-sample.js";
 import { insertModelRun } from "../../db/model-runs.js";
 import { findProject } from "../../db/projects.js";
 import { refreshStatistics } from "../../db/statistics.js";
@@ -16,6 +19,14 @@ import { stepTimer } from "./step-timer.js";
 
 /** Days after an exposure a purchase counts as the campaign's outcome. */
 export const CAMPAIGN_WINDOW_DAYS = 30;
+/**
+ * The models learn from a seeded sample of about this many customers (all of a smaller project's): each backtest
+ * and fit then uses at most 20,000 of them (the models' own caps), so fitting costs the same at any size, and the
+ * report gives the sample and the standard error it leaves on each backtest metric.
+ */
+export const PREDICTIVE_SAMPLE_CUSTOMERS = 50_000;
+/** Customers scored and written per batch: what bounds the stage's memory, whatever the project's size. */
+const SCORING_BATCH = 20_000;
 
 export interface PredictProjectDeps {
   db: Knex;
@@ -59,18 +70,27 @@ export async function predictProject(
   const seed = projectSeed(project.id);
   const { durations, time } = stepTimer();
 
-  await report(5, "Loading transactions");
-  const transactions = await time("load", () => loadTransactions(db, project.id, referenceDate));
-  const extras = await time("load_customers", () => loadCustomerExtras(db, project.id));
-  const exposures = await time("load_exposures", () => loadCampaignExposures(db, project.id, referenceDate));
+  await report(5, "Loading the model sample");
+  const { customers, share } = await time("sample", () =>
+    customerSampleShare(db, project.id, PREDICTIVE_SAMPLE_CUSTOMERS),
+  );
+  const sample = { share, seed };
+  const transactions = await time("load", () => loadTransactions(db, project.id, referenceDate, sample));
+  const extras = await time("load_customers", () => loadCustomerExtras(db, project.id, sample));
+  const exposures = await time("load_exposures", () =>
+    loadCampaignExposures(db, project.id, referenceDate, sample),
+  );
+  const sampled = share < 1;
 
-  await report(20, "Predicting churn, lifetime value and campaign uplift");
-  const { churn, clv, uplift } = await time("models", () =>
-    deps.engine.run("predictCustomers", {
+  await report(20, "Fitting churn, lifetime value and campaign uplift");
+  const models = await time("models", async () =>
+    deps.engine.run("fitPredictions", {
       transactions,
       extras,
       exposures,
       referenceDate,
+      historyStart: sampled ? ((await firstPurchaseOf(db, project.id, referenceDate)) ?? undefined) : undefined,
+      population: sampled ? customers : undefined,
       churnHorizonDays,
       churnThresholds,
       clvHorizonMonths,
@@ -78,24 +98,32 @@ export async function predictProject(
       seed,
     }),
   );
+  const { churn, clv, uplift } = models;
 
-  await report(85, "Saving scores");
-  await time("write", () =>
+  await report(50, `Scoring ${customers.toLocaleString("en-US")} customers`);
+  let scoredTransactions = 0;
+  await time("score_and_write", () =>
     db.transaction(async (trx) => {
-      await savePredictions(
-        trx,
-        extras.map(([id]) => {
-          const score = churn.scores.get(id);
-          return {
+      for await (const batch of customerBatches(trx, project.id, referenceDate, SCORING_BATCH)) {
+        scoredTransactions += batch.transactions.length;
+        const scores = await deps.engine.run("scorePredictions", {
+          models,
+          ...batch,
+          referenceDate,
+          churnThresholds,
+        });
+        await savePredictions(
+          trx,
+          scores.customerIds.map((id, i) => ({
             id,
-            churn_score: score?.churnScore ?? null,
-            churn_risk: score?.churnRisk ?? null,
-            predicted_clv: clv.values.get(id) ?? null,
-            uplift_score: uplift.status === "estimated" ? (uplift.scores.get(id) ?? null) : null,
+            churn_score: scores.churnScores[i]!,
+            churn_risk: scores.churnRisks[i]!,
+            predicted_clv: scores.lifetimeValues[i]!,
+            uplift_score: scores.upliftScores[i]!,
             scored_at: referenceDate.toISOString(),
-          };
-        }),
-      );
+          })),
+        );
+      }
       await insertModelRun(trx, {
         project_id: project.id,
         organization_id: project.organization_id,
@@ -108,13 +136,16 @@ export async function predictProject(
           clv_horizon_months: clvHorizonMonths,
           campaign_window_days: CAMPAIGN_WINDOW_DAYS,
           reference_date: referenceDate.toISOString(),
+          sample_customers: PREDICTIVE_SAMPLE_CUSTOMERS,
         },
-        metrics: modelReport({ churn, clv, uplift }),
+        metrics: modelReport(models),
         durations_ms: durations,
         data_size: {
-          customers: extras.length,
-          transactions: transactions.length,
-          exposures: exposures.length,
+          customers,
+          transactions: scoredTransactions,
+          sampled_customers: extras.length,
+          sampled_transactions: transactions.length,
+          sampled_exposures: exposures.length,
         },
       });
     }),
@@ -123,7 +154,7 @@ export async function predictProject(
   return {
     status: "completed",
     result: {
-      customers: extras.length,
+      customers,
       churn_model: churn.model,
       churn_auc: churn.auc,
       clv: clv.model ?? clv.reason,
@@ -133,6 +164,6 @@ export async function predictProject(
           : uplift.reason,
       durations_ms: durations,
     },
-    message: `Scored ${extras.length.toLocaleString("en-US")} customers (churn: ${churn.model})`,
+    message: `Scored ${customers.toLocaleString("en-US")} customers (churn: ${churn.model})`,
   };
 }
