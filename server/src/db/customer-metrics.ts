@@ -104,7 +104,11 @@ export interface TransactionLine {
 }
 
 /** The project's first purchase line up to the reference date (what the whole history's length is measured from). */
-export async function firstPurchaseOf(db: Knex, projectId: string, referenceDate: Date): Promise<Date | null> {
+export async function firstPurchaseOf(
+  db: Knex,
+  projectId: string,
+  referenceDate: Date,
+): Promise<Date | null> {
   const row = await db("transactions")
     .where({ project_id: projectId, is_return: false })
     .andWhere("amount", ">", 0)
@@ -178,15 +182,18 @@ export async function* customerBatches(
 ): AsyncGenerator<{ transactions: TransactionLine[]; extras: CustomerExtras }> {
   let after: string | null = null;
   for (;;) {
-    const customers: { id: string; customer_key: string; extra_features: CustomerExtras[number][1] | null }[] =
-      await db("customers")
-        .where({ project_id: projectId })
-        .modify((q) => {
-          if (after !== null) q.andWhere("customer_key", ">", after);
-        })
-        .orderBy("customer_key")
-        .limit(size)
-        .select("id", "customer_key", "extra_features");
+    const customers: {
+      id: string;
+      customer_key: string;
+      extra_features: CustomerExtras[number][1] | null;
+    }[] = await db("customers")
+      .where({ project_id: projectId })
+      .modify((q) => {
+        if (after !== null) q.andWhere("customer_key", ">", after);
+      })
+      .orderBy("customer_key")
+      .limit(size)
+      .select("id", "customer_key", "extra_features");
     if (customers.length === 0) return;
     const first = customers[0]!.customer_key;
     after = customers[customers.length - 1]!.customer_key;

@@ -27,7 +27,10 @@ export async function customerSampleShare(
   projectId: string,
   size: number,
 ): Promise<{ customers: number; share: number }> {
-  const row = await db("customers").where({ project_id: projectId }).count<{ count: string }>({ count: "*" }).first();
+  const row = await db("customers")
+    .where({ project_id: projectId })
+    .count<{ count: string }>({ count: "*" })
+    .first();
   const customers = Number(row?.count ?? 0);
   return { customers, share: customers <= size ? 1 : size / customers };
 }

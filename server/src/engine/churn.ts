@@ -185,7 +185,11 @@ function churnFeaturesAt(
   const behaviour = behaviourAsOf(timeline, at, spec.horizonDays / 2)!;
   const extra = encodeExtraFields(spec.extraFields, timeline.extra);
   if (fit === null) return [...behaviour, ...extra];
-  return [...behaviour, ...extra, probabilityNoPurchase(fit, spec.horizonDays, purchaseSummaryAsOf(timeline, at)!)];
+  return [
+    ...behaviour,
+    ...extra,
+    probabilityNoPurchase(fit, spec.horizonDays, purchaseSummaryAsOf(timeline, at)!),
+  ];
 }
 
 /** The churn model chosen on the customers given (all of a project's, or a sample), with its report and scorer. */

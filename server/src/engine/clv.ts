@@ -194,7 +194,8 @@ export function fitLifetimeValue(
     };
 
   const firstPurchase =
-    options.historyStart?.getTime() ?? buyers.reduce((min, t) => Math.min(min, t.purchaseTimes[0]!), Infinity);
+    options.historyStart?.getTime() ??
+    buyers.reduce((min, t) => Math.min(min, t.purchaseTimes[0]!), Infinity);
   const historyDays = Math.floor((reference - firstPurchase) / DAY_MS);
   const backtestDays = Math.min(horizonDays, Math.floor((2 * historyDays) / 3));
   if (backtestDays < horizonDays)

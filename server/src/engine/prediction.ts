@@ -117,7 +117,9 @@ export function scorePredictions(input: PredictionScoreInput): PredictionScores 
     out.churnScores.push(churnScore?.churnScore ?? null);
     out.churnRisks.push(churnScore?.churnRisk ?? null);
     out.lifetimeValues.push(clv.scorer ? lifetimeValueOf(clv.scorer, timeline, reference) : null);
-    out.upliftScores.push(uplift.status === "estimated" ? upliftOf(uplift.scorer, timeline, reference) : null);
+    out.upliftScores.push(
+      uplift.status === "estimated" ? upliftOf(uplift.scorer, timeline, reference) : null,
+    );
   }
   return out;
 }

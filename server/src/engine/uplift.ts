@@ -382,7 +382,11 @@ function learnerUplift(learner: UpliftLearner, x: readonly number[]): number {
 }
 
 /** Fits one learner on the observations; throws nothing for data that passed notEstimableReason's checks. */
-function fitLearner(model: UpliftModelName, rows: readonly CampaignObservation[], seed: number): UpliftLearner {
+function fitLearner(
+  model: UpliftModelName,
+  rows: readonly CampaignObservation[],
+  seed: number,
+): UpliftLearner {
   const part = (group: ExposureGroup) => rows.filter((o) => o.group === group);
   if (model === "class_transformation") {
     const treatedShare = part("treatment").length / rows.length;

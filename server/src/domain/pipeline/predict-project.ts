@@ -89,7 +89,9 @@ export async function predictProject(
       extras,
       exposures,
       referenceDate,
-      historyStart: sampled ? ((await firstPurchaseOf(db, project.id, referenceDate)) ?? undefined) : undefined,
+      historyStart: sampled
+        ? ((await firstPurchaseOf(db, project.id, referenceDate)) ?? undefined)
+        : undefined,
       population: sampled ? customers : undefined,
       churnHorizonDays,
       churnThresholds,
