@@ -79,7 +79,7 @@ describe("models fitted on a sample agree with the models fitted on every custom
     expect(sampled.models.churn.model).toBe(full.models.churn.model);
     expect(Math.abs(sampled.models.churn.auc! - full.models.churn.auc!)).toBeLessThanOrEqual(0.02);
     const pairs = (column: (number | null)[], other: (number | null)[]) => {
-      const at = column.map((v, i) => i).filter((i) => column[i] !== null && other[i] !== null);
+      const at = column.map((_, i) => i).filter((i) => column[i] !== null && other[i] !== null);
       return [at.map((i) => column[i]!), at.map((i) => other[i]!)] as const;
     };
     const [churnFull, churnSampled] = pairs(full.scores.churnScores, sampled.scores.churnScores);

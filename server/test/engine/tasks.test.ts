@@ -31,7 +31,10 @@ describe("the Engine tasks are deterministic", { timeout: 300_000 }, () => {
     const predict = (data: typeof input) => {
       const models = fitPredictions(data);
       const { transactions, extras, referenceDate, churnThresholds } = data;
-      return { models, scores: scorePredictions({ models, transactions, extras, referenceDate, churnThresholds }) };
+      return {
+        models,
+        scores: scorePredictions({ models, transactions, extras, referenceDate, churnThresholds }),
+      };
     };
     const first = predict(input);
     const again = predict({
