@@ -6,6 +6,7 @@
  *
  *   SIZES=10000,100000 npm run bench:engine
  */
+import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { predictProject } from "../server/src/domain/pipeline/predict-project.js";
 import type { Progress } from "../server/src/domain/pipeline/progress.js";
@@ -16,6 +17,8 @@ import { runSizeInChildProcess, sizeArgument } from "./sizes.js";
 interface StageFigure {
   stage: string;
   ms: number;
+  /** CPU time of this process (all its threads; not PostgreSQL's): what contention from other work does not inflate. */
+  cpuMs: number;
   peakRssMb: number;
 }
 
@@ -32,10 +35,13 @@ async function runSize(customers: number) {
   const stage = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
     peak = rssMb();
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const result = await work();
+    const used = process.cpuUsage(cpu);
     figures.push({
       stage: name,
       ms: Math.round(performance.now() - started),
+      cpuMs: Math.round((used.user + used.system) / 1000),
       peakRssMb: Math.max(peak, rssMb()),
     });
     return result;
@@ -79,6 +85,9 @@ function main() {
   console.log(
     `Segmento Engine bench: segmentation + predictive on ${process.env.DATABASE_URL ? "PostgreSQL" : "embedded"}; sizes ${sizes.join(", ")}`,
   );
+  // The machine is shared: the load says how much of the wall time is waiting for a core.
+  const load = () => os.loadavg()[0]!.toFixed(1);
+  console.log(`${os.cpus().length} cores, load average ${load()} at the start`);
   const rows: Record<string, unknown>[] = [];
   for (const size of sizes) {
     const result = runSizeInChildProcess(self, size);
@@ -88,7 +97,7 @@ function main() {
     );
     for (const f of result.figures)
       console.log(
-        `  ${f.stage.padEnd(44)} ${(f.ms / 1000).toFixed(1).padStart(7)} s   peak RSS ${String(f.peakRssMb).padStart(6)} MB`,
+        `  ${f.stage.padEnd(44)} ${(f.ms / 1000).toFixed(1).padStart(7)} s   CPU ${(f.cpuMs / 1000).toFixed(1).padStart(6)} s   peak RSS ${String(f.peakRssMb).padStart(6)} MB`,
       );
     console.log(
       `  ${"Engine total (segmentation + predictive)".padEnd(44)} ${(result.engineMs / 1000).toFixed(1).padStart(7)} s`,
@@ -96,14 +105,18 @@ function main() {
     console.log(`  segmentation steps (ms): ${JSON.stringify(result.segmentation)}`);
     console.log(`  predictive steps (ms):   ${JSON.stringify(result.predictive)}`);
   }
-  const base = rows[0] as { customers: number; engineMs: number; figures: StageFigure[] };
-  console.log("\ngrowth relative to the smallest shop (data x, time x, peak memory x):");
-  for (const row of rows as (typeof base)[]) {
-    const peak = (r: typeof base) => Math.max(...r.figures.slice(1).map((f) => f.peakRssMb));
+  type Row = { customers: number; engineMs: number; figures: StageFigure[] };
+  const peak = (r: Row) => Math.max(...r.figures.slice(1).map((f) => f.peakRssMb));
+  const cpu = (r: Row) => r.figures.slice(1).reduce((sum, f) => sum + f.cpuMs, 0);
+  console.log("\ngrowth from each size to the next (data x, time x, CPU x, peak memory x):");
+  (rows as Row[]).forEach((row, i) => {
+    const before = (rows as Row[])[i - 1];
+    if (!before) return;
     console.log(
-      `  ${row.customers.toLocaleString("en-US").padStart(10)} customers: data ${(row.customers / base.customers).toFixed(0)}x, time ${(row.engineMs / base.engineMs).toFixed(1)}x, peak memory ${(peak(row) / peak(base)).toFixed(1)}x`,
+      `  ${before.customers.toLocaleString("en-US")} -> ${row.customers.toLocaleString("en-US")} customers: data ${(row.customers / before.customers).toFixed(0)}x, time ${(row.engineMs / before.engineMs).toFixed(1)}x, CPU ${(cpu(row) / cpu(before)).toFixed(1)}x, peak memory ${(peak(row) / peak(before)).toFixed(1)}x`,
     );
-  }
+  });
+  console.log(`load average ${load()} at the end`);
   console.log(`command: DATABASE_URL=... REDIS_URL=... SIZES=${sizes.join(",")} npm run bench:engine`);
 }
 
