@@ -1,4 +1,4 @@
-import { kmeans } from "ml-kmeans";
+import { kmeansGenerator } from "ml-kmeans";
 import { findKnee } from "./kneedle.js";
 import { sampleIndices, seededRandom } from "./random.js";
 import { silhouetteScore, squaredDistance } from "./silhouette.js";
@@ -235,13 +235,78 @@ function chooseK(tried: KDiagnostic[], knee: number | null): { k: number; reason
 
 /** The lowest-inertia centroids of seeded k-means++ runs on the rows. */
 function bestOfRestarts(rows: number[][], k: number, seeds: number[], maxIterations: number): number[][] {
+  const flat = flatRows(rows);
   let best: { centroids: number[][]; inertia: number } | undefined;
   for (const seed of seeds) {
-    const { centroids } = kmeans(rows, k, { seed, initialization: "kmeans++", maxIterations });
+    const centroids = seededKmeans(rows, flat, k, seed, maxIterations);
     const { inertia } = assignToNearest(rows, centroids);
     if (best === undefined || inertia < best.inertia) best = { centroids, inertia };
   }
   return best!.centroids;
+}
+
+const CONVERGENCE_TOLERANCE = 1e-6;
+
+/**
+ * ml-kmeans's k-means++ with its seed, run to the same end as `kmeans(rows, k, { seed, initialization:
+ * "kmeans++", maxIterations })`: ml-kmeans seeds the centers and takes the first step, then the Lloyd steps go on
+ * here on a flat array, with the same arithmetic in the same order (nearest center, first on ties; means in row
+ * order; an empty cluster keeps its center; stop when no center moves more than 1e-6 squared). Same centroids, a
+ * fraction of the time: the library's steps call a distance function per pair and allocate per step.
+ */
+function seededKmeans(
+  rows: number[][],
+  flat: { values: Float64Array; dimensions: number },
+  k: number,
+  seed: number,
+  maxIterations: number,
+): number[][] {
+  const first = kmeansGenerator(rows, k, { seed, initialization: "kmeans++", maxIterations }).next();
+  if (first.done) throw new Error("k-means took no step");
+  let centers = first.value.centroids;
+  let converged = first.value.converged;
+  const { values, dimensions } = flat;
+  const n = rows.length;
+  const labels = new Int32Array(n);
+  for (let step = 1; !converged && step < maxIterations; step++) {
+    for (let i = 0; i < n; i++) {
+      let nearest = -1;
+      let nearestDistance = Number.MAX_VALUE;
+      for (let c = 0; c < k; c++) {
+        const center = centers[c]!;
+        let distance = 0;
+        for (let d = 0; d < dimensions; d++) {
+          const delta = values[i * dimensions + d]! - center[d]!;
+          distance += delta * delta;
+        }
+        if (distance < nearestDistance) {
+          nearestDistance = distance;
+          nearest = c;
+        }
+      }
+      labels[i] = nearest;
+    }
+    const sums = Array.from({ length: k }, () => new Array<number>(dimensions).fill(0));
+    const sizes = new Array<number>(k).fill(0);
+    for (let i = 0; i < n; i++) {
+      const c = labels[i]!;
+      sizes[c]!++;
+      for (let d = 0; d < dimensions; d++) sums[c]![d]! += values[i * dimensions + d]!;
+    }
+    const next = sums.map((sum, c) => sum.map((total, d) => (sizes[c] ? total / sizes[c]! : centers[c]![d]!)));
+    converged = next.every((center, c) => squaredDistance(center, centers[c]!) <= CONVERGENCE_TOLERANCE);
+    centers = next;
+  }
+  return centers;
+}
+
+function flatRows(rows: number[][]): { values: Float64Array; dimensions: number } {
+  const dimensions = rows[0]?.length ?? 0;
+  const values = new Float64Array(rows.length * dimensions);
+  rows.forEach((row, i) => {
+    values.set(row, i * dimensions);
+  });
+  return { values, dimensions };
 }
 
 /** Each row's nearest centroid (first one on ties) and the inertia of that assignment. */

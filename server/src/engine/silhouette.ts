@@ -34,10 +34,21 @@ export function silhouetteScore(data: number[][], labels: number[]): number {
   for (const cluster of clusterOf) sizes[cluster]!++;
   // distanceSums[i * k + c] = sum of distances from sample i to the members of cluster c (each pair once).
   const distanceSums = new Float64Array(n * k);
+  // Rows in one flat array: the n²/2 distances are the whole cost, and this keeps them in a tight loop.
+  const dimensions = data[0]!.length;
+  const flat = new Float64Array(n * dimensions);
+  data.forEach((row, i) => {
+    flat.set(row, i * dimensions);
+  });
   for (let i = 0; i < n; i++) {
     const ci = clusterOf[i]!;
     for (let j = i + 1; j < n; j++) {
-      const distance = Math.sqrt(squaredDistance(data[i]!, data[j]!));
+      let squared = 0;
+      for (let d = 0; d < dimensions; d++) {
+        const delta = flat[i * dimensions + d]! - flat[j * dimensions + d]!;
+        squared += delta * delta;
+      }
+      const distance = Math.sqrt(squared);
       distanceSums[i * k + clusterOf[j]!]! += distance;
       distanceSums[j * k + ci]! += distance;
     }

@@ -17,6 +17,9 @@ import type { EngineRunner } from "./engine.js";
 import { PermanentStepError, type Progress, projectSeed, type StepOutcome } from "./progress.js";
 import { stepTimer } from "./step-timer.js";
 
+/** Customers' segmentation results written per statement batch. */
+const WRITE_BATCH = 20_000;
+
 export interface SegmentProjectDeps {
   db: Knex;
   engine: EngineRunner;
@@ -97,12 +100,14 @@ export async function segmentProject(
           centroid: { ...name.position, ...name.median, size: name.size },
         })),
       );
-      await saveSegmentation(
-        trx,
-        customers.map((customer, i) => {
+      // A batch of rows at a time: the written rows never all exist at once, whatever the project's size.
+      for (let start = 0; start < customers.length; start += WRITE_BATCH) {
+        const end = Math.min(start + WRITE_BATCH, customers.length);
+        const rows = [];
+        for (let i = start; i < end; i++) {
           const segment = saved[clustering.labels[i]!]!;
-          return {
-            id: customer.id,
+          rows.push({
+            id: customers[i]!.id,
             rfm_r_score: scores[i]!.r,
             rfm_f_score: scores[i]!.f,
             rfm_m_score: scores[i]!.m,
@@ -110,9 +115,10 @@ export async function segmentProject(
             abc_category: abc[i]!,
             segment_id: segment.id,
             segment_label: segment.name,
-          };
-        }),
-      );
+          });
+        }
+        await saveSegmentation(trx, rows);
+      }
       await insertModelRun(trx, {
         project_id: project.id,
         organization_id: project.organization_id,
