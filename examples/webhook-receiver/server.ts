@@ -7,32 +7,13 @@
 import { pathToFileURL } from "node:url";
 import express, { type Express } from "express";
 // In your app: `from "@segmento/sdk"`. The examples import the SDK's source so they test the current code.
-import { WebhookVerificationError, webhooks } from "../../sdk/src/index.js";
+import { type WebhookEvent, WebhookVerificationError, webhooks } from "../../sdk/src/index.js";
 
-/** A customer of a segment an automation targets, sent by a custom_webhook integration. */
-export interface SegmentMessageEvent {
-  type: "segment.message";
-  data: {
-    customerId: string;
-    email?: string;
-    phone?: string;
-    subject?: string;
-    text: string;
-    /** The customer's fields (segment, scores, ...). */
-    customer: Record<string, unknown>;
-  };
-  /** When Segmento sent it (ISO 8601); a retry carries a new one. */
-  timestamp: string;
-}
-
-/** Sent by the integration's "test" action (`integrations.test(id)`). */
-export interface SegmentoTestEvent {
-  type: "segmento.test";
-  data: Record<string, never>;
-  timestamp: string;
-}
-
-export type SegmentoWebhookEvent = SegmentMessageEvent | SegmentoTestEvent;
+/**
+ * What a custom_webhook integration sends, typed from the contract's `webhooks`: a `segment.message` for each
+ * customer an automation sends to, or the integration's `segmento.test`. Narrow with `event.type`.
+ */
+export type SegmentoWebhookEvent = WebhookEvent;
 
 /** The delivery an event came in: `id` is the same on each retry of one message. */
 export interface Delivery {
@@ -54,7 +35,7 @@ export interface ReceiverOptions {
 
 export const WEBHOOK_PATH = "/segmento/webhooks";
 
-const EVENT_TYPES: ReadonlySet<string> = new Set(["segment.message", "segmento.test"]);
+const EVENT_TYPES: ReadonlySet<string> = new Set<WebhookEvent["type"]>(["segment.message", "segmento.test"]);
 
 export function createReceiver({ secret, onMessage, rememberDeliveries = 10_000 }: ReceiverOptions): Express {
   if (!secret) throw new Error("createReceiver needs the integration's whsec_ signing secret");
@@ -80,7 +61,7 @@ export function createReceiver({ secret, onMessage, rememberDeliveries = 10_000 
       return;
     }
 
-    let payload: unknown;
+    let payload: WebhookEvent;
     try {
       payload = await webhooks.verify(req.body, req.headers, secret);
     } catch (error) {
@@ -91,6 +72,7 @@ export function createReceiver({ secret, onMessage, rememberDeliveries = 10_000 
       throw error;
     }
 
+    // Typed by the contract, but a signed body is still only what the sender wrote: check its shape.
     if (!isEvent(payload)) {
       res.status(400).json({ error: "The payload is not a Segmento webhook event" });
       return;
@@ -114,7 +96,7 @@ export function createReceiver({ secret, onMessage, rememberDeliveries = 10_000 
     seen.add(id);
     if (seen.size > rememberDeliveries) seen.delete(seen.values().next().value as string);
     try {
-      await onMessage(payload as SegmentoWebhookEvent, delivery);
+      await onMessage(payload, delivery);
     } catch (error) {
       seen.delete(id); // Not handled: let Segmento's retry try again.
       console.error(`webhook ${id} failed:`, error);
@@ -127,7 +109,7 @@ export function createReceiver({ secret, onMessage, rememberDeliveries = 10_000 
   return app;
 }
 
-function isEvent(value: unknown): value is { type: string; data?: unknown } {
+function isEvent(value: unknown): value is WebhookEvent {
   return (
     typeof value === "object" &&
     value !== null &&

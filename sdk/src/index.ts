@@ -41,7 +41,15 @@ export {
 export type { JobEvent, JobProgress, JobStatus, WaitOptions, WatchOptions } from "./core/jobs.js";
 export { type ListPage, type Paged, type PageMethods, PagePromise } from "./core/pagination.js";
 export type { Run, RunList, RunProgress, RunWaitOptions, RunWatchOptions } from "./core/runs.js";
-export { type SignOptions, type VerifyOptions, type WebhookHeaders, webhooks } from "./core/webhooks.js";
+export {
+  type SegmentMessageEvent,
+  type SegmentoTestEvent,
+  type SignOptions,
+  type VerifyOptions,
+  type WebhookEvent,
+  type WebhookHeaders,
+  webhooks,
+} from "./core/webhooks.js";
 export type { components, operations, paths } from "./generated/schema.js";
 export type { CustomerListQuery } from "./resources/customers.js";
 export type { FileUpload } from "./resources/files.js";

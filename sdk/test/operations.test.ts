@@ -4,8 +4,11 @@ import { parse } from "yaml";
 import type { operations } from "../src/index.js";
 import { fakeClient, json, progressFrame, sse } from "./helpers.js";
 
+/** The contract's `webhooks`: Segmento sends them to your endpoint, and `webhooks.verify` receives them. */
+type WebhookOperation = "segmentMessageWebhook" | "segmentoTestWebhook";
+
 /** Every operation of the contract and the SDK method that calls it. */
-const sdkMethods: Record<Exclude<keyof operations, "handleStripeWebhook">, string> = {
+const sdkMethods: Record<Exclude<keyof operations, "handleStripeWebhook" | WebhookOperation>, string> = {
   getHealth: "health.check",
   getReadiness: "health.ready",
   eraseCustomer: "customers.erase",

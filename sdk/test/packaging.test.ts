@@ -80,10 +80,18 @@ describe("the tarball", () => {
     expect(manifest).toMatchObject({
       license: "MIT",
       engines: { node: ">=20" },
-      repository: { directory: "sdk" },
-      bugs: { url: expect.any(String) },
+      bugs: { email: expect.any(String) },
       homepage: expect.any(String),
     });
+    // Where the project lives is said once, the same way in the manifest and the README the tarball carries:
+    // the docs site and the support address the product itself uses (no repository URL is published yet).
+    const readme = readFileSync(join(sdkDir, "README.md"), "utf8");
+    expect(readme).toContain(`(${manifest.homepage})`);
+    expect(readme).toContain(`mailto:${manifest.bugs.email}`);
+    const config = readFileSync(join(repoDir, "server/src/config.ts"), "utf8");
+    expect(config).toContain(`supportEmail: e.SUPPORT_EMAIL ?? "${manifest.bugs.email}"`);
+    expect(manifest.homepage).toMatch(/^https:\/\/api\.segmento\.app\/docs\//);
+    expect(manifest.repository).toBeUndefined();
     expect(manifest.keywords.length).toBeGreaterThan(3);
     // The version the client sends in its headers is the package's.
     expect((await import("../src/version.js")).VERSION).toBe(manifest.version);

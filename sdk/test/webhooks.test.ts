@@ -1,6 +1,12 @@
 import { Webhook } from "standardwebhooks";
-import { describe, expect, it } from "vitest";
-import { WebhookVerificationError, webhooks } from "../src/index.js";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import {
+  type SegmentMessageEvent,
+  type SegmentoTestEvent,
+  type WebhookEvent,
+  WebhookVerificationError,
+  webhooks,
+} from "../src/index.js";
 
 // The Standard Webhooks reference vector (libraries/javascript tests of the standard-webhooks repository).
 const vector = {
@@ -147,5 +153,33 @@ describe("webhooks.verify", () => {
   it("rejects a secret that is not base64", async () => {
     const { body, headers } = await signed();
     await rejects(webhooks.verify(body, headers, "whsec_not base64!"), /not a Standard Webhooks secret/);
+  });
+});
+
+describe("the event webhooks.verify returns", () => {
+  it("is the contract's union of events, narrowed by type", async () => {
+    const body = JSON.stringify({ type: "segmento.test", timestamp: "2026-06-07T12:00:00.000Z", data: {} });
+    const { headers } = await signed(body);
+    const event = await webhooks.verify(body, headers, vector.secret);
+    expect(event).toEqual(JSON.parse(body));
+    expectTypeOf(event).toEqualTypeOf<WebhookEvent>();
+    expectTypeOf(event.type).toEqualTypeOf<"segment.message" | "segmento.test">();
+    switch (event.type) {
+      case "segment.message":
+        expectTypeOf(event).toEqualTypeOf<SegmentMessageEvent>();
+        expectTypeOf(event.data.text).toEqualTypeOf<string>();
+        expectTypeOf(event.data.email).toEqualTypeOf<string | undefined>();
+        // The customer's profile is the API's Customer.
+        expectTypeOf(event.data.customer.churn_score).toEqualTypeOf<number | null>();
+        break;
+      case "segmento.test":
+        expectTypeOf(event).toEqualTypeOf<SegmentoTestEvent>();
+        expectTypeOf<keyof typeof event.data>().toBeNever();
+        break;
+      default:
+        expectTypeOf(event).toBeNever();
+    }
+    // @ts-expect-error: not an event type Segmento sends, so the comparison can never be true.
+    expect(event.type === "segment.entered").toBe(false);
   });
 });

@@ -14,7 +14,7 @@ import {
   type TestServer,
   waitForJob,
 } from "./helpers/test-server.js";
-import { receiver } from "./helpers/webhook-receiver.js";
+import { receiver, webhookContractProblems } from "./helpers/webhook-receiver.js";
 
 const schedulerDeps = () => ({ db: server.app.db.knex, jobs: server.app.jobs });
 
@@ -143,12 +143,33 @@ describe("automations", () => {
       .digest("base64");
     expect(first.signature.split(" ")).toContain(`v1,${expected}`);
     expect(JSON.parse(first.body).data.customer.customer_id).toBeDefined();
+    // What the channel sent is what the contract's webhooks section (and so the SDK's type) says.
+    for (const delivery of hooks.received) {
+      expect(webhookContractProblems(server.app.contract, delivery.body)).toEqual([]);
+    }
     const deliveries = await server.request(
       `/api/automations/${automation.body.id}/deliveries?limit=100&status=delivered`,
       { cookie: tenant.cookie },
     );
     expect(deliveries.body.total).toBe(members.length - heldOut);
   }, 60_000);
+
+  it("test the integration with a segmento.test delivery the contract describes", async () => {
+    hooks.received.length = 0;
+    const test = await server.request(`/api/integrations/${integrationId}/test`, {
+      method: "POST",
+      cookie: tenant.cookie,
+    });
+    expect(test.status).toBe(200);
+    expect(hooks.received).toHaveLength(1);
+    const delivery = hooks.received[0]!;
+    expect(delivery.id).toMatch(/^msg_test_/);
+    expect(JSON.parse(delivery.body)).toMatchObject({ type: "segmento.test", data: {} });
+    expect(webhookContractProblems(server.app.contract, delivery.body)).toEqual([]);
+    // A payload the contract does not describe is caught: the check can fail.
+    const drifted = JSON.stringify({ ...JSON.parse(delivery.body), data: { surprise: true } });
+    expect(webhookContractProblems(server.app.contract, drifted)).not.toEqual([]);
+  });
 
   it("retry 5xx until delivered, give up on a 400 with the provider's answer, and redeliver on request", async () => {
     hooks.received.length = 0;

@@ -1,5 +1,16 @@
 import { readEnv, utf8, uuid, webCrypto } from "../internal/runtime.js";
+import type { Schema } from "../types.js";
 import { WebhookVerificationError } from "./errors.js";
+
+/**
+ * An event Segmento POSTs to a custom_webhook endpoint (the contract's `webhooks`), told apart by `type`:
+ * narrow with `switch (event.type)`. New types may be added: acknowledge one you do not know.
+ */
+export type WebhookEvent = Schema<"WebhookEvent">;
+/** A message an automation sends to one customer of its segment, with the customer's profile. */
+export type SegmentMessageEvent = Schema<"SegmentMessageEvent">;
+/** The integration's test delivery (`integrations.test`); its `data` is empty. */
+export type SegmentoTestEvent = Schema<"SegmentoTestEvent">;
 
 /** A `Headers` object, or a plain record such as Node's `req.headers` (any case; arrays take the first value). */
 export type WebhookHeaders = Headers | Record<string, string | string[] | undefined>;
@@ -58,15 +69,15 @@ function signedContent(id: string, timestamp: string, body: string | Uint8Array)
 /**
  * Checks a webhook delivery signed with Standard Webhooks (`webhook-id`, `webhook-timestamp`,
  * `webhook-signature: v1,<base64>` — several may be given, space-separated, during a secret rotation) and
- * returns the parsed JSON payload. Pass the raw body exactly as received: the signature covers its bytes. The
- * secret defaults to the `SEGMENTO_WEBHOOK_SECRET` environment variable.
+ * returns the event, typed by its `type` ({@link WebhookEvent}). Pass the raw body exactly as received: the
+ * signature covers its bytes. The secret defaults to the `SEGMENTO_WEBHOOK_SECRET` environment variable.
  */
-async function verify<T = unknown>(
+async function verify(
   rawBody: string | Uint8Array,
   headers: WebhookHeaders,
   secret: string | undefined = readEnv("SEGMENTO_WEBHOOK_SECRET"),
   { toleranceSeconds = 300, now = Date.now() }: VerifyOptions = {},
-): Promise<T> {
+): Promise<WebhookEvent> {
   if (!secret) {
     throw new WebhookVerificationError(
       "No webhook secret: pass the integration's whsec_... secret to webhooks.verify, or set SEGMENTO_WEBHOOK_SECRET.",
@@ -112,7 +123,7 @@ async function verify<T = unknown>(
     if (await webCrypto().subtle.verify("HMAC", key, bytes, content)) {
       const text = typeof rawBody === "string" ? rawBody : new TextDecoder().decode(rawBody);
       try {
-        return JSON.parse(text) as T;
+        return JSON.parse(text) as WebhookEvent;
       } catch {
         throw new WebhookVerificationError("The signature is valid but the payload is not JSON");
       }

@@ -1416,7 +1416,48 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "segment.message": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A message to one customer
+         * @description Sent by a `custom_webhook` integration for each customer an automation sends to: the rendered message and the customer's profile. Signed with Standard Webhooks; `webhook-id` is the same on every retry of one message, so handle each id once. Any 2xx acknowledges it; anything else (or no answer within 10 s) is retried later with the same id.
+         */
+        post: operations["segmentMessageWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "segmento.test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A test delivery
+         * @description Sent by the integration's test action (`POST /api/integrations/{integrationId}/test`) to prove the URL and the secret work. Its `webhook-id` starts with `msg_test_`; it is sent once and not retried.
+         */
+        post: operations["segmentoTestWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /**
@@ -3110,6 +3151,58 @@ export interface components {
              */
             url: string;
         };
+        /** @description What a `custom_webhook` integration POSTs, told apart by `type`. Receivers should acknowledge (2xx) a `type` they do not know: new event types may be added. */
+        WebhookEvent: components["schemas"]["SegmentMessageEvent"] | components["schemas"]["SegmentoTestEvent"];
+        /** @description A message an automation sends to one customer of its segment. */
+        SegmentMessageEvent: {
+            /**
+             * @description The event type. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "segment.message";
+            /**
+             * Format: date-time
+             * @description When this attempt was sent (ISO 8601); a retry carries a new one.
+             */
+            timestamp: string;
+            data: components["schemas"]["SegmentMessage"];
+        };
+        /** @description The message and whom it is for. */
+        SegmentMessage: {
+            /** @description The customer's id in your data (`customer_id`). */
+            customerId: string;
+            /** @description The customer's `email` field, when the data has one. */
+            email?: string;
+            /** @description The customer's `phone` field, when the data has one. */
+            phone?: string;
+            /** @description The automation's subject template, rendered for this customer (when it has one). */
+            subject?: string;
+            /** @description The automation's body template, rendered for this customer. */
+            text: string;
+            customer: components["schemas"]["Customer"];
+        };
+        /**
+         * @description Sent by the integration's test action; carries no data.
+         * @example {
+         *       "type": "segmento.test",
+         *       "timestamp": "2026-06-07T12:00:00.000Z",
+         *       "data": {}
+         *     }
+         */
+        SegmentoTestEvent: {
+            /**
+             * @description The event type. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "segmento.test";
+            /**
+             * Format: date-time
+             * @description When it was sent (ISO 8601).
+             */
+            timestamp: string;
+            /** @description Always empty. */
+            data: Record<string, never>;
+        };
         /** @description Create a `custom_webhook` integration. */
         CustomWebhookIntegrationCreate: {
             /**
@@ -4100,6 +4193,21 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description The message's id, the same on every retry of it; use it to handle each message once.
+         * @example 7f3c9a2e-1b4d-4c8e-9f0a-2d6b5e8c1a3f
+         */
+        WebhookId: string;
+        /**
+         * @description When this attempt was signed, in Unix seconds; refuse a delivery more than a few minutes away from now.
+         * @example 1780833600
+         */
+        WebhookTimestamp: string;
+        /**
+         * @description `v1,` and the base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<the raw body>`, keyed with the integration's `whsec_` secret (its base64 part decoded). Several signatures may be given, space-separated.
+         * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+         */
+        WebhookSignature: string;
         /**
          * @description Makes the request safe to retry: the same key within 24 h returns the original response and does nothing twice. The server echoes `Idempotent-Replayed: true` on a replay. Use a fresh random value (e.g. a UUID) per logical request and keep it across retries. The same key with a different request, or while the first request is still running, answers 409 `conflict`. Keys are scoped to the caller (user or API key's project) and the operation; only successful responses are kept, so a failed request may be retried with the same key.
          * @example 5f0c1a7e-2d7b-4c8f-9a43-0e8b7f6d2c11
@@ -8924,6 +9032,96 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    segmentMessageWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message's id, the same on every retry of it; use it to handle each message once.
+                 * @example 7f3c9a2e-1b4d-4c8e-9f0a-2d6b5e8c1a3f
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse a delivery more than a few minutes away from now.
+                 * @example 1780833600
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<the raw body>`, keyed with the integration's `whsec_` secret (its base64 part decoded). Several signatures may be given, space-separated.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentMessageEvent"];
+            };
+        };
+        responses: {
+            /** @description Received; the delivery is done. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not received; Segmento retries the delivery later with the same `webhook-id`. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    segmentoTestWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message's id, the same on every retry of it; use it to handle each message once.
+                 * @example 7f3c9a2e-1b4d-4c8e-9f0a-2d6b5e8c1a3f
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse a delivery more than a few minutes away from now.
+                 * @example 1780833600
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<the raw body>`, keyed with the integration's `whsec_` secret (its base64 part decoded). Several signatures may be given, space-separated.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentoTestEvent"];
+            };
+        };
+        responses: {
+            /** @description Received; the test passes. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not received; the test action answers 422 `integration_test_failed`. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }

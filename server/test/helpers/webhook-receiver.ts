@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Contract } from "../../src/http/contract.js";
 
 /** A customer's webhook endpoint on loopback: records each delivery, answers as scripted per customer. */
 export function receiver() {
@@ -42,4 +43,20 @@ export function receiver() {
       ),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * What is wrong with a delivered body by the contract: the schema of its `type`'s entry in the spec's
+ * `webhooks` section, and the `WebhookEvent` union the SDK's webhooks.verify returns. Empty when it conforms.
+ */
+export function webhookContractProblems(contract: Contract, body: string): string[] {
+  const event = JSON.parse(body) as { type?: unknown };
+  const webhooks = contract.document.webhooks as Record<
+    string,
+    { post: { requestBody: { content: Record<string, { schema: { $ref: string } }> } } }
+  >;
+  const entry = typeof event.type === "string" ? webhooks[event.type] : undefined;
+  if (!entry) return [`the spec's webhooks section has no event ${String(event.type)}`];
+  const schema = entry.post.requestBody.content["application/json"]?.schema.$ref.split("/").pop() ?? "";
+  return [...contract.checkSchema(schema, event), ...contract.checkSchema("WebhookEvent", event)];
 }

@@ -1,0 +1,138 @@
+/**
+ * npm run bench:sdk-types — what @segmento/sdk's declarations cost a consumer: `tsc --noEmit` with
+ * `skipLibCheck: false` on a one-file Node project that imports the package and makes a few calls, against a
+ * baseline project (same tsconfig and @types/node) whose one file imports nothing, measured in the same run.
+ * The package is built fresh (tsup, as `npm pack` ships it) into a consumer's node_modules; prints the
+ * declaration files' sizes, each round's wall times and the median difference and ratio, and tsc's own counters
+ * (types, instantiations, memory), which do not depend on how busy the machine is.
+ *
+ *   ROUNDS=3 npm run bench:sdk-types
+ */
+import { execFileSync } from "node:child_process";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const SDK = path.join(ROOT, "sdk");
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+
+/** The consumer: a client, a filtered list, a typed job result, ingest waiting for its run, a webhook. */
+const CONSUMER = `import { filter, Segmento, webhooks } from "@segmento/sdk";
+
+const segmento = new Segmento();
+
+export async function main(projectId: string, body: string, headers: Record<string, string>): Promise<string> {
+  const page = await segmento.customers.list(projectId, { filters: [filter.field("churn_risk").eq("high")] });
+  const names: string[] = page.customers.map((customer) => customer.customer_id);
+  const job = await segmento.jobs.status(names[0] ?? "");
+  if (job.type === "segmentation" && job.result) console.log(job.result.k);
+  const records = [{ customer_id: "C-1", order_date: "2026-05-01", amount: 1 }];
+  const run = await segmento.ingest.send(projectId, records, { wait: "run" });
+  const event = await webhooks.verify(body, headers);
+  return event.type === "segment.message" ? event.data.text : run.status;
+}
+`;
+const BASELINE = `export function main(projectId: string): string {
+  return projectId.toUpperCase();
+}
+`;
+
+function project(dir: string, source: string) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, "index.mts"), source);
+  writeFileSync(
+    path.join(dir, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        skipLibCheck: false,
+        noEmit: true,
+        lib: ["ES2022"],
+        types: ["node"],
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        target: "ES2022",
+      },
+      files: ["index.mts"],
+    }),
+  );
+}
+
+const tsc = path.join(ROOT, "node_modules/typescript/bin/tsc");
+/** One `tsc --extendedDiagnostics`: the wall time, and the compiler's own counters (the same on any machine). */
+function typeCheck(dir: string): { ms: number; types: number; instantiations: number; memoryKb: number } {
+  const started = performance.now();
+  const out = execFileSync(process.execPath, [tsc, "-p", dir, "--extendedDiagnostics"], {
+    cwd: dir,
+    encoding: "utf8",
+  });
+  const ms = performance.now() - started;
+  const count = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, "m").exec(out)?.[1] ?? Number.NaN);
+  return {
+    ms,
+    types: count("Types"),
+    instantiations: count("Instantiations"),
+    memoryKb: count("Memory used"),
+  };
+}
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+const work = mkdtempSync(path.join(tmpdir(), "segmento-sdk-types-"));
+try {
+  // Both projects share one node_modules: the package as shipped, its dependency and @types/node.
+  const modules = path.join(work, "node_modules");
+  const installed = path.join(modules, "@segmento", "sdk");
+  mkdirSync(installed, { recursive: true });
+  copyFileSync(path.join(SDK, "package.json"), path.join(installed, "package.json"));
+  execFileSync("npx", ["tsup", "--out-dir", path.join(installed, "dist")], { cwd: SDK, stdio: "ignore" });
+  for (const name of ["openapi-fetch", "openapi-typescript-helpers", "@types"]) {
+    symlinkSync(path.join(ROOT, "node_modules", name), path.join(modules, name), "dir");
+  }
+  const declarations = readdirSync(path.join(installed, "dist")).filter((f) => /\.d\.[cm]?ts$/.test(f));
+  const kb = (file: string) => (statSync(path.join(installed, "dist", file)).size / 1024).toFixed(0);
+  console.log(`declarations: ${declarations.map((f) => `${f} ${kb(f)} kB`).join(", ")}`);
+
+  project(path.join(work, "consumer"), CONSUMER);
+  project(path.join(work, "baseline"), BASELINE);
+  const consumer: number[] = [];
+  const baseline: number[] = [];
+  let counters = {
+    consumer: typeCheck(path.join(work, "consumer")),
+    baseline: typeCheck(path.join(work, "baseline")),
+  };
+  for (let round = 1; round <= ROUNDS; round++) {
+    const b = typeCheck(path.join(work, "baseline"));
+    const c = typeCheck(path.join(work, "consumer"));
+    baseline.push(b.ms);
+    consumer.push(c.ms);
+    counters = { consumer: c, baseline: b };
+    console.log(
+      `round ${round}: baseline ${(b.ms / 1000).toFixed(2)} s, consumer ${(c.ms / 1000).toFixed(2)} s`,
+    );
+  }
+  const [b, c] = [median(baseline), median(consumer)];
+  console.log(
+    `median wall time: baseline ${(b / 1000).toFixed(2)} s, consumer ${(c / 1000).toFixed(2)} s: ` +
+      `the SDK adds ${((c - b) / 1000).toFixed(2)} s, ratio ${(c / b).toFixed(2)}x the baseline`,
+  );
+  for (const key of ["types", "instantiations", "memoryKb"] as const) {
+    const [base, used] = [counters.baseline[key], counters.consumer[key]];
+    console.log(
+      `${key}: baseline ${base}, consumer ${used}: the SDK adds ${used - base}, ratio ${(used / base).toFixed(2)}x`,
+    );
+  }
+  console.log(`command: ROUNDS=${ROUNDS} npm run bench:sdk-types`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
