@@ -534,7 +534,6 @@ export const en = {
     "Thank you: Stripe has your checkout. The plan below changes as soon as Stripe confirms it (usually within seconds; Refresh from Stripe reads it again).",
   "billing.checkoutCancelled": "Checkout was cancelled: nothing changed.",
   "billing.managersOnly": "Only the organization's owners and admins see and manage its billing.",
-  "billing.notConfigured": "Paid plans are not available on this server",
   "billing.subscription": "Subscription",
   "billing.syncing": "Reading the subscription from Stripe…",
   "billing.plan": "Plan",

@@ -542,7 +542,6 @@ export const tr: Record<keyof typeof en, string> = {
     "Teşekkürler: ödeme Stripe'ta. Aşağıdaki plan Stripe onaylar onaylamaz değişir (genellikle saniyeler içinde; Stripe'tan yenile yeniden okur).",
   "billing.checkoutCancelled": "Ödeme iptal edildi: hiçbir şey değişmedi.",
   "billing.managersOnly": "Kuruluşun faturalamasını yalnızca sahipleri ve yöneticileri görür ve yönetir.",
-  "billing.notConfigured": "Bu sunucuda ücretli planlar kullanılamıyor",
   "billing.subscription": "Abonelik",
   "billing.syncing": "Abonelik Stripe'tan okunuyor…",
   "billing.plan": "Plan",

@@ -51,14 +51,9 @@ export function BillingPage() {
         </p>
       )}
       {!manager && <p class="note muted">{t("billing.managersOnly")}</p>}
-      {stripeMissing && <ErrorNote error={synced.error} title={t("billing.notConfigured")} tone="warn" />}
-      {manager && (
-        <SubscriptionCard
-          state={synced}
-          subscription={subscription}
-          stripeMissing={stripeMissing}
-          onChange={setSubscription}
-        />
+      {stripeMissing && <ErrorNote error={synced.error} tone="warn" />}
+      {manager && !stripeMissing && (
+        <SubscriptionCard state={synced} subscription={subscription} onChange={setSubscription} />
       )}
       {manager && <UsageMeters />}
       <Plans current={plan} subscription={subscription} stripeMissing={stripeMissing} manager={manager} />
@@ -80,12 +75,10 @@ const isNotConfigured = (error: unknown) =>
 function SubscriptionCard({
   state,
   subscription,
-  stripeMissing,
   onChange,
 }: {
-  state: { error: unknown; loading: boolean; reload(): void };
+  state: { error: unknown; loading: boolean };
   subscription: Subscription | undefined;
-  stripeMissing: boolean;
   onChange(next: Subscription): void;
 }) {
   const { client, organization, t, fmt } = useApp();
@@ -102,7 +95,7 @@ function SubscriptionCard({
     <section class="card" aria-labelledby="subscription-title">
       <h2 id="subscription-title">{t("billing.subscription")}</h2>
       {state.loading && <Loading label={t("billing.syncing")} />}
-      {state.error !== undefined && !stripeMissing && <ErrorNote error={state.error} />}
+      <ErrorNote error={state.error} />
       {subscription && (
         <>
           <dl class="stats">
@@ -137,10 +130,10 @@ function SubscriptionCard({
         </>
       )}
       <div class="row">
-        <button type="button" onClick={() => portal.run()} disabled={portal.pending || stripeMissing}>
+        <button type="button" onClick={() => portal.run()} disabled={portal.pending}>
           {t("billing.portal")}
         </button>
-        <button type="button" onClick={() => sync.run()} disabled={sync.pending || stripeMissing}>
+        <button type="button" onClick={() => sync.run()} disabled={sync.pending}>
           {t("billing.sync")}
         </button>
         {paid && !subscription.cancelAtPeriodEnd && (

@@ -224,7 +224,7 @@ function UpliftModel({ uplift }: { uplift: NonNullable<Overview["models"]["uplif
         />
       )}
       <Warnings warnings={uplift.warnings} />
-      {uplift.features.length > 0 && <Features features={uplift.features} />}
+      <Features features={uplift.features} />
     </>
   );
 }
@@ -345,23 +345,21 @@ function Warnings({ warnings }: { warnings: Warning[] }) {
   );
 }
 
+/** The features a model read: often dozens, so folded under their count. */
 function Features({ features }: { features: string[] }) {
   const { t } = useApp();
+  if (features.length === 0) return null;
   return (
-    <>
-      <h3>{t("models.features", { n: features.length })}</h3>
-      {features.length === 0 ? (
-        <p class="meta">—</p>
-      ) : (
-        <ul class="chips" aria-label={t("models.features", { n: features.length })}>
-          {features.map((feature) => (
-            <li key={feature}>
-              <code>{feature}</code>
-            </li>
-          ))}
-        </ul>
-      )}
-    </>
+    <details class="features">
+      <summary>{t("models.features", { n: features.length })}</summary>
+      <ul class="chips">
+        {features.map((feature) => (
+          <li key={feature}>
+            <code>{feature}</code>
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }
 
