@@ -527,6 +527,20 @@ describe.runIf(runHere)("the dashboard in headless Chromium", { timeout: 60_000 
     expect(await error.textContent()).toContain("HTTP 400");
     await screenshot("turkish-error");
     await checkAccessibility("turkish-error");
+    // The models' and billing's own words are Turkish too (the server's free-text reasons stay as it sends them).
+    await visit("Modeller", "Modeller");
+    await page
+      .getByRole("region", { name: "Kayıp" })
+      .getByRole("heading", { name: "Geriye dönük test AUC" })
+      .waitFor();
+    await expect.poll(() => page.locator('.chart[data-ready="false"]').count()).toBe(0);
+    await screenshot("turkish-models");
+    await checkAccessibility("turkish-models");
+    await visit("Faturalandırma", "Faturalandırma");
+    await page.getByRole("heading", { name: "Ödeme yöntemleri" }).waitFor();
+    await page.locator(".loading").first().waitFor({ state: "detached" });
+    await screenshot("turkish-billing");
+    await checkAccessibility("turkish-billing");
     await page.getByLabel("Dil").selectOption("en");
   });
 
