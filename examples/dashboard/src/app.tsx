@@ -51,6 +51,12 @@ export function App() {
     }
   }, [signedIn, path]);
   useEffect(() => {
+    // Stripe sends the user back to /?checkout=success|cancelled: the billing page says what happened.
+    const checkout = new URLSearchParams(window.location.search).get("checkout");
+    if (signedIn && path === "/" && checkout)
+      navigate(`/billing?checkout=${encodeURIComponent(checkout)}`, { replace: true });
+  }, [signedIn, path]);
+  useEffect(() => {
     document.title = `${app.t(titleOf(path))} · Segmento`;
   }, [path, app.t]);
 

@@ -8,8 +8,16 @@ import { promisify } from "node:util";
 import ExcelJS from "exceljs";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { StripeConfig } from "../../../server/src/config.js";
 import { syntheticShop } from "../../../server/src/synthetic/shop.js";
-import { setPlan, startTestServer, type TestServer } from "../../../server/test/helpers/test-server.js";
+import { StripeServer } from "../../../server/test/helpers/stripe-server.js";
+import {
+  createTenant,
+  setPlan,
+  startTestServer,
+  TEST_ORIGIN,
+  type TestServer,
+} from "../../../server/test/helpers/test-server.js";
 import { freePort } from "../../demo/free-port.js";
 
 /**
@@ -17,7 +25,9 @@ import { freePort } from "../../demo/free-port.js";
  * organization and project, a CSV upload with a changed column mapping and its live pipeline progress, the
  * segments and their charts, a filter and a customer, a rule segment, an API key shown once, the contact form;
  * then every other page. Each page is screenshotted (test-results/) and checked with axe-core: no serious or
- * critical violations. The first page's render time is printed. Needs Debian's chromium (scripts/browser.sh).
+ * critical violations. The first page's render time is printed. Billing runs against a local Stripe that checks
+ * the wire format (server/test/helpers/stripe-server.ts): the test plays the customer paying on Checkout's page.
+ * Needs Debian's chromium (scripts/browser.sh).
  */
 const dashboardDir = fileURLToPath(new URL("..", import.meta.url));
 const repoDir = fileURLToPath(new URL("../../..", import.meta.url));
@@ -30,6 +40,13 @@ if (!runHere)
   console.warn(`dashboard browser suite skipped: no Chromium at ${CHROMIUM} (run scripts/browser.sh)`);
 
 let server: TestServer;
+let stripe: StripeServer;
+/** Enterprise has no Stripe price on this server: upgrading to it is refused with 503 billing_not_configured. */
+const PRICES: StripeConfig["prices"] = {
+  starter: { month: "price_starter_month", year: "price_starter_year" },
+  pro: { month: "price_pro_month", year: "price_pro_year" },
+  enterprise: { month: undefined, year: undefined },
+};
 /** A customer's webhook endpoint: answers 200 and keeps what it was sent. */
 let receiver: Server;
 let receiverUrl: string;
@@ -50,22 +67,22 @@ function ordersCsv(): string {
   return ["Client Ref,Invoice Date,Total,Invoice No,Status,Country", ...lines].join("\n");
 }
 
-async function screenshot(name: string) {
+async function screenshot(name: string, tab: Page = page) {
   shot += 1;
   // A full-page shot of a scrolled page would draw the sticky header where the scroll left it.
-  await page.evaluate("window.scrollTo(0, 0)");
-  await page.screenshot({
+  await tab.evaluate("window.scrollTo(0, 0)");
+  await tab.screenshot({
     path: path.join(shotsDir, `${String(shot).padStart(2, "0")}-${name}.png`),
     fullPage: true,
   });
 }
 
 /** axe-core on the page as it is now: no serious or critical violations. */
-async function checkAccessibility(name: string) {
+async function checkAccessibility(name: string, tab: Page = page) {
   const source = readFileSync(path.join(repoDir, "node_modules/axe-core/axe.min.js"), "utf8");
   // page.evaluate runs outside the page's CSP (which forbids inline scripts), so axe can be loaded this way.
-  await page.evaluate(source);
-  const violations = (await page.evaluate(`axe.run(document, { resultTypes: ["violations"] }).then((r) =>
+  await tab.evaluate(source);
+  const violations = (await tab.evaluate(`axe.run(document, { resultTypes: ["violations"] }).then((r) =>
     r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) })))`)) as {
     id: string;
     impact: string;
@@ -106,6 +123,12 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   const receiverHost = `127.0.0.1:${(receiver.address() as { port: number }).port}`;
   receiverUrl = `http://${receiverHost}/hooks/segmento`;
+  stripe = await new StripeServer([
+    { id: "price_starter_month", interval: "month", unitAmount: 2900, trialDays: 14 },
+    { id: "price_starter_year", interval: "year", unitAmount: 28800, trialDays: 14 },
+    { id: "price_pro_month", interval: "month", unitAmount: 9900, trialDays: 14 },
+    { id: "price_pro_year", interval: "year", unitAmount: 94800, trialDays: 14 },
+  ]).start();
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;
   server = await startTestServer({
@@ -115,6 +138,7 @@ beforeAll(async () => {
     dashboardDir: distDir,
     segmentationDebounceMs: 200,
     webhookAllowHosts: [receiverHost],
+    stripe: stripe.config(PRICES),
   });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -142,6 +166,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await stripe?.close();
   receiver?.close();
 });
 
@@ -307,13 +332,18 @@ describe.runIf(runHere)("the dashboard in headless Chromium", { timeout: 60_000 
         ],
       },
     ]);
-    const sorted = page.waitForRequest((r) => r.url().includes("sort_by=churn_score"));
+    const sorted = page.waitForResponse((r) => r.url().includes("sort_by=churn_score"));
     await page.getByRole("button", { name: "Churn score" }).click();
     expect(new URL((await sorted).url()).searchParams.get("sort_dir")).toBe("desc");
     await page
       .getByRole("columnheader", { name: "Churn score" })
       .and(page.locator('[aria-sort="descending"]'))
       .waitFor();
+    // The sorted page replaces the previous one: read its first row only once it is on screen.
+    await page
+      .getByRole("region", { name: /customers$/ })
+      .locator(".loading")
+      .waitFor({ state: "detached" });
     const firstCustomer = page.locator("table.customers tbody tr").first().getByRole("button");
     await firstCustomer.waitFor();
     const customerId = await firstCustomer.textContent();
@@ -440,6 +470,54 @@ describe.runIf(runHere)("the dashboard in headless Chromium", { timeout: 60_000 
     expect(await page.locator(".plan").count()).toBe(4);
   });
 
+  it("shows a campaign's uplift with its interval, in a second project fed through the API", async () => {
+    // A shop big enough for the uplift model (the first one's 300 customers hold too few controls), with a
+    // randomized campaign; its records arrive through the ingest API, as a shop's backend sends them.
+    await page.getByLabel("Project").selectOption("__new");
+    await page.getByLabel("Project name").fill("Campaign store");
+    await page.getByRole("button", { name: "Create project" }).click();
+    await page.getByRole("heading", { level: 1, name: "Data" }).waitFor();
+    const projectId = (await page.evaluate("localStorage.getItem('segmento.project')")) as string;
+    const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+    const key = await server.request(`/api/projects/${projectId}/api-keys`, {
+      body: { name: "backend" },
+      cookie,
+      headers: { origin },
+    });
+    expect(key.status, key.text).toBe(201);
+    const bearer = { authorization: `Bearer ${key.body.key}` };
+    const accepted = await server.request("/api/v1/ingest", {
+      body: { project_id: projectId, records: syntheticShop({ customers: 1200, seed: 7 }) },
+      headers: bearer,
+    });
+    expect(accepted.status, accepted.text).toBe(202);
+    await expect
+      .poll(
+        async () =>
+          (await server.request(`/api/engine/runs/${accepted.body.run_id}`, { headers: bearer })).body.status,
+        { timeout: 240_000, interval: 500 },
+      )
+      .toBe("completed");
+
+    await visit("Models", "Models");
+    const uplift = page.getByRole("region", { name: "Campaign uplift" });
+    await uplift
+      .getByText(/^Average effect: [+-][\d.]+ pp \(95 % interval [+-]?[\d.]+ pp to [+-]?[\d.]+ pp\)/)
+      .waitFor();
+    await uplift.getByRole("heading", { name: /^Held-out split \([\d,]+ exposures\)$/ }).waitFor();
+    await uplift.getByRole("heading", { name: "Cross-validated Qini" }).waitFor();
+    expect(await uplift.getByRole("row").count()).toBe(4); // the header and three learners
+    expect(await uplift.textContent()).toMatch(/Why this model:/);
+    await expect.poll(() => page.locator('.chart[data-ready="false"]').count()).toBe(0);
+    await screenshot("models-uplift");
+    await checkAccessibility("models-uplift");
+    await page.getByLabel("Project").selectOption({ label: "Online store" });
+    await page
+      .getByRole("region", { name: "Campaign uplift" })
+      .getByText(/^Not estimable: /)
+      .waitFor();
+  }, 300_000);
+
   it("invites a colleague, who signs up through the link and accepts", async () => {
     await visit("Team", "Team");
     const email = `sam.${Date.now()}@example.com`;
@@ -468,6 +546,8 @@ describe.runIf(runHere)("the dashboard in headless Chromium", { timeout: 60_000 
     await tab.getByLabel("Password").fill("another-long-password");
     await tab.getByRole("button", { name: "Create account" }).click();
     await tab.getByRole("heading", { name: "Invitation" }).waitFor();
+    await screenshot("invitation", tab);
+    await checkAccessibility("invitation", tab);
     await tab.getByRole("button", { name: "Accept the invitation" }).click();
     await tab.getByText("You are in.").waitFor();
     expect(await tab.getByLabel("Organization").locator("option:checked").textContent()).toBe("Dana's Deli");
@@ -497,8 +577,145 @@ describe.runIf(runHere)("the dashboard in headless Chromium", { timeout: 60_000 
     expect(await error.textContent()).toContain("HTTP 400");
     await screenshot("turkish-error");
     await checkAccessibility("turkish-error");
+    // The models' and billing's own words are Turkish too (the server's free-text reasons stay as it sends them).
+    await visit("Modeller", "Modeller");
+    await page
+      .getByRole("region", { name: "Kayıp" })
+      .getByRole("heading", { name: "Geriye dönük test AUC" })
+      .waitFor();
+    await expect.poll(() => page.locator('.chart[data-ready="false"]').count()).toBe(0);
+    await screenshot("turkish-models");
+    await checkAccessibility("turkish-models");
+    await visit("Faturalandırma", "Faturalandırma");
+    await page.getByRole("heading", { name: "Ödeme yöntemleri" }).waitFor();
+    await page.locator(".loading").first().waitFor({ state: "detached" });
+    await screenshot("turkish-billing");
+    await checkAccessibility("turkish-billing");
     await page.getByLabel("Dil").selectOption("en");
   });
+
+  it("upgrades through Stripe Checkout, lists the card and invoice, opens the portal and cancels", async () => {
+    // Stripe's pages are not ours: the browser stops at them, and the test plays the customer on Stripe's side.
+    await page.route(/^https:\/\/(checkout|billing)\.stripe\.com\//, (route) =>
+      route.fulfill({ contentType: "text/html", body: "<title>Stripe</title><h1>Stripe (local)</h1>" }),
+    );
+    await visit("Billing", "Billing");
+    const usage = page.getByRole("region", { name: "Usage this period" });
+    await usage.getByText(/^Counted from .+ to .+: model runs/).waitFor();
+    await usage.getByRole("meter", { name: "Model runs" }).waitFor();
+    await page.getByText("No saved card yet").waitFor();
+    await page.getByText("No invoices yet.").waitFor();
+
+    // Billing details go to the Stripe customer.
+    const details = page.getByRole("region", { name: "Billing details" });
+    await details.getByLabel("Company or name").fill("Dana's Deli Ltd.");
+    await details.getByLabel("Billing email").fill("billing@dana.example");
+    await details.getByLabel("Tax ID").fill("TR1234567890");
+    await details.getByLabel("Country").fill("tr");
+    await details.getByRole("button", { name: "Save billing details" }).click();
+    await details.getByText("Billing details saved.").waitFor();
+    const [customerUpdate] = stripe.callsTo("POST", /^\/v1\/customers\/[^/]+$/).slice(-1);
+    expect(customerUpdate?.params).toMatchObject({
+      name: "Dana's Deli Ltd.",
+      email: "billing@dana.example",
+      address: { country: "TR" },
+      metadata: { tax_id: "TR1234567890" },
+    });
+
+    // Enterprise has no price on this server: the server's 503 shows, and the page goes on working.
+    await page.getByRole("button", { name: "Upgrade to Enterprise" }).click();
+    const refused = page.getByRole("alert").filter({ hasText: "billing_not_configured" });
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain("STRIPE_PRICE_ENTERPRISE_MONTHLY");
+    expect(await refused.textContent()).toContain("HTTP 503");
+
+    await page.getByRole("button", { name: "Upgrade to Pro" }).click();
+    await page.waitForURL(/^https:\/\/checkout\.stripe\.com\/c\/pay\/cs_/);
+    const sessionId = new URL(page.url()).pathname.split("/").at(-1)!;
+    for (const event of stripe.completeCheckout(sessionId)) {
+      const delivered = await stripe.deliver(`${origin}/api/stripe/webhook`, event);
+      expect(delivered.status).toBe(200);
+    }
+    // Stripe sends the customer back to the success URL our server gave it.
+    await page.goto(`${origin}/?checkout=success`);
+    await page.waitForURL(`${origin}/billing?checkout=success`);
+    await page.getByText("Thank you: Stripe has your checkout.").waitFor();
+    const subscription = page.getByRole("region", { name: "Subscription" });
+    await subscription.getByText("The subscription is in its free trial").waitFor();
+    expect(await subscription.locator(".stats").textContent()).toMatch(
+      /PlanPro.*Statustrial.*Billingmonthly/,
+    );
+    await page.getByText("Your organization is on the Pro plan.").waitFor();
+    await page.getByText("VISA ending in 4242, expires 08/2030").waitFor();
+    const invoice = page.getByRole("region", { name: "Invoices" }).locator("tbody tr").first();
+    await invoice.waitFor();
+    expect(await invoice.textContent()).toContain("paid");
+    expect(await invoice.getByRole("link", { name: "PDF" }).getAttribute("href")).toMatch(
+      /^https:\/\/pay\.stripe\.com\/invoice\/.+\/pdf$/,
+    );
+    expect(await invoice.getByRole("link", { name: "View" }).getAttribute("href")).toMatch(/^https:\/\//);
+    // A running paid plan changes in the portal, not through another Checkout.
+    expect(await page.getByRole("button", { name: /^Upgrade to/ }).count()).toBe(0);
+    await screenshot("billing-subscribed");
+    await checkAccessibility("billing-subscribed");
+
+    await subscription.getByRole("button", { name: "Cancel at period end" }).click();
+    await subscription.getByRole("button", { name: "Yes" }).click();
+    await subscription.getByText(/^The subscription ends on .+ and will not renew\.$/).waitFor();
+    expect(stripe.callsTo("POST", /^\/v1\/subscriptions\/[^/]+$/).at(-1)?.params).toMatchObject({
+      cancel_at_period_end: "true",
+    });
+
+    await subscription.getByRole("button", { name: "Open the billing portal" }).click();
+    await page.waitForURL(/^https:\/\/billing\.stripe\.com\/p\/session\//);
+    expect(stripe.callsTo("POST", /^\/v1\/billing_portal\/sessions$/).at(-1)?.params).toMatchObject({
+      return_url: `${origin}/`,
+    });
+    await page.goto(`${origin}/billing`);
+    await page.getByRole("heading", { level: 1, name: "Billing" }).waitFor();
+    expect(stripe.violations).toEqual([]);
+  }, 120_000);
+
+  it("says plainly when the server has no Stripe keys, and still shows usage and plans", async () => {
+    // A second server, as an operator runs it without STRIPE_* variables.
+    const port = await freePort();
+    const bare = `http://127.0.0.1:${port}`;
+    const plain = await startTestServer({
+      port,
+      publicUrl: bare,
+      trustedOrigins: [bare, TEST_ORIGIN],
+      dashboardDir: distDir,
+    });
+    const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: "en-US" });
+    try {
+      const tenant = await createTenant(plain, "Bare");
+      await context.addCookies(
+        tenant.cookie.split("; ").map((pair) => {
+          const at = pair.indexOf("=");
+          return { name: pair.slice(0, at), value: pair.slice(at + 1), url: bare };
+        }),
+      );
+      const tab = await context.newPage();
+      tab.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+      await tab.goto(`${bare}/billing`);
+      const note = tab.getByRole("status").filter({ hasText: "Paid plans are not available on this server" });
+      await note.waitFor();
+      expect(await note.textContent()).toContain("STRIPE_SECRET_KEY");
+      expect(await note.textContent()).toContain("billing_not_configured");
+      await tab.getByRole("meter", { name: "Rows" }).waitFor();
+      expect(await tab.locator(".plan").count()).toBe(4);
+      expect(await tab.getByRole("button", { name: /^Upgrade to/ }).count()).toBe(0);
+      // No Stripe, no subscription to manage: the page does not offer what the server cannot do.
+      expect(await tab.getByRole("button", { name: "Open the billing portal" }).count()).toBe(0);
+      await tab.getByText("No invoices yet.").waitFor();
+      await tab.locator(".loading").first().waitFor({ state: "detached" });
+      await screenshot("billing-without-stripe", tab);
+      await checkAccessibility("billing-without-stripe", tab);
+    } finally {
+      await context.close();
+      await plain.close();
+    }
+  }, 120_000);
 
   it("signs out", async () => {
     await page.getByRole("button", { name: "Sign out" }).click();

@@ -6,6 +6,9 @@ export type Lang = "en" | "tr";
 export type MessageKey = keyof typeof en;
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
+/** A key built at run time (a model's or a warning's code) that the dictionaries know. */
+export const isMessageKey = (key: string): key is MessageKey => key in en;
+
 const tables: Record<Lang, Record<MessageKey, string>> = { en, tr };
 const locales: Record<Lang, string> = { en: "en-US", tr: "tr-TR" };
 const STORAGE_KEY = "segmento.lang";

@@ -174,3 +174,41 @@ export function KSelectionChart({ kmeans }: { kmeans: Schema<"KMeansSummary"> })
     />
   );
 }
+
+/** Each candidate model's metric as horizontal bars: the chosen one in the brand colour, baselines in grey. */
+export function CandidatesChart({
+  title,
+  candidates,
+}: {
+  title: string;
+  candidates: { label: string; value: number | null; baseline: boolean; chosen: boolean }[];
+}) {
+  const { t, fmt } = useApp();
+  const measured = candidates.filter((c) => c.value !== null);
+  if (measured.length === 0) return null;
+  const colour = (c: (typeof candidates)[number]) =>
+    c.chosen ? PALETTE[0]! : c.baseline ? "#a0a4b8" : PALETTE[1]!;
+  return (
+    <ChartView
+      label={t("chart.candidates", {
+        title,
+        values: measured.map((c) => `${c.label}: ${fmt.number(c.value!, 3)}`).join(", "),
+      })}
+      height={Math.max(140, 36 * measured.length + 40)}
+      config={{
+        type: "bar",
+        data: {
+          labels: measured.map((c) => c.label),
+          datasets: [
+            {
+              label: title,
+              data: measured.map((c) => c.value!),
+              backgroundColor: measured.map(colour),
+            },
+          ],
+        },
+        options: { indexAxis: "y", plugins: { legend: { display: false } } },
+      }}
+    />
+  );
+}

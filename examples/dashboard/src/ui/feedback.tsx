@@ -2,8 +2,11 @@ import { SegmentoError } from "@segmento/sdk";
 import type { ComponentChildren } from "preact";
 import { useApp } from "../state.js";
 
-/** The server's message and code (and request id, and each broken rule) for any error the SDK throws. */
-export function ErrorNote({ error, title }: { error: unknown; title?: string }) {
+/**
+ * The server's message and code (and request id, and each broken rule) for any error the SDK throws. `warn` is
+ * for a refusal that is the server's configuration, not something that just went wrong (a status, not an alert).
+ */
+export function ErrorNote({ error, title, tone }: { error: unknown; title?: string; tone?: "warn" }) {
   const { t } = useApp();
   if (error === undefined || error === null) return null;
   const known = error instanceof SegmentoError ? error : undefined;
@@ -11,7 +14,7 @@ export function ErrorNote({ error, title }: { error: unknown; title?: string }) 
   const message = known ? known.detail : error instanceof Error ? error.message : String(error);
   const provider = providerAnswer(known?.body);
   return (
-    <div class="note error" role="alert">
+    <div class={`note ${tone ?? "error"}`} role={tone ? "status" : "alert"}>
       {title && <strong>{title}: </strong>}
       <span>{message}</span>
       {known && (known.code || known.status) && (
@@ -57,9 +60,6 @@ function providerAnswer(body: unknown): { status: number | null; body: string | 
   return (body as { provider: { status: number | null; body: string | null } }).provider;
 }
 
-/** 501 `not_implemented`: the contract has it, this server does not serve it yet. */
-export const notImplemented = (error: unknown) => error instanceof SegmentoError && error.status === 501;
-
 export function Loading({ label }: { label?: string }) {
   const { t } = useApp();
   return (
@@ -77,19 +77,6 @@ export function Empty({ title, children }: { title: string; children?: Component
       <p class="empty-title">{title}</p>
       {children && <div class="empty-body">{children}</div>}
     </div>
-  );
-}
-
-/** A section whose API this server does not serve yet: says which, and that the page lights up when it does. */
-export function NotAvailable({ what, error }: { what: string; error: unknown }) {
-  const { t } = useApp();
-  const code = error instanceof SegmentoError ? error.code : undefined;
-  return (
-    <Empty title={t("common.notAvailable", { what })}>
-      <p>
-        {t("common.notAvailableBody")} {code && <code>{code}</code>}
-      </p>
-    </Empty>
   );
 }
 
