@@ -73,9 +73,10 @@ async function open(path: string, context?: BrowserContext): Promise<{ page: Pag
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("requestfailed", (request) => {
-    // The SDK closes a job's event stream itself once the job has ended: a cancellation, not a failure.
+    // The SDK closes a job's or a run's event stream itself once it has ended: a cancellation, not a failure.
     const closedStream =
-      request.url().endsWith("/progress/stream") && request.failure()?.errorText === "net::ERR_ABORTED";
+      /\/api\/engine\/(jobs\/[^/]+\/progress|runs\/[^/]+)\/stream$/.test(request.url()) &&
+      request.failure()?.errorText === "net::ERR_ABORTED";
     if (!closedStream) problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`);
   });
   page.on("response", (response) => {
