@@ -64,6 +64,16 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** A GET of the local server from the test itself; a connection that fails says which request and why. */
+async function get(path: string): Promise<Response> {
+  try {
+    return await fetch(`${server.url}${path}`);
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(`GET ${path}: ${cause?.code ?? cause?.message ?? String(error)}`, { cause: error });
+  }
+}
+
 /** Opens a page (in a context of its own, or the given one), recording console errors and failed or refused requests. */
 async function open(path: string, context?: BrowserContext): Promise<{ page: Page; problems: string[] }> {
   const viewport = { width: 1280, height: 900 };
@@ -103,7 +113,7 @@ describe.runIf(runHere)("the docs site in Chromium", () => {
   });
 
   it("serves the site with a Content-Security-Policy that allows only its own scripts, by origin and hash", async () => {
-    const response = await fetch(`${server.url}/docs/guide/quickstart`);
+    const response = await get("/docs/guide/quickstart");
     const policy = response.headers.get("content-security-policy") ?? "";
     expect(policy).toMatch(/script-src 'self'( 'sha256-[A-Za-z0-9+/=]+')+;/);
     expect(policy).toContain("connect-src 'self'");
@@ -140,7 +150,7 @@ describe.runIf(runHere)("the docs site in Chromium", () => {
       const url = new URL(href);
       let targetIds = ids.get(url.pathname);
       if (!targetIds) {
-        const response = await fetch(`${server.url}${url.pathname}`);
+        const response = await get(url.pathname);
         if (!response.ok) {
           problems.push(`${from}: link to ${url.pathname} answers ${response.status}`);
           continue;
