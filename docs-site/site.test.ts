@@ -15,6 +15,7 @@ import { ensureSiteBuilt, SITE_DIR } from "./snippets/site-build.js";
  * look at them after a change to the site's layout.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const PAGE_TIMEOUT_MS = 180_000;
 const SCREENSHOTS = fileURLToPath(new URL("./.screenshots/", import.meta.url));
 // CI always runs this suite (it installs Chromium first). A developer machine without Chromium skips it, saying so.
 const runHere = existsSync(CHROMIUM) || process.env.CI === "true";
@@ -63,19 +64,33 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** A GET of the local server from the test itself; a connection that fails says which request and why. */
+async function get(path: string): Promise<Response> {
+  try {
+    return await fetch(`${server.url}${path}`);
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(`GET ${path}: ${cause?.code ?? cause?.message ?? String(error)}`, { cause: error });
+  }
+}
+
 /** Opens a page (in a context of its own, or the given one), recording console errors and failed or refused requests. */
 async function open(path: string, context?: BrowserContext): Promise<{ page: Page; problems: string[] }> {
   const viewport = { width: 1280, height: 900 };
   const page = context ? await context.newPage() : await browser.newPage({ viewport });
+  // Playwright's 30 s default for navigations, waits and screenshots is short on a loaded 2-core machine, where
+  // a full-page screenshot of a long guide alone can take that long.
+  page.setDefaultTimeout(PAGE_TIMEOUT_MS);
   const problems: string[] = [];
   page.on("console", (message) => {
     if (message.type() === "error") problems.push(`console error: ${message.text()}`);
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("requestfailed", (request) => {
-    // The SDK closes a job's event stream itself once the job has ended: a cancellation, not a failure.
+    // The SDK closes a job's or a run's event stream itself once it has ended: a cancellation, not a failure.
     const closedStream =
-      request.url().endsWith("/progress/stream") && request.failure()?.errorText === "net::ERR_ABORTED";
+      /\/api\/engine\/(jobs\/[^/]+\/progress|runs\/[^/]+)\/stream$/.test(request.url()) &&
+      request.failure()?.errorText === "net::ERR_ABORTED";
     if (!closedStream) problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`);
   });
   page.on("response", (response) => {
@@ -98,7 +113,7 @@ describe.runIf(runHere)("the docs site in Chromium", () => {
   });
 
   it("serves the site with a Content-Security-Policy that allows only its own scripts, by origin and hash", async () => {
-    const response = await fetch(`${server.url}/docs/guide/quickstart`);
+    const response = await get("/docs/guide/quickstart");
     const policy = response.headers.get("content-security-policy") ?? "";
     expect(policy).toMatch(/script-src 'self'( 'sha256-[A-Za-z0-9+/=]+')+;/);
     expect(policy).toContain("connect-src 'self'");
@@ -135,7 +150,7 @@ describe.runIf(runHere)("the docs site in Chromium", () => {
       const url = new URL(href);
       let targetIds = ids.get(url.pathname);
       if (!targetIds) {
-        const response = await fetch(`${server.url}${url.pathname}`);
+        const response = await get(url.pathname);
         if (!response.ok) {
           problems.push(`${from}: link to ${url.pathname} answers ${response.status}`);
           continue;
@@ -149,19 +164,19 @@ describe.runIf(runHere)("the docs site in Chromium", () => {
         problems.push(`${from}: link to ${url.pathname}#${anchor}: no such anchor`);
     }
     expect(problems).toEqual([]);
-  }, 900_000);
+  }, 1_800_000);
 
   it("search finds churn", async () => {
     const { page, problems } = await open("/docs/");
     await page.locator(".VPNavBarSearch button").first().click();
     await page.locator("#localsearch-input").fill("churn");
     const results = page.locator(".VPLocalSearchBox .result");
-    await results.first().waitFor({ timeout: 30_000 });
+    await results.first().waitFor();
     expect(await results.count()).toBeGreaterThan(0);
     expect((await results.allTextContents()).join(" ").toLowerCase()).toContain("churn");
     expect(problems).toEqual([]);
     await page.close();
-  }, 120_000);
+  }, 600_000);
 
   it("every Run button of every guide, in reading order, runs its snippet in the browser with the reader's session", async () => {
     const failed: string[] = [];
@@ -180,7 +195,7 @@ describe.runIf(runHere)("the docs site in Chromium", () => {
         await page.waitForFunction(
           (el) => el?.classList.contains("ok") || el?.classList.contains("failed"),
           await result.elementHandle(),
-          { timeout: 120_000 },
+          { timeout: PAGE_TIMEOUT_MS },
         );
         ran++;
         if (await result.evaluate((el) => el.classList.contains("failed")))
@@ -209,10 +224,10 @@ describe.runIf(runHere)("the docs site in Chromium", () => {
     expect(response.status()).toBeGreaterThanOrEqual(200);
     expect(response.status()).toBeLessThan(300);
     const result = page.locator(".snippet-result.ok").first();
-    await result.waitFor({ timeout: 30_000 });
+    await result.waitFor();
     expect(await result.textContent()).toContain('"status": "ok"');
     await page.screenshot({ path: `${SCREENSHOTS}quickstart-after-run.png` });
     expect(problems).toEqual([]);
     await page.close();
-  }, 120_000);
+  }, 600_000);
 });

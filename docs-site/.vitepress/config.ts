@@ -1,7 +1,7 @@
 import { defineConfig } from "vitepress";
 import { apiReferenceSidebar } from "../generate/api-reference.js";
 import { errorCodesTable } from "../generate/error-codes.js";
-import { plansTable } from "../generate/plans.js";
+import { pastDueGrace, plansTable } from "../generate/plans.js";
 import { sdkReferenceSidebar } from "../generate/sdk-reference.js";
 import { GUIDES } from "../sidebar.js";
 import { generatedTables } from "./generated-tables.js";
@@ -21,7 +21,13 @@ export default defineConfig({
   markdown: {
     config: (md) => {
       md.use(runnableSnippets);
-      md.use(generatedTables({ plans: plansTable, "error-codes": errorCodesTable }));
+      md.use(
+        generatedTables({
+          plans: plansTable,
+          "error-codes": errorCodesTable,
+          "past-due-grace": pastDueGrace,
+        }),
+      );
     },
   },
   vite: {

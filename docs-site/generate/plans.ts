@@ -2,7 +2,7 @@
  * The plans table of the billing guide, from the plans catalogue the server enforces (server/src/billing/plans.ts),
  * so a changed price or limit changes the page. The only file that knows the catalogue's shape.
  */
-import { PLANS } from "../../server/src/billing/plans.js";
+import { PAST_DUE_GRACE_DAYS, PLANS } from "../../server/src/billing/plans.js";
 
 const LIMITS: [keyof (typeof PLANS)[number]["limits"], string, (n: number) => string][] = [
   ["rows", "Rows", (n) => n.toLocaleString("en-US")],
@@ -48,3 +48,6 @@ export function plansTable(): string {
     ),
   ].join("\n");
 }
+
+/** How long a past_due subscription keeps its paid limits, as the quotas enforce it. */
+export const pastDueGrace = (): string => `${PAST_DUE_GRACE_DAYS} days`;

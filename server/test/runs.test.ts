@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inPipelineOrder } from "../src/domain/pipeline/runs.js";
 import { syntheticShop } from "../src/synthetic/shop.js";
 import {
   createTenant,
@@ -176,5 +177,24 @@ describe("a pipeline run", () => {
       cookie: t.cookie,
     });
     expect(stream.text).toMatch(/"status":"skipped".*"skip_code":"quota_exceeded"/);
+  });
+
+  it("lists a run's stages in pipeline order, also when it joined a segmentation queued before its ingest job", () => {
+    // Batch B arrived within the debounce window after batch A's ingest had queued the segmentation: by creation
+    // time B's run holds segmentation first. Readers (and the docs) take stages[0] for ingest.
+    const byCreation = [
+      { stage: "segmentation", id: "seg" },
+      { stage: "ingest", id: "ingest-b" },
+      { stage: "ingest", id: "ingest-c" },
+      { stage: "action", id: "action" },
+      { stage: "predictive", id: "predictive" },
+    ] as const;
+    expect(inPipelineOrder(byCreation).map((j) => j.id)).toEqual([
+      "ingest-b",
+      "ingest-c",
+      "seg",
+      "predictive",
+      "action",
+    ]);
   });
 });

@@ -68,6 +68,14 @@ export async function joinRun(db: Knex, projectId: string, runId: string, final:
   });
 }
 
+/**
+ * A run's jobs in pipeline order (ingest, segmentation, predictive, action), oldest first within a stage. Not
+ * creation order: a batch that arrives within the debounce window joins a segmentation queued before its own
+ * ingest job existed.
+ */
+export const inPipelineOrder = <J extends Pick<RunJob, "stage">>(jobs: readonly J[]): J[] =>
+  [...jobs].sort((a, b) => STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage));
+
 /** The state of a run from its jobs (pure). */
 export function runState(run: Pick<RunRow, "open">, jobs: RunJob[]): RunState {
   const failed = jobs.find((j) => j.status === "failed");

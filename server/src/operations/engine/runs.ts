@@ -2,7 +2,7 @@ import type { Knex } from "knex";
 import { countRuns, findRun, jobsOfRun, listRuns as listRunRows, type RunRow } from "../../db/runs.js";
 import { DomainError, notFound } from "../../domain/errors.js";
 import { requireProject, requireProjectOf } from "../../domain/organizations/access.js";
-import { type RunJob, runState } from "../../domain/pipeline/runs.js";
+import { inPipelineOrder, type RunJob, runState } from "../../domain/pipeline/runs.js";
 import type { Principal } from "../../domain/principal.js";
 import { defineOperation } from "../../http/operation.js";
 import { streamTopic } from "../../http/sse.js";
@@ -22,7 +22,7 @@ function presentRun(run: RunRow, jobs: RunJob[]) {
     message: state.message,
     skip_code: state.skipCode,
     open: run.open,
-    stages: jobs.map((job) => ({
+    stages: inPipelineOrder(jobs).map((job) => ({
       stage: job.stage,
       job_id: job.id,
       status: job.status,
