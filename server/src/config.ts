@@ -1,6 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { type Interval, type PaidPlanId, STRIPE_PRICES, type StripePriceVariable } from "./billing/plans.js";
 
 /** The checkout (or image) root: this file is server/src/config.ts or server/dist/config.js. */
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -81,10 +82,7 @@ export interface Config {
 }
 
 /** The Stripe price ids per paid plan and interval: the only link between our catalogue and Stripe's prices. */
-export type StripePrices = Record<
-  "starter" | "pro" | "enterprise",
-  Record<"month" | "year", string | undefined>
->;
+export type StripePrices = Record<PaidPlanId, Record<Interval, string | undefined>>;
 
 export interface StripeConfig {
   secretKey: string;
@@ -94,13 +92,6 @@ export interface StripeConfig {
   apiBase: string | undefined;
   prices: StripePrices;
 }
-
-/** The variables that name the Stripe price of each paid plan and interval. */
-export const STRIPE_PRICE_VARIABLES = {
-  starter: { month: "STRIPE_PRICE_STARTER_MONTHLY", year: "STRIPE_PRICE_STARTER_ANNUAL" },
-  pro: { month: "STRIPE_PRICE_PRO_MONTHLY", year: "STRIPE_PRICE_PRO_ANNUAL" },
-  enterprise: { month: "STRIPE_PRICE_ENTERPRISE_MONTHLY", year: "STRIPE_PRICE_ENTERPRISE_ANNUAL" },
-} as const;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -175,11 +166,16 @@ const list = (item: z.ZodType<string, string> = z.string()) =>
     .pipe(z.array(item));
 
 const text = () => z.string();
-const stripePrice = (what: string) =>
-  variable(z.string().startsWith("price_", { error: "must be a Stripe price id (price_...)" }), {
-    shownDefault: "none",
-    doc: `Stripe price id (\`price_...\`) of ${what}.`,
-  });
+/** One variable per paid plan and interval of the plans catalogue (STRIPE_PRICE_PRO_ANNUAL, ...). */
+const STRIPE_PRICE_SCHEMA = Object.fromEntries(
+  STRIPE_PRICES.map(({ variable: name, doc }) => [
+    name,
+    variable(z.string().startsWith("price_", { error: "must be a Stripe price id (price_...)" }), {
+      shownDefault: "none",
+      doc: `Stripe price id (\`price_...\`) of ${doc}.`,
+    }),
+  ]),
+) as Record<StripePriceVariable, Variable<string>>;
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 export const ENVIRONMENT_SCHEMA = {
@@ -366,12 +362,7 @@ export const ENVIRONMENT_SCHEMA = {
     shownDefault: "https://api.stripe.com",
     doc: "Stripe API base URL (tests point it at a local Stripe).",
   }),
-  STRIPE_PRICE_STARTER_MONTHLY: stripePrice("Starter billed monthly"),
-  STRIPE_PRICE_STARTER_ANNUAL: stripePrice("Starter billed annually"),
-  STRIPE_PRICE_PRO_MONTHLY: stripePrice("Pro billed monthly"),
-  STRIPE_PRICE_PRO_ANNUAL: stripePrice("Pro billed annually"),
-  STRIPE_PRICE_ENTERPRISE_MONTHLY: stripePrice("Enterprise billed monthly"),
-  STRIPE_PRICE_ENTERPRISE_ANNUAL: stripePrice("Enterprise billed annually"),
+  ...STRIPE_PRICE_SCHEMA,
 } satisfies Record<string, Variable<unknown>>;
 
 type Schema = typeof ENVIRONMENT_SCHEMA;
@@ -451,15 +442,20 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
           secretKey: e.STRIPE_SECRET_KEY,
           webhookSecret: e.STRIPE_WEBHOOK_SECRET,
           apiBase: e.STRIPE_API_BASE,
-          prices: {
-            starter: { month: e.STRIPE_PRICE_STARTER_MONTHLY, year: e.STRIPE_PRICE_STARTER_ANNUAL },
-            pro: { month: e.STRIPE_PRICE_PRO_MONTHLY, year: e.STRIPE_PRICE_PRO_ANNUAL },
-            enterprise: { month: e.STRIPE_PRICE_ENTERPRISE_MONTHLY, year: e.STRIPE_PRICE_ENTERPRISE_ANNUAL },
-          },
+          prices: stripePrices(e),
         }
       : undefined,
     ...overrides,
   };
+}
+
+/** The configured price of every paid plan and interval, by the catalogue's price variables. */
+function stripePrices(e: Parsed): StripePrices {
+  const prices = {} as StripePrices;
+  for (const { plan, interval, variable: name } of STRIPE_PRICES) {
+    prices[plan] = { ...prices[plan], [interval]: e[name] };
+  }
+  return prices;
 }
 
 /** The declared variables as rows (name, default as shown, what it does): `--help` and README's table. */

@@ -138,6 +138,39 @@ describe("quotas at their boundary (free plan)", () => {
     expect(Number((await customers())[0]?.n)).toBe(limit);
   }, 300_000);
 
+  it("customer profiles under concurrency: batches sent at once cannot together pass the limit", async () => {
+    const t = await createTenant(server, "Profiles at once");
+    const limit = free.profiles as number;
+    await ingested(
+      t,
+      Array.from({ length: limit - 10 }, (_, i) => purchase(`Q-${i}`)),
+    );
+    // Room for 10 more: each batch brings 6 new customers, so one fits and no two do. Checked one at a time
+    // before anything is stored, each batch alone would see room and all four would be accepted (5,014).
+    const batches = Array.from({ length: 4 }, (_, b) =>
+      Array.from({ length: 6 }, (_, i) => purchase(`Q-new-${b}-${i}`)),
+    );
+    const answers = await Promise.all(batches.map((records) => send(t, records)));
+    const accepted = answers.filter((res) => res.status === 202);
+    const refused = answers.filter((res) => res.status !== 202);
+    expect(accepted).toHaveLength(1);
+    expect(refused).toHaveLength(3);
+    for (const res of refused) {
+      expectRefused(res, { metric: "profiles", limit });
+      expect((res.body.quota as { used: number }).used).toBe(limit - 10 + 6);
+    }
+    for (const res of accepted) {
+      const settled = await waitForJob(server, t, String(res.body.job_id), 180_000);
+      expect(settled.status).toBe("completed");
+    }
+    const customers = await db()("customers").where({ project_id: t.projectId }).count({ n: "*" });
+    expect(Number(customers[0]?.n)).toBe(limit - 10 + 6);
+    // Nothing of the refused batches was stored, and the completed file holds no reservation any more.
+    expect(await fileCount(t)).toBe(2);
+    const after = await send(t, [purchase("Q-last-1"), purchase("Q-last-2"), purchase("Q-last-3")]);
+    expect(after.status, JSON.stringify(after.body)).toBe(202);
+  }, 300_000);
+
   it("team seats: invitations up to the plan's seats, then 429; nothing is created", async () => {
     const solo = await createTenant(server, "Solo");
     const invite = (t: Tenant, email: string) =>

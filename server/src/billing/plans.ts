@@ -89,6 +89,35 @@ export const planById = (id: string): Plan => PLANS.find((p) => p.id === id) ?? 
 
 export const PAID_PLAN_IDS = PLANS.filter((p) => p.id !== "free").map((p) => p.id as PaidPlanId);
 
+/** How a paid plan is billed: each plan and interval is a Stripe price of its own. */
+export const INTERVALS = ["month", "year"] as const;
+export type Interval = (typeof INTERVALS)[number];
+
+const INTERVAL_WORDS = {
+  month: { variable: "MONTHLY", doc: "billed monthly" },
+  year: { variable: "ANNUAL", doc: "billed annually" },
+} as const satisfies Record<Interval, { variable: string; doc: string }>;
+
+export type StripePriceVariable =
+  `STRIPE_PRICE_${Uppercase<PaidPlanId>}_${(typeof INTERVAL_WORDS)[Interval]["variable"]}`;
+
+/** The environment variable naming the Stripe price of a paid plan and interval (STRIPE_PRICE_PRO_ANNUAL). */
+export const stripePriceVariable = (plan: PaidPlanId, interval: Interval): StripePriceVariable =>
+  `STRIPE_PRICE_${plan.toUpperCase() as Uppercase<PaidPlanId>}_${INTERVAL_WORDS[interval].variable}`;
+
+/**
+ * Every paid plan and interval with its price variable and how the docs name it ("Pro billed annually"), in
+ * catalogue order: the configuration declares, parses and documents the price variables from this list.
+ */
+export const STRIPE_PRICES = PAID_PLAN_IDS.flatMap((plan) =>
+  INTERVALS.map((interval) => ({
+    plan,
+    interval,
+    variable: stripePriceVariable(plan, interval),
+    doc: `${planById(plan).name} ${INTERVAL_WORDS[interval].doc}`,
+  })),
+);
+
 /**
  * Days a past_due subscription keeps its paid limits while Stripe retries the payment (Smart Retries run for
  * about a week by default); after that the organization falls back to free until the invoice is paid.

@@ -1,9 +1,9 @@
 import type { Knex } from "knex";
 import { findBillingAccount } from "../db/billing-accounts.js";
-import { countNewCustomerKeys, countOrganizationCustomers } from "../db/customers.js";
+import { countNewCustomerKeys, organizationProfiles } from "../db/customers.js";
 import { organizationFileUsage } from "../db/files.js";
 import { countModelRuns } from "../db/model-runs.js";
-import { findOrganizationPlan } from "../db/organizations.js";
+import { findOrganizationPlan, lockOrganizationQuotas } from "../db/organizations.js";
 import { DomainError } from "../domain/errors.js";
 import type { MessageKey } from "../i18n/index.js";
 import { type Limits, type Metric, PAST_DUE_GRACE_DAYS, type PlanId, planById } from "./plans.js";
@@ -101,17 +101,22 @@ export interface IncomingData {
 }
 
 /**
- * The rows, storage and customer-profile quotas, checked before a batch or upload is stored: rows are those of
- * completed files, storage the bytes of all files, profiles the customers over all projects (the docs' usage
- * metering). A batch that would pass a limit is refused whole: nothing of it is stored.
+ * The rows, storage and customer-profile quotas, checked in the transaction that records a batch or upload, under
+ * the organization's quota lock: rows are those of completed files, storage the bytes of all files, profiles the
+ * customers over all projects (the docs' usage metering) plus those reserved by files still being ingested. A
+ * batch that would pass a limit is refused whole: nothing of it is stored. Returns the profiles the batch
+ * reserves (its new customers), for its file row: batches accepted at once cannot together pass the profile
+ * limit, since each is checked after the one before has recorded its reservation. (Two waiting batches with the
+ * same new customer both reserve it: the limit errs on the side of holding.)
  */
 export async function requireIngestQuota(
-  db: Knex,
+  trx: Knex.Transaction,
   organizationId: string,
   incoming: IncomingData,
-): Promise<void> {
-  const { plan, limits } = await planOf(db, organizationId);
-  const usage = await organizationFileUsage(db, organizationId);
+): Promise<{ reservedProfiles: number }> {
+  await lockOrganizationQuotas(trx, organizationId);
+  const { plan, limits } = await planOf(trx, organizationId);
+  const usage = await organizationFileUsage(trx, organizationId);
   if (limits.rows !== null && usage.rows + incoming.rows > limits.rows) {
     throw quotaExceeded(
       organizationId,
@@ -132,21 +137,22 @@ export async function requireIngestQuota(
       { used: (usage.bytes / GB).toFixed(3) },
     );
   }
-  if (limits.profiles !== null) {
-    const fresh = await countNewCustomerKeys(db, incoming.projectId, [...new Set(incoming.customerKeys)]);
-    const used = await countOrganizationCustomers(db, organizationId);
-    if (fresh > 0 && used + fresh > limits.profiles) {
-      throw quotaExceeded(
-        organizationId,
-        "profiles",
-        { plan, used, limit: limits.profiles },
-        "quota_profiles",
-        {
-          incoming: fresh,
-        },
-      );
-    }
+  if (limits.profiles === null) return { reservedProfiles: 0 };
+  const fresh = await countNewCustomerKeys(trx, incoming.projectId, [...new Set(incoming.customerKeys)]);
+  const profiles = await organizationProfiles(trx, organizationId);
+  const used = profiles.customers + profiles.reserved;
+  if (fresh > 0 && used + fresh > limits.profiles) {
+    throw quotaExceeded(
+      organizationId,
+      "profiles",
+      { plan, used, limit: limits.profiles },
+      "quota_profiles",
+      {
+        incoming: fresh,
+      },
+    );
   }
+  return { reservedProfiles: fresh };
 }
 
 /** The period's model runs, as a 429 `quota_exceeded` error when the plan's are used up, else undefined. */

@@ -1,10 +1,10 @@
 import Stripe from "stripe";
-import { STRIPE_PRICE_VARIABLES, type StripeConfig } from "../config.js";
+import type { StripeConfig } from "../config.js";
 import { DependencyUnavailableError } from "../dependency-unavailable.js";
 import { DomainError } from "../domain/errors.js";
-import type { PaidPlanId } from "./plans.js";
+import { type Interval, type PaidPlanId, STRIPE_PRICES, stripePriceVariable } from "./plans.js";
 
-export type Interval = "month" | "year";
+export type { Interval } from "./plans.js";
 
 /** The organization's Stripe account as billing needs it: the client, the webhook secret and the price ids. */
 export interface StripeBilling {
@@ -36,7 +36,7 @@ export function createStripeBilling(config: StripeConfig | undefined): StripeBil
 const REQUIRED_VARIABLES = [
   "STRIPE_SECRET_KEY",
   "STRIPE_WEBHOOK_SECRET",
-  ...Object.values(STRIPE_PRICE_VARIABLES).flatMap((names) => Object.values(names)),
+  ...STRIPE_PRICES.map((price) => price.variable),
 ];
 
 /** 503 `billing_not_configured` unless Stripe is configured (the free plan and usage work without it). */
@@ -57,7 +57,7 @@ export function priceOf(stripe: StripeBilling, plan: PaidPlanId, interval: Inter
     throw new DomainError("not_configured", "billing_not_configured", "billing_price_missing", {
       plan,
       interval,
-      variable: STRIPE_PRICE_VARIABLES[plan][interval],
+      variable: stripePriceVariable(plan, interval),
     });
   }
   return price;

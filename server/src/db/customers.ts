@@ -293,6 +293,26 @@ export async function countOrganizationCustomers(db: Knex, organizationId: strin
   return Number(row[0]?.n ?? 0);
 }
 
+/**
+ * Customer profiles of an organization, in one statement (one snapshot): its customers over all projects, and
+ * the profiles reserved by its files still waiting for their ingest job. An ingest job stores its customers and
+ * completes its file in one transaction, so no profile is seen twice or missed between the two counts.
+ */
+export async function organizationProfiles(
+  db: Knex,
+  organizationId: string,
+): Promise<{ customers: number; reserved: number }> {
+  const result = await db.raw(
+    `SELECT (SELECT count(*) FROM customers c JOIN projects p ON p.id = c.project_id
+              WHERE p.organization_id = ?)::int AS customers,
+            (SELECT coalesce(sum(f.reserved_profiles), 0) FROM files f JOIN projects p ON p.id = f.project_id
+              WHERE p.organization_id = ? AND f.status IN ('pending', 'processing'))::int AS reserved`,
+    [organizationId, organizationId],
+  );
+  const row = result.rows[0] as { customers: number; reserved: number };
+  return { customers: Number(row.customers), reserved: Number(row.reserved) };
+}
+
 /** How many of these customer keys the project does not have yet (profiles an ingest would create). */
 export async function countNewCustomerKeys(db: Knex, projectId: string, keys: string[]): Promise<number> {
   const CHUNK = 10_000;

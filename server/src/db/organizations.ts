@@ -157,3 +157,11 @@ export function findOrganizationPlan(db: Knex, orgId: string): Promise<string | 
     .first("plan")
     .then((row: { plan: string | null } | undefined) => (row ? (row.plan ?? "free") : undefined));
 }
+
+/**
+ * Holds the organization's quota lock until the caller's transaction ends: whoever checks a limit and records
+ * what counts against it under this lock sees everything recorded before (no two batches pass on one count).
+ */
+export async function lockOrganizationQuotas(trx: Knex.Transaction, orgId: string): Promise<void> {
+  await trx.raw("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", [`quotas:${orgId}`]);
+}

@@ -119,7 +119,7 @@ export const en = {
   idempotency_in_progress:
     "A request with this Idempotency-Key is still running. Retry in a moment to get its result.",
   quota_profiles:
-    "This data would create {incoming} new customer profiles, taking the organization past the {plan} plan's {limit} ({used} exist), so nothing was stored. Upgrade the plan or send data for existing customers.",
+    "This data would create {incoming} new customer profiles, taking the organization past the {plan} plan's {limit} ({used} exist or are being ingested), so nothing was stored. Upgrade the plan or send data for existing customers.",
   billing_not_configured:
     "Paid plans are not available on this server: Stripe is not configured. Set {variables} (see the README's Environment table); the free plan and usage work without them.",
   billing_price_missing:

@@ -119,7 +119,7 @@ export const tr: Record<MessageKey, string> = {
   idempotency_in_progress:
     "Bu Idempotency-Key ile gönderilen istek hâlâ işleniyor. Sonucunu almak için biraz sonra yeniden deneyin.",
   quota_profiles:
-    "Bu veri {incoming} yeni müşteri profili oluşturarak organizasyonu {plan} planının {limit} sınırının üzerine çıkarır ({used} mevcut); hiçbir şey kaydedilmedi. Planı yükseltin veya mevcut müşteriler için veri gönderin.",
+    "Bu veri {incoming} yeni müşteri profili oluşturarak organizasyonu {plan} planının {limit} sınırının üzerine çıkarır ({used} mevcut veya içe aktarılıyor); hiçbir şey kaydedilmedi. Planı yükseltin veya mevcut müşteriler için veri gönderin.",
   billing_not_configured:
     "Bu sunucuda ücretli planlar kullanılamıyor: Stripe yapılandırılmamış. {variables} değişkenlerini ayarlayın (README'deki Environment tablosu); ücretsiz plan ve kullanım bunlarsız çalışır.",
   billing_price_missing:

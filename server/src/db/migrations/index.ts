@@ -14,6 +14,7 @@ import * as embeddingsPerProject from "./20261130_015_embeddings_per_project.js"
 import * as billing from "./20261130_020_billing.js";
 import * as foreignKeyIndexes from "./20261130_021_foreign_key_indexes.js";
 import * as customerErasure from "./20261130_030_customer_erasure.js";
+import * as profileReservations from "./20261201_040_profile_reservations.js";
 
 /** Migrations in the order they run. Listed here rather than read from disk, so bundling and tsx both work. */
 const migrations: Record<string, Knex.Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Knex.Migration> = {
   "20261130_020_billing": billing,
   "20261130_021_foreign_key_indexes": foreignKeyIndexes,
   "20261130_030_customer_erasure": customerErasure,
+  "20261201_040_profile_reservations": profileReservations,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { requireIngestQuota } from "../../billing/quotas.js";
 import type { AppContext } from "../../context.js";
 import type { ProjectRow } from "../../db/projects.js";
 import { normalizeRecord } from "../../ingest/normalize.js";
@@ -56,12 +55,6 @@ export async function acceptRecords(
 
   const rows = staged.join("");
   const sizeBytes = Buffer.byteLength(rows);
-  await requireIngestQuota(app.db.knex, project.organization_id, {
-    projectId: project.id,
-    customerKeys,
-    rows: input.records.length,
-    bytes: sizeBytes,
-  });
   const fileId = randomUUID();
   const storageKey = `${project.id}/${fileId}.rows`;
   await app.files.write(storageKey, rows);
@@ -80,6 +73,7 @@ export async function acceptRecords(
       staged: { key: storageKey, bytes: sizeBytes, skippedRows: 0 },
       batchId: input.batch_id,
       options: { dateOrder: "YMD" },
+      quota: { organizationId: project.organization_id, rows: input.records.length, customerKeys },
     },
     run,
   );

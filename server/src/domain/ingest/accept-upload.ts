@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { Readable } from "node:stream";
 import type { Knex } from "knex";
-import { requireIngestQuota } from "../../billing/quotas.js";
 import type { ProjectRow } from "../../db/projects.js";
 import type { DateOrder } from "../../ingest/dates.js";
 import { detectFormat, IngestFormatError } from "../../ingest/read-rows.js";
@@ -148,12 +147,6 @@ export async function acceptUpload(
     }
     if (rows === 0)
       throw new DomainError("invalid", "validation_failed", "upload_empty", { file: received.name });
-    await requireIngestQuota(deps.db, project.organization_id, {
-      projectId: project.id,
-      customerKeys,
-      rows,
-      bytes: received.sizeBytes,
-    });
     return await queueIngest(
       deps,
       {
@@ -171,6 +164,7 @@ export async function acceptUpload(
           skipInvalidRows: options.skipInvalidRows,
           dateOrder,
         },
+        quota: { organizationId: project.organization_id, rows, customerKeys },
       },
       { open: false },
     );

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Knex } from "knex";
+import { requireIngestQuota } from "../../billing/quotas.js";
 import { type FileOptions, findFileByBatch, insertFile } from "../../db/files.js";
 import { runIdsOfJob } from "../../db/runs.js";
 import type { JobScheduler } from "../../queue/scheduler.js";
@@ -28,6 +29,8 @@ export interface StoredFile {
   staged: { key: string; bytes: number; skippedRows: number };
   batchId?: string;
   options: FileOptions;
+  /** What the file counts against its organization's plan: its rows and the customer keys of its purchases. */
+  quota: { organizationId: string; rows: number; customerKeys: Iterable<string> };
 }
 
 /** Which run a batch belongs to: a new one (closed, or open for more batches), or an open one it joins. */
@@ -40,9 +43,10 @@ export interface QueueIngestDeps {
 }
 
 /**
- * Records a stored file, its ingest job and its pipeline run in ONE transaction; the job reaches the queue
- * once that has committed (see JobScheduler). A batch is either accepted in full or not at all: when the
- * transaction fails, the stored file is removed again. Both entry points (API records and uploads) come here.
+ * Checks the plan's quotas and records a stored file, its ingest job and its pipeline run in ONE transaction;
+ * the job reaches the queue once that has committed (see JobScheduler). A batch is either accepted in full or
+ * not at all: when the transaction fails (a quota refused it, say), the stored file is removed again. Both entry
+ * points (API records and uploads) come here.
  */
 export async function queueIngest(
   deps: QueueIngestDeps,
@@ -52,6 +56,12 @@ export async function queueIngest(
   const jobId = randomUUID();
   try {
     const runId = await deps.db.transaction(async (trx) => {
+      const { reservedProfiles } = await requireIngestQuota(trx, file.quota.organizationId, {
+        projectId: file.projectId,
+        rows: file.quota.rows,
+        bytes: file.sizeBytes,
+        customerKeys: file.quota.customerKeys,
+      });
       let id: string;
       if (run.join !== undefined) {
         await joinRun(trx, file.projectId, run.join, run.final);
@@ -75,6 +85,7 @@ export async function queueIngest(
         job_id: jobId,
         batch_id: file.batchId ?? null,
         options: file.options,
+        reserved_profiles: reservedProfiles,
       });
       await deps.jobs.record(trx, {
         type: "ingest",

@@ -82,7 +82,7 @@ export async function ingestFile(
   const { durations, time } = stepTimer();
   const target = { id: file.id, projectId: file.project_id };
   const stored = await deps.db.transaction(async (trx) => {
-    await createStaging(trx);
+    await createStaging(trx, deps.dbKind);
     const rows = await time("staging", () => loadStaging(trx, deps.dbKind, counted));
     await report(65, "Storing transactions");
     await time("transactions", () => insertStagedRows(trx, target));
