@@ -45,13 +45,13 @@ const cdnowReference = utc("1998-06-30");
 
 function churnOnCdnow() {
   section(
-    "Churn on CDNOW: reference 1998-06-30, horizon 273 days (cutoff 1997-09-30), backtest AUC per fold seed",
+    "Churn on CDNOW: reference 1998-06-30, horizon 273 days (cutoff 1997-09-30), backtest AUC per fold seed (AUC within each fold, averaged over 10 folds x 4 repeats, the same folds for every column)",
   );
   const names = ["bgnbd", "logistic", "forest", "recency", "frequency"];
   console.log(
     `  seed  ${names.map((n) => n.padStart(9)).join(" ")}   chosen    margin over the best single baseline`,
   );
-  for (const seed of [1, 2, 3, 4, 5]) {
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
     const result = predictChurn(cdnow, {
       referenceDate: cdnowReference,
       horizonDays: 273,
@@ -65,7 +65,7 @@ function churnOnCdnow() {
     );
   }
   console.log(
-    "  (BG/NBD, recency and frequency need no training: their AUCs do not depend on the fold seed.)",
+    "  (BG/NBD, recency and frequency need no training: the fold seed moves their AUCs only through which customers share a fold.)",
   );
 }
 
@@ -210,3 +210,4 @@ clvOnCdnow();
 identifiability();
 uplift();
 segments();
+console.log("\ncommand: npm run report:models");

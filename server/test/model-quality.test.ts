@@ -115,10 +115,10 @@ describe("churn and CLV on CDNOW (calibration 39 weeks, holdout 39 weeks)", () =
     // The best scores; BG/NBD keeps scoring within 0.005 of it (explainable, no label window).
     expect(churn.auc as number).toBeGreaterThanOrEqual(best - 0.005);
     const baseline = Math.max(...["bgnbd", "recency", "frequency"].map((m) => metricOf(candidates, m)!));
-    // The issue asks for 0.01 above the best single baseline; on the CDNOW sample the engine reaches 0.007 to
-    // 0.010 depending on the fold seed (npm run report:models), so this test holds it to "above", and prints it.
+    // The issue's acceptance: at least 0.01 above the best single baseline on the same customers and folds. The
+    // project's own seed draws the folds; over fold seeds the margin is 0.011 to 0.012 (npm run report:models).
     console.log(`CDNOW churn: ${churn.model} AUC ${churn.auc}, best single baseline ${baseline}`);
-    expect(churn.auc as number).toBeGreaterThan(baseline);
+    expect(churn.auc as number).toBeGreaterThanOrEqual(baseline + 0.01);
     expect(churn.choice).toMatch(/AUC/);
     expect((churn.features as string[]).length).toBeGreaterThan(10);
   });

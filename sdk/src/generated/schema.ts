@@ -2986,7 +2986,7 @@ export interface components {
             low: number;
             high: number;
         };
-        /** @description The churn model that scored: candidates compared by backtest AUC on the project's own history (features as of the cutoff = reference date − horizon; label: no purchase in (cutoff, reference date]); the best one scores, BG/NBD kept when within 0.005 of it. */
+        /** @description The churn model that scored: candidates compared by backtest AUC on the project's own history (features as of the cutoff = reference date − horizon; label: no purchase in (cutoff, reference date]); the AUC is measured within each fold of a 10-fold cross-validation and averaged, on the same folds for every candidate and baseline (repeated up to 5 times for small shops). The best one scores, BG/NBD kept when within 0.005 of it. */
         ChurnModelSummary: {
             /**
              * @description `bgnbd`: BG/NBD P(no purchase in the horizon); `logistic`: L2-regularized logistic regression; `forest`: a random forest; `recency_rule`: recency against the customer's own gap, when there is no backtest.

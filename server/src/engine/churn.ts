@@ -5,10 +5,12 @@
  * Backtest: cutoff = referenceDate − horizon. The customers who had bought by the cutoff (a seeded sample of at most
  * `maxFitCustomers`, the same customers for every candidate) are labelled churned when they made no purchase in
  * (cutoff, referenceDate]. Every feature is computed as of the cutoff from the events up to it.
- * Candidates, each with its backtest AUC on those customers:
+ * Candidates, each with its backtest AUC on those customers: the AUC within each fold of a 10-fold split,
+ * averaged over the folds (cross-validation.ts, foldAveragedAuc: each fold is ranked by one model, as customers
+ * are), over the same splits for every candidate and baseline, repeated for small shops (repeatsFor):
  * - bgnbd: BG/NBD fitted on the history up to the cutoff (it never sees the labels), P(no purchase in the horizon);
- * - logistic: L2-regularized logistic regression, 10-fold cross-validated (out-of-fold predictions);
- * - forest: a random forest, 10-fold cross-validated.
+ * - logistic: L2-regularized logistic regression, cross-validated (each fold predicted by a model that never saw it);
+ * - forest: a random forest, cross-validated.
  * The supervised candidates read the behaviour features (behaviour.ts), the customers' extra fields (extra-fields.ts)
  * and, when BG/NBD could be fitted at both dates, BG/NBD's own P(no purchase) as one more feature.
  * Baselines, reported only: recency alone (more days since the last purchase = more likely churned) and frequency
@@ -24,7 +26,6 @@
  *
  * Deterministic for the same data and seed, in any input order: customers are processed sorted by id.
  */
-import { rocAuc } from "./auc.js";
 import { BEHAVIOUR_FEATURES, behaviourAsOf } from "./behaviour.js";
 import {
   type BgnbdCustomer,
@@ -34,7 +35,7 @@ import {
   isDegenerateFit,
   probabilityNoPurchase,
 } from "./bgnbd.js";
-import { assignFolds, type Learner, outOfFoldPredictions } from "./cross-validation.js";
+import { assignFolds, foldAveragedAuc, type Learner, outOfFoldPredictions } from "./cross-validation.js";
 import {
   type CustomerTimeline,
   DAY_MS,
@@ -116,6 +117,13 @@ const DEFAULT_MAX_FIT_CUSTOMERS = 20_000;
 const LOGISTIC_L2 = 1e-2;
 /** Ten folds: each backtest model learns from 90 % of the customers, nearly as many as the model that scores. */
 const FOLDS = 10;
+/**
+ * The cross-validation is repeated on new random folds until it has scored about this many rows (at most
+ * MAX_REPEATS times): a metric's noise from the luck of the folds shrinks with the rows scored, so a small shop's
+ * candidates are compared about as steadily as a large one's, at a cost that does not grow with the shop.
+ */
+const CROSS_VALIDATED_ROWS = 10_000;
+const MAX_REPEATS = 5;
 const BGNBD_FEATURE = "BG/NBD P(no purchase in the horizon)";
 
 /** low below `medium`, medium from `medium` (inclusive) to `high` (exclusive), high from `high` (inclusive). */
@@ -260,46 +268,44 @@ export function fitChurn(
     const finalCheck = final
       ? isDegenerateFit(final.fit, final.sample, { horizon: horizonDays })
       : { degenerate: true, reason: "there are no customers" };
+    const splits = Array.from({ length: repeatsFor(backtestSet.length) }, () =>
+      assignFolds(backtestSet.length, FOLDS, random),
+    );
+    // Untrained scores (BG/NBD never sees the labels, the baselines learn nothing): the same on every split.
+    const untrained = (scores: number[]) =>
+      foldAveragedAuc(
+        splits.map(() => scores),
+        labels,
+        splits,
+      );
     candidates.push({
       model: "bgnbd",
       role: "candidate",
       metric: "auc",
       value: atCutoff
-        ? rocAuc(
+        ? untrained(
             backtestSet.map((t) => probabilityNoPurchase(atCutoff.fit, horizonDays, summaryAt(t, cutoff))),
-            labels,
           )
         : null,
       ...degenerateNote(bgnbdCheck, finalCheck),
     });
-    const fold = assignFolds(backtestSet.length, FOLDS, random);
+    const validation = `${FOLDS}-fold cross-validated${splits.length > 1 ? ` ${splits.length} times` : ""}`;
     for (const model of options.supervised ?? (["logistic", "forest"] as const)) {
-      const predictions = outOfFoldPredictions(trainX, labels, fold, learners[model]);
+      const predictions = splits.map((fold) => outOfFoldPredictions(trainX, labels, fold, learners[model]));
+      const complete = predictions.every((p) => p !== null);
       candidates.push({
         model,
         role: "candidate",
         metric: "auc",
-        value: predictions && rocAuc(predictions, labels),
-        eligible: predictions !== null,
-        note: predictions === null ? "a training fold had one class only" : `${FOLDS}-fold cross-validated`,
+        value: complete ? foldAveragedAuc(predictions as number[][], labels, splits) : null,
+        eligible: complete,
+        note: complete ? validation : "a training fold had one class only",
       });
     }
     const rfm = backtestSet.map((t) => rfmAsOf(t, cutoff));
     candidates.push(
-      baseline(
-        "recency",
-        rocAuc(
-          rfm.map((r) => r.recencyDays!),
-          labels,
-        ),
-      ),
-      baseline(
-        "frequency",
-        rocAuc(
-          rfm.map((r) => -r.frequency),
-          labels,
-        ),
-      ),
+      baseline("recency", untrained(rfm.map((r) => r.recencyDays!))),
+      baseline("frequency", untrained(rfm.map((r) => -r.frequency))),
     );
   }
 
@@ -354,6 +360,11 @@ function degenerateNote(
   if (atCutoff.degenerate) return { eligible: false, note: `degenerate at the cutoff: ${atCutoff.reason}` };
   if (final.degenerate) return { eligible: false, note: `degenerate on the full history: ${final.reason}` };
   return { eligible: true, note: null };
+}
+
+/** How many times to repeat the cross-validation for this many backtest customers (see CROSS_VALIDATED_ROWS). */
+export function repeatsFor(customers: number): number {
+  return Math.min(MAX_REPEATS, Math.max(1, Math.round(CROSS_VALIDATED_ROWS / customers)));
 }
 
 function baseline(model: string, value: number | null): CandidateMetric {

@@ -51,11 +51,15 @@ describe("churn on CDNOW (39-week calibration, 39-week holdout)", { timeout: 120
       ["recency", "baseline"],
       ["frequency", "baseline"],
     ]);
-    // BG/NBD's P(no purchase in 39 weeks): ml-reference.md gives 0.757 on all 2,357 customers; here the 8 whose
-    // only line is $0 never bought, so they are not scored.
-    expect(auc("bgnbd")).toBeCloseTo(0.756, 3);
-    expect(auc("recency")).toBeCloseTo(0.771, 3);
-    expect(auc("frequency")).toBeCloseTo(0.757, 3);
+    // BG/NBD's P(no purchase in 39 weeks): ml-reference.md gives AUC 0.757 on all 2,357 customers (here the 8 whose
+    // only line is $0 never bought, so they are not scored: 0.756 over all 2,349). The backtest averages the AUC
+    // within each of the 40 folds (10-fold, 4 times), which moves an untrained score's AUC by a few thousandths.
+    expect(auc("bgnbd")).toBeCloseTo(0.756, 2);
+    expect(auc("recency")).toBeCloseTo(0.771, 2);
+    expect(auc("frequency")).toBeCloseTo(0.757, 2);
+    expect(result.candidates.find((c) => c.model === "logistic")!.note).toBe(
+      "10-fold cross-validated 4 times",
+    );
     expect(result.backtest).toEqual(Object.fromEntries(result.candidates.map((c) => [c.model, c.value])));
     expect(result.features).toContain("BG/NBD P(no purchase in the horizon)");
   });
@@ -65,15 +69,34 @@ describe("churn on CDNOW (39-week calibration, 39-week holdout)", { timeout: 120
     expect(result.auc).toBe(best);
     expect(result.model).toBe(result.candidates.find((c) => c.value === best)!.model);
     expect(result.reason).toMatch(new RegExp(`^${result.model}: the best backtest AUC`));
-    // AUC 0.78: 0.024 above BG/NBD and frequency, 0.009 above recency alone (which is strong on CDNOW; the AUC's
-    // own standard error at 2,349 customers is about 0.01).
-    expect(result.auc!).toBeGreaterThanOrEqual(auc("bgnbd") + 0.01);
-    expect(result.auc!).toBeGreaterThanOrEqual(auc("frequency") + 0.01);
-    expect(result.auc!).toBeGreaterThan(auc("recency") + 0.005);
+    // The issue's acceptance: at least 0.01 above the best single baseline (BG/NBD, recency, frequency) on the same
+    // customers and folds. Recency alone is strong on CDNOW (0.771); the logistic model is 0.011 to 0.012 above it
+    // whatever the fold seed (the test below and npm run report:models).
+    expect(result.auc!).toBeGreaterThanOrEqual(
+      Math.max(auc("bgnbd"), auc("recency"), auc("frequency")) + 0.01,
+    );
     expect(result.scores.size).toBe(2349);
     for (const { churnScore } of result.scores.values()) {
       expect(churnScore).toBeGreaterThanOrEqual(0);
       expect(churnScore).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it("beats the best single baseline by at least 0.01 whatever the fold seed, on the same folds", {
+    timeout: 300_000,
+  }, () => {
+    for (const seed of [2, 3]) {
+      const other = predictChurn(buildTimelines(cdnow), {
+        referenceDate: utc("1998-06-30"),
+        horizonDays: 273,
+        thresholds,
+        seed,
+      });
+      const value = (model: string) => other.backtest[model]!;
+      expect(other.model).toBe("logistic");
+      expect(other.auc!).toBeGreaterThanOrEqual(
+        Math.max(value("bgnbd"), value("recency"), value("frequency")) + 0.01,
+      );
     }
   });
 });
