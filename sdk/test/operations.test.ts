@@ -5,7 +5,7 @@ import type { operations } from "../src/index.js";
 import { fakeClient, json, progressFrame, sse } from "./helpers.js";
 
 /** Every operation of the contract and the SDK method that calls it. */
-const sdkMethods: Record<Exclude<keyof operations, "handleStripeWebhook">, string> = {
+const sdkMethods: Record<Exclude<keyof operations, "handleStripeWebhook" | "getMetrics">, string> = {
   getHealth: "health.check",
   getReadiness: "health.ready",
   eraseCustomer: "customers.erase",
@@ -86,6 +86,7 @@ const sdkMethods: Record<Exclude<keyof operations, "handleStripeWebhook">, strin
 /** Operations the SDK leaves out on purpose. */
 const notInSdk: Record<string, string> = {
   handleStripeWebhook: "Stripe calls it, signed with Stripe's own secret; no API client ever does",
+  getMetrics: "Prometheus scrapes it with the operator's METRICS_TOKEN; no API client ever does",
 };
 
 /** Arguments after the path parameters, where a plain `{}` body would not do. */
