@@ -8,7 +8,10 @@ import { fakeClient, json, progressFrame, sse } from "./helpers.js";
 type WebhookOperation = "segmentMessageWebhook" | "segmentoTestWebhook";
 
 /** Every operation of the contract and the SDK method that calls it. */
-const sdkMethods: Record<Exclude<keyof operations, "handleStripeWebhook" | WebhookOperation>, string> = {
+const sdkMethods: Record<
+  Exclude<keyof operations, "handleStripeWebhook" | "getMetrics" | WebhookOperation>,
+  string
+> = {
   getHealth: "health.check",
   getReadiness: "health.ready",
   eraseCustomer: "customers.erase",
@@ -89,6 +92,7 @@ const sdkMethods: Record<Exclude<keyof operations, "handleStripeWebhook" | Webho
 /** Operations the SDK leaves out on purpose. */
 const notInSdk: Record<string, string> = {
   handleStripeWebhook: "Stripe calls it, signed with Stripe's own secret; no API client ever does",
+  getMetrics: "Prometheus scrapes it with the operator's METRICS_TOKEN; no API client ever does",
 };
 
 /** Arguments after the path parameters, where a plain `{}` body would not do. */

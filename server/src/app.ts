@@ -5,9 +5,9 @@ import type { AppContext } from "./context.js";
 import { betterAuthRoute } from "./http/better-auth-routes.js";
 import { errorHandler, routeNotFound } from "./http/error-handler.js";
 import { nestsDeeperThan, tooDeeplyNested } from "./http/input-limits.js";
-import { httpMetrics, metricsEndpoint } from "./http/metrics.js";
+import { httpMetrics } from "./http/metrics.js";
 import type { OperationDefinition } from "./http/operation.js";
-import { globalRateLimit } from "./http/rate-limit.js";
+import { globalRateLimit, isRateLimited } from "./http/rate-limit.js";
 import { requestContext } from "./http/request-context.js";
 import { contractRouter } from "./http/router.js";
 import { staticSites } from "./http/static-sites.js";
@@ -38,11 +38,8 @@ export function createApp(app: AppContext, definitions: OperationDefinition[] = 
       ],
     }),
   );
-  // The health probes are exempt so load balancers can probe freely and it answers while Redis is down.
   const limit = globalRateLimit(app);
-  server.use("/api", (req, res, next) =>
-    req.path === "/health" || req.path === "/health/ready" ? next() : limit(req, res, next),
-  );
+  server.use((req, res, next) => (isRateLimited(req.path) ? limit(req, res, next) : next()));
   // better-auth serves the auth routes the contract documents, and only those: its other endpoints (for example
   // its own organization routes) would bypass our checks. It reads its own bodies, so it comes before the
   // JSON parser. Its errors come out in our shape.
@@ -53,7 +50,6 @@ export function createApp(app: AppContext, definitions: OperationDefinition[] = 
       return betterAuth(req, res);
     });
   }
-  server.get("/metrics", metricsEndpoint(app));
   server.use(
     express.json({
       limit: app.config.bodyLimitBytes,

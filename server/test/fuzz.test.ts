@@ -49,9 +49,12 @@ async function rowCounts(): Promise<string> {
   return JSON.stringify(result.rows[0]);
 }
 
+const METRICS_TOKEN = "fuzz-metrics-token-0123456789";
+
 beforeAll(async () => {
   console.log(`fuzz: seed ${SEED}, ${RUNS} requests per operation (FUZZ_SEED, FUZZ_RUNS)`);
   server = await startTestServer({
+    metricsToken: METRICS_TOKEN,
     contactRateLimit: { max: 1_000_000, windowMs: 60_000 },
     segmentationDebounceMs: 60 * 60 * 1000,
   });
@@ -297,6 +300,7 @@ function credentials(op: OperationSpec): Record<string, string> {
   if (op.security.length === 0) return {};
   const schemes = op.security.flat();
   if (schemes.includes("session")) return { cookie: tenant.cookie };
+  if (schemes.includes("metricsToken")) return { authorization: `Bearer ${METRICS_TOKEN}` };
   return { authorization: `Bearer ${tenant.apiKey}` };
 }
 

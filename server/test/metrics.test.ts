@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listenForMetrics } from "../src/http/metrics.js";
 import { syntheticShop } from "../src/synthetic/shop.js";
 import {
   createTenant,
@@ -100,6 +102,53 @@ describe("GET /metrics", () => {
     expect(wrong.status).toBe(401);
   });
 
+  it("is the contract's getMetrics: counted under its operationId, never rate limited", async () => {
+    const res = await server.request("/metrics", { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("ratelimit-limit")).toBeNull();
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.headers.get("x-request-id")).toBeTruthy();
+    // A scrape is counted once it has been answered: the next one shows it, and the refusals above.
+    const lines = await scrape();
+    expect(
+      value(lines, 'segmento_http_requests_total{operation="getMetrics",method="GET",status="200"}'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      value(lines, 'segmento_http_requests_total{operation="getMetrics",method="GET",status="401"}'),
+    ).toBeGreaterThanOrEqual(2);
+  });
+
+  it("serves a worker's metrics on its own listener, and nothing else there", async () => {
+    const listener = await listenForMetrics(server.app, 0);
+    try {
+      const base = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+      const scraped = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(scraped.status).toBe(200);
+      expect(await scraped.text()).toContain("segmento_job_duration_seconds");
+      const refused = await fetch(`${base}/metrics`);
+      expect(refused.status).toBe(401);
+      expect(await refused.json()).toMatchObject({ code: "metrics_token_invalid" });
+      const api = await fetch(`${base}/api/health`);
+      expect(api.status).toBe(404);
+      expect(await api.json()).toMatchObject({ code: "route_not_found" });
+    } finally {
+      await new Promise((resolve) => listener.close(resolve));
+    }
+  });
+
+  it("answers 503 metrics_not_configured on a server without METRICS_TOKEN, whatever the request carries", async () => {
+    const off = await startTestServer({ metricsToken: undefined });
+    try {
+      const res = await off.request("/metrics", { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(res.status).toBe(503);
+      expect(res.body).toMatchObject({ code: "metrics_not_configured" });
+      expect(res.body.error).toContain("METRICS_TOKEN");
+      expect(off.app.contractViolations).toEqual([]);
+    } finally {
+      await off.close();
+    }
+  });
+
   it("counts and times HTTP requests by operationId and status", async () => {
     const lines = await scrape();
     expect(
@@ -122,12 +171,20 @@ describe("GET /metrics", () => {
       expect(value(lines, `segmento_jobs{queue="${queue}",state="completed"}`), queue).toBeGreaterThanOrEqual(
         1,
       );
-    for (const queue of ["ingest", "segmentation", "predictive", "automation_run"])
+    for (const queue of ["ingest", "segmentation", "predictive", "action", "automation_run"])
       expect(
         value(lines, `segmento_job_duration_seconds_count{queue="${queue}",outcome="ok"}`),
         queue,
       ).toBeGreaterThanOrEqual(1);
-    expect(value(lines, "segmento_engine_task_duration_seconds_count{")).toBeGreaterThan(0);
+    // The Engine's two stages, each timed on its worker thread: clustering, then the predictive models.
+    for (const task of ["segmentCustomers", "predictCustomers"])
+      expect(
+        value(lines, `segmento_engine_task_duration_seconds_count{task="${task}",outcome="ok"}`),
+        task,
+      ).toBeGreaterThanOrEqual(1);
+    expect(
+      value(lines, 'segmento_engine_task_duration_seconds_count{task="segmentCustomers",outcome="error"}'),
+    ).toBe(0);
   });
 
   it("counts deliveries by channel and outcome, and rate-limit and quota rejections", async () => {

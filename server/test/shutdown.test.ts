@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { cliArgs } from "./helpers/cli.js";
 import {
@@ -100,15 +102,48 @@ async function expectEachOnce(server: ServerClient, tenant: Tenant, jobs: string
     expect(file).toMatchObject({ status: "completed", rowCount: PER_BATCH });
 }
 
+/**
+ * Holds every insert into `transactions` (a SHARE lock in a transaction of the test's own): an ingest job that
+ * reaches its insert waits there, visibly, in PostgreSQL, until the test lets it go. So the test knows a job is
+ * running, and for how long, without racing a poll against a job that may take a few milliseconds.
+ */
+async function holdTransactionInserts(databaseUrl: string) {
+  const holder = new pg.Client({ connectionString: databaseUrl });
+  await holder.connect();
+  await holder.query("BEGIN");
+  await holder.query("LOCK TABLE transactions IN SHARE MODE");
+  let held = true;
+  return {
+    /** Resolves once another session waits for the lock, i.e. a job is inside its insert. */
+    blocked: () =>
+      waitFor("a job to wait for the held insert", async () => {
+        const { rows } = await holder.query(
+          `SELECT count(*)::int AS n FROM pg_locks
+            WHERE NOT granted AND relation = 'transactions'::regclass AND pid <> pg_backend_pid()`,
+        );
+        return rows[0].n > 0 ? true : undefined;
+      }),
+    async release() {
+      if (!held) return;
+      held = false;
+      await holder.query("ROLLBACK");
+      await holder.end();
+    },
+  };
+}
+
 if (services) {
   describe("a worker process stopped with SIGTERM mid-run", () => {
     let server: TestServer;
+    let env: Record<string, string | undefined>;
+    let tenant: Tenant;
     afterAll(async () => server?.close());
 
-    it("finishes its current job, takes no other, exits 0; another worker runs the rest, each once", async () => {
+    const start = async (name: string) => {
+      await server?.close();
       server = await startTestServer({ segmentationDebounceMs: 600_000 }, process.env, { workers: false });
       const config = server.app.config;
-      const env = {
+      env = {
         ...process.env,
         DATABASE_URL: config.databaseUrl,
         REDIS_URL: config.redisUrl,
@@ -121,27 +156,86 @@ if (services) {
         SEGMENTATION_DEBOUNCE_MS: "600000",
         LOG_LEVEL: "info",
       };
-      const tenant = await createTenant(server, "Shutdown");
-      const first = spawnCli("worker", env);
-      await first.ready;
-      const { jobs } = await sendBatches(server, tenant);
-      const running = await waitFor("a job to start", async () =>
-        (await jobRows(server, tenant, jobs)).find((row) => row.status === "processing"),
-      ).catch((error: Error) => {
-        throw new Error(`${error.message}; the worker said:\n${first.output()}`);
-      });
-      first.child.kill("SIGTERM");
-      expect(await first.exited).toBe(0);
-      // The job it was running when the signal came was finished by it, not abandoned.
-      const [after] = await jobRows(server, tenant, [running.job_id]);
-      expect(after).toMatchObject({ status: "completed", attempts: 1 });
-      expect(first.output()).toContain("shutting down: finishing the requests and jobs in flight");
+      tenant = await createTenant(server, name);
+      return hold(config.databaseUrl);
+    };
+    const hold = (databaseUrl: string | undefined) => {
+      if (!databaseUrl) throw new Error("the services run has a database URL");
+      return holdTransactionInserts(databaseUrl);
+    };
+    const storedTransactions = async () =>
+      Number(
+        (
+          await server.app.db.knex("transactions").where({ project_id: tenant.projectId }).count({ n: "*" })
+        )[0]?.n,
+      );
+    const runningJob = async (jobs: string[]) =>
+      (await jobRows(server, tenant, jobs)).find((row) => row.status === "processing");
 
-      const second = spawnCli("worker", env);
-      await second.ready;
-      await expectEachOnce(server, tenant, jobs);
-      second.child.kill("SIGTERM");
-      expect(await second.exited).toBe(0);
+    it("finishes its current job, takes no other, exits 0; another worker runs the rest, each once", async () => {
+      const held = await start("Shutdown");
+      try {
+        const first = spawnCli("worker", env);
+        await first.ready;
+        const { jobs } = await sendBatches(server, tenant);
+        await held.blocked();
+        const running = await runningJob(jobs);
+        expect(running, "the job waiting for the insert is processing").toBeDefined();
+        first.child.kill("SIGTERM");
+        await waitFor("the worker to log its shutdown", async () =>
+          first.output().includes("shutting down: finishing the requests and jobs in flight")
+            ? true
+            : undefined,
+        );
+        // The job in flight may go on once the worker has been told to stop; it must finish it.
+        await held.release();
+        expect(await first.exited).toBe(0);
+        const [after] = await jobRows(server, tenant, [running.job_id]);
+        expect(after).toMatchObject({ status: "completed", attempts: 1 });
+        // It took no other job after the signal.
+        expect(
+          (await jobRows(server, tenant, jobs)).filter((row) => row.status === "completed"),
+        ).toHaveLength(1);
+
+        const second = spawnCli("worker", env);
+        await second.ready;
+        await expectEachOnce(server, tenant, jobs);
+        expect(await storedTransactions()).toBe(BATCHES * PER_BATCH);
+        second.child.kill("SIGTERM");
+        expect(await second.exited).toBe(0);
+      } finally {
+        await held.release();
+      }
+    }, 600_000);
+
+    it("past SHUTDOWN_TIMEOUT_MS exits 1 and hands its running job back: another worker runs it, nothing twice", async () => {
+      const held = await start("Shutdown timeout");
+      try {
+        const first = spawnCli("worker", { ...env, SHUTDOWN_TIMEOUT_MS: "1000" });
+        await first.ready;
+        const { jobs } = await sendBatches(server, tenant);
+        await held.blocked();
+        const running = await runningJob(jobs);
+        expect(running, "the job waiting for the insert is processing").toBeDefined();
+        // The job cannot finish while the insert is held: the shutdown's time runs out.
+        first.child.kill("SIGTERM");
+        expect(await first.exited).toBe(1);
+        expect(first.output()).toContain("shutdown timed out: exiting; running jobs are handed back");
+        const [abandoned] = await jobRows(server, tenant, [running.job_id]);
+        expect(abandoned.status).toBe("processing");
+        await held.release();
+
+        // Its queue lock lapses (WORKER_LOCK_MS), so the queue hands the job to the next worker; the abandoned
+        // attempt's transaction died with its connection, so each record is stored once.
+        const second = spawnCli("worker", env);
+        await second.ready;
+        await expectEachOnce(server, tenant, jobs);
+        expect(await storedTransactions()).toBe(BATCHES * PER_BATCH);
+        second.child.kill("SIGTERM");
+        expect(await second.exited).toBe(0);
+      } finally {
+        await held.release();
+      }
     }, 600_000);
   });
 } else {
@@ -183,5 +277,59 @@ if (services) {
       second.child.kill("SIGTERM");
       expect(await second.exited).toBe(0);
     }, 600_000);
+
+    it("past SHUTDOWN_TIMEOUT_MS, with a request still in flight, exits 1; a restart runs every job once", async () => {
+      const { DATABASE_URL: _db, REDIS_URL: _redis, ...rest } = process.env;
+      const env = {
+        ...rest,
+        PORT: "0",
+        SEGMENTO_DATA_DIR: mkdtempSync(path.join(tmpdir(), "segmento-shutdown-")),
+        TRUSTED_ORIGINS: TEST_ORIGIN,
+        SEGMENTATION_DEBOUNCE_MS: "600000",
+        SHUTDOWN_TIMEOUT_MS: "1000",
+        LOG_LEVEL: "info",
+      };
+      const first = spawnCli("start", env);
+      const url = await first.ready;
+      let server = serverAt(url);
+      const tenant = await createTenant(server, "Shutdown timeout");
+      const { jobs } = await sendBatches(server, tenant);
+      const stalled = await requestInFlight(`${url}/api/contact`);
+
+      // The request never ends, so the shutdown's time runs out, whatever job is running then.
+      first.child.kill("SIGTERM");
+      expect(await first.exited).toBe(1);
+      expect(first.output()).toContain("shutdown timed out: exiting; running jobs are handed back");
+      await stalled.cut;
+
+      const second = spawnCli("start", env);
+      server = serverAt(await second.ready);
+      await expectEachOnce(server, tenant, jobs);
+      second.child.kill("SIGTERM");
+      expect(await second.exited).toBe(0);
+    }, 600_000);
   });
+}
+
+/**
+ * A POST whose body never arrives in full, once the server has taken it (its `100 Continue` says so): a request
+ * in flight for as long as the test likes. `cut` resolves when the server's side goes away.
+ */
+async function requestInFlight(url: string) {
+  const req = httpRequest(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "content-length": "1000",
+      expect: "100-continue",
+      origin: TEST_ORIGIN,
+    },
+  });
+  const cut = new Promise<void>((resolve) => {
+    req.once("error", () => resolve());
+    req.once("close", () => resolve());
+  });
+  await new Promise<void>((resolve) => req.once("continue", resolve));
+  req.write('{"name":"Ada","email":"ada@example.com","message":"');
+  return { cut };
 }

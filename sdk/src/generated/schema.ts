@@ -58,6 +58,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics of this process
+         * @description The process's metrics in the Prometheus text exposition format (version 0.0.4), for a Prometheus scrape job: HTTP requests and their latency by operationId and status (`segmento_http_requests_total`, `segmento_http_request_duration_seconds`), jobs recorded in the database by queue and state (`segmento_jobs`), job and Engine task durations (`segmento_job_duration_seconds`, `segmento_engine_task_duration_seconds`), deliveries by channel and outcome (`segmento_deliveries_total`), rate-limit and quota rejections (`segmento_rejections_total`), and Node's process metrics (`process_*`, `nodejs_*`).
+         *
+         *     Served at the root, outside `/api`: never rate limited, and not part of the SDK (Prometheus calls it, not an API client). `segmento-server worker` processes serve the same operation on `METRICS_PORT`, with their own job and Engine series. Needs the bearer token in `METRICS_TOKEN` (401 `metrics_token_invalid` with a `WWW-Authenticate: Bearer` challenge otherwise); a server without `METRICS_TOKEN` answers 503 `metrics_not_configured`.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contact": {
         parameters: {
             query?: never;
@@ -1519,6 +1541,7 @@ export interface components {
              *     - `payload_too_large` — 413: the body or the uploaded file is over the limit.
              *     - `unsupported_media_type` — 415: the body's media type is not accepted (e.g. an upload that is not CSV or XLSX).
              *     - `unauthorized` — 401: no valid session.
+             *     - `metrics_token_invalid` — 401: `GET /metrics` without the bearer token in `METRICS_TOKEN`.
              *     - `invalid_email_or_password` — 401: sign-in with a wrong email or password (the two are not told apart).
              *     - `user_already_exists` — 422: sign-up with an email that already has an account; sign in instead.
              *     - `invalid_email` — 400: sign-up or sign-in with an address that is not an email.
@@ -1543,6 +1566,7 @@ export interface components {
              *     - `internal_error` — 500: an unexpected server error.
              *     - `dependency_unavailable` — 503: the database, redis or Stripe is unreachable; the message names it.
              *     - `billing_not_configured` — 503: paid plans need Stripe, which this server is not configured for; the message names the variables to set.
+             *     - `metrics_not_configured` — 503: `GET /metrics` on a server without `METRICS_TOKEN`; set it to turn metrics on.
              *     - `no_subscription` — 409: the organization has no paid subscription to cancel.
              *     - `stripe_error` — 503: Stripe refused a request of ours; the message quotes Stripe's reason.
              *     - `stripe_signature_invalid` — 400: a Stripe webhook whose `Stripe-Signature` does not verify.
@@ -4404,6 +4428,86 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["Readiness"];
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The current samples of every series. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /**
+                     * @description Always `no-store`.
+                     * @example no-store
+                     */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example # HELP segmento_http_requests_total HTTP requests answered, by operationId (or route_not_found) and status.
+                     *     # TYPE segmento_http_requests_total counter
+                     *     segmento_http_requests_total{operation="ingestRecords",method="POST",status="202"} 12
+                     *     # HELP segmento_jobs Jobs recorded in the database, by queue (job type) and state; shared by every process.
+                     *     # TYPE segmento_jobs gauge
+                     *     segmento_jobs{queue="segmentation",state="completed"} 3
+                     *     # HELP segmento_deliveries_total Automation deliveries attempted, by channel and outcome (delivered, retry, dead).
+                     *     # TYPE segmento_deliveries_total counter
+                     *     segmento_deliveries_total{channel="custom_webhook",outcome="delivered"} 40
+                     *     # HELP process_resident_memory_bytes Resident memory size in bytes.
+                     *     # TYPE process_resident_memory_bytes gauge
+                     *     process_resident_memory_bytes 187203584
+                     */
+                    "text/plain": string;
+                };
+            };
+            /** @description The request did not carry `Authorization: Bearer <METRICS_TOKEN>`. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /**
+                     * @description The bearer challenge.
+                     * @example Bearer realm="metrics"
+                     */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "GET /metrics needs the bearer token this server was configured with (METRICS_TOKEN): send Authorization: Bearer <token>.",
+                     *       "code": "metrics_token_invalid",
+                     *       "requestId": "req_01HZX3M4K8Q2W7N5R9T1V6Y0BC"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Metrics are off: this server has no `METRICS_TOKEN`. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Metrics are off on this server: set METRICS_TOKEN (at least 16 characters) to serve GET /metrics.",
+                     *       "code": "metrics_not_configured",
+                     *       "requestId": "req_01HZX3M4K8Q2W7N5R9T1V6Y0BC"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
         };

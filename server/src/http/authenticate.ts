@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import { fromNodeHeaders } from "better-auth/node";
 import type { Request } from "express";
 import type { AppContext } from "../context.js";
@@ -6,6 +7,19 @@ import { DomainError } from "../domain/errors.js";
 import { projectMismatch } from "../domain/organizations/access.js";
 import type { Principal } from "../domain/principal.js";
 import type { OperationSpec } from "./contract.js";
+
+const digest = (value: string) => createHash("sha256").update(value).digest();
+
+/**
+ * The contract's `metricsToken` scheme: the bearer token in METRICS_TOKEN, compared timing-safe. A server
+ * without one has metrics off (503), whatever the request carries.
+ */
+async function authenticateScraper(req: Request, app: AppContext): Promise<Principal | undefined> {
+  const token = app.config.metricsToken;
+  if (!token) throw new DomainError("not_configured", "metrics_not_configured", "metrics_not_configured");
+  const given = /^Bearer (.+)$/.exec(req.get("authorization") ?? "")?.[1] ?? "";
+  return timingSafeEqual(digest(given), digest(token)) ? { kind: "scraper" } : undefined;
+}
 
 /** Resolves one security scheme of the contract to a principal, or undefined when the request does not carry it. */
 type SchemeResolver = (req: Request, app: AppContext) => Promise<Principal | undefined>;
@@ -24,12 +38,13 @@ const resolvers: Record<string, SchemeResolver> = {
     };
   },
   apiKey: (req, app) => authenticateApiKey(app.db.knex, req.log, req.get("authorization")),
+  metricsToken: authenticateScraper,
 };
 
 /**
  * Tries the operation's security alternatives in order and returns the first principal that satisfies one.
  * Public operations get `{kind: "public"}`. A request with no usable credential gets 401 (`api_key_missing`
- * where an API key is the only way in). An API key used on another project's path gets 403 right here, so no
+ * where an API key is the only way in, `metrics_token_invalid` with a bearer challenge for GET /metrics). An API key used on another project's path gets 403 right here, so no
  * handler ever runs for it.
  */
 export async function authenticate(req: Request, op: OperationSpec, app: AppContext): Promise<Principal> {
@@ -47,9 +62,12 @@ export async function authenticate(req: Request, op: OperationSpec, app: AppCont
       return principal;
     }
   }
-  const onlyApiKey = op.security.every(
-    (alternative) => alternative.length === 1 && alternative[0] === "apiKey",
-  );
-  if (onlyApiKey) throw new DomainError("unauthenticated", "api_key_missing", "api_key_missing");
+  const only = (scheme: string) =>
+    op.security.every((alternative) => alternative.length === 1 && alternative[0] === scheme);
+  if (only("apiKey")) throw new DomainError("unauthenticated", "api_key_missing", "api_key_missing");
+  if (only("metricsToken")) {
+    req.res?.setHeader("WWW-Authenticate", 'Bearer realm="metrics"');
+    throw new DomainError("unauthenticated", "metrics_token_invalid", "metrics_token_invalid");
+  }
   throw new DomainError("unauthenticated", "unauthorized", "unauthorized", { operation: op.id });
 }

@@ -8,6 +8,13 @@ import { DomainError } from "../domain/errors.js";
 import type { MessageKey } from "../i18n/index.js";
 
 /**
+ * Whether the API's limit applies to a path: everything under /api but the health probes (load balancers probe
+ * freely, and they answer while Redis is down). GET /metrics sits outside /api: Prometheus scrapes are not counted.
+ */
+export const isRateLimited = (path: string) =>
+  (path === "/api" || path.startsWith("/api/")) && path !== "/api/health" && path !== "/api/health/ready";
+
+/**
  * A fixed-window limiter with the IETF RateLimit-* headers (draft 6). Counters live in Redis when there is one,
  * so every API process shares the bucket; in embedded mode they live in memory. Over the limit: 429 with
  * Retry-After and `code: rate_limited` (a quota 429 says `quota_exceeded` instead).

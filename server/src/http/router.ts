@@ -15,7 +15,11 @@ import { checkSessionOrigin } from "./origin-check.js";
  * An operation with no handler answers 501 in its surface's error shape (after authentication, so an
  * anonymous caller learns nothing more than 401).
  */
-export function contractRouter(app: AppContext, definitions: OperationDefinition[]): Router {
+export function contractRouter(
+  app: AppContext,
+  definitions: OperationDefinition[],
+  options: { onlyDefined?: boolean } = {},
+): Router {
   const router = express.Router();
   const byId = new Map<string, OperationDefinition>(definitions.map((d) => [d.id, d]));
   for (const id of byId.keys()) app.contract.operation(id); // fails at start for a handler the spec does not know
@@ -23,6 +27,8 @@ export function contractRouter(app: AppContext, definitions: OperationDefinition
   for (const op of app.contract.operations) {
     if (op.handledBy !== "router") continue;
     const definition = byId.get(op.id);
+    // A worker's metrics listener serves its own operations only; the rest are no route there, not 501.
+    if (options.onlyDefined && !definition) continue;
     router[op.method](op.expressPath, (req, res, next) => {
       req.operation = op;
       if (app.config.validateResponses) checkResponsesAgainstContract(app, op, req, res);

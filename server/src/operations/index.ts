@@ -10,6 +10,7 @@ import * as runs from "./engine/runs.js";
 import * as segments from "./engine/segments.js";
 import * as files from "./files/files.js";
 import * as health from "./health/get-health.js";
+import * as metrics from "./health/get-metrics.js";
 import * as readiness from "./health/get-readiness.js";
 import * as ingest from "./ingest/ingest.js";
 import * as integrations from "./integrations/integrations.js";
@@ -26,6 +27,7 @@ const isDefinition = (value: unknown): value is OperationDefinition =>
 export const operations: OperationDefinition[] = [
   health,
   readiness,
+  metrics,
   support,
   plans,
   billing,
