@@ -5,7 +5,8 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadSpec, operationsOf } from "./generate/api-reference.js";
 import { guideFiles } from "./sidebar.js";
-import { type LocalServer, startLocalServer } from "./snippets/local-server.js";
+import { readSnippets } from "./snippets/blocks.js";
+import { type LocalServer, NO_REUSE, startLocalServer } from "./snippets/local-server.js";
 import { ensureSiteBuilt, SITE_DIR } from "./snippets/site-build.js";
 
 /**
@@ -67,7 +68,7 @@ afterAll(async () => {
 /** A GET of the local server from the test itself; a connection that fails says which request and why. */
 async function get(path: string): Promise<Response> {
   try {
-    return await fetch(`${server.url}${path}`);
+    return await fetch(`${server.url}${path}`, { headers: NO_REUSE });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     throw new Error(`GET ${path}: ${cause?.code ?? cause?.message ?? String(error)}`, { cause: error });
@@ -211,7 +212,11 @@ describe.runIf(runHere)("the docs site in Chromium", () => {
     }
     await reader.close();
     expect(failed).toEqual([]);
-    expect(ran).toBeGreaterThan(40);
+    // Every runnable block of every guide has its button, and each ran.
+    const runnable = guideFiles().flatMap((guide) =>
+      readSnippets(readFileSync(fileURLToPath(new URL(`./docs/${guide}`, import.meta.url)), "utf8"), guide),
+    );
+    expect(ran).toBe(runnable.length);
     expect(problems).toEqual([]);
   }, 900_000);
 

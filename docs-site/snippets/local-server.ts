@@ -17,6 +17,14 @@ export interface LocalServer {
   stop(): Promise<void>;
 }
 
+/**
+ * For the tests' own requests to the local server: a new connection each, closed after the answer. A kept-alive
+ * connection was picked up again by the next request of the suite seconds later, when the server (after its
+ * 5 s keep-alive timeout) had just closed it; on a loaded machine the two clocks drift by more than the margin
+ * Node's fetch keeps, and that request failed with `SocketError: other side closed`.
+ */
+export const NO_REUSE = { connection: "close" } as const;
+
 const freePort = () =>
   new Promise<number>((resolve, reject) => {
     const probe = createServer().listen(0, "127.0.0.1", () => {
@@ -70,7 +78,7 @@ export async function startLocalServer(extraEnv: Record<string, string> = {}): P
   const deadline = Date.now() + 300_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${printed}`);
-    const health = await fetch(`${url}/api/health`).catch(() => undefined);
+    const health = await fetch(`${url}/api/health`, { headers: NO_REUSE }).catch(() => undefined);
     if (health?.ok) break;
     if (Date.now() > deadline) {
       await stop();
