@@ -293,7 +293,9 @@ function seededKmeans(
       sizes[c]!++;
       for (let d = 0; d < dimensions; d++) sums[c]![d]! += values[i * dimensions + d]!;
     }
-    const next = sums.map((sum, c) => sum.map((total, d) => (sizes[c] ? total / sizes[c]! : centers[c]![d]!)));
+    const next = sums.map((sum, c) =>
+      sum.map((total, d) => (sizes[c] ? total / sizes[c]! : centers[c]![d]!)),
+    );
     converged = next.every((center, c) => squaredDistance(center, centers[c]!) <= CONVERGENCE_TOLERANCE);
     centers = next;
   }
