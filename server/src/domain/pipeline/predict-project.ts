@@ -107,7 +107,15 @@ export async function predictProject(
   let scoredTransactions = 0;
   await time("score_and_write", () =>
     db.transaction(async (trx) => {
-      for await (const batch of customerBatches(trx, project.id, referenceDate, SCORING_BATCH)) {
+      const batches = customerBatches(trx, project.id, referenceDate, SCORING_BATCH);
+      let upcoming = batches.next();
+      for (;;) {
+        const { value: batch, done } = await upcoming;
+        if (done) break;
+        // The next batch is read while this one is scored on the Engine's thread; a failure surfaces when
+        // it is awaited (or the stage has already failed on this batch).
+        upcoming = batches.next();
+        upcoming.catch(() => undefined);
         scoredTransactions += batch.transactions.length;
         const scores = await deps.engine.run("scorePredictions", {
           models,
