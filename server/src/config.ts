@@ -63,6 +63,8 @@ export interface Config {
   workerConcurrency: number;
   /** Worker threads for the Engine's model fits (0: on the main thread). */
   engineThreads: number;
+  /** Customers the predictive models learn from: a seeded sample of a larger project (everyone is scored). */
+  modelSampleCustomers: number;
   /** How long a worker holds a job before another may take it over after a crash. */
   workerLockMs: number;
   /** Interval of the SSE heartbeat comment that keeps proxies from closing a quiet stream. */
@@ -312,6 +314,10 @@ export const ENVIRONMENT_SCHEMA = {
     fallback: "1",
     doc: "Worker threads for the Engine's model fits (0: on the main thread).",
   }),
+  MODEL_SAMPLE_CUSTOMERS: variable(integer(100, 10_000_000), {
+    fallback: "50000",
+    doc: "Customers the predictive models learn from: a seeded sample of a larger project, so a fit costs the same at any size (every customer is scored).",
+  }),
   WORKER_LOCK_MS: variable(integer(1000, 10 * 60 * 1000), {
     fallback: "30000",
     doc: "How long a worker holds a job before another may take it over after a crash.",
@@ -430,6 +436,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     segmentationDebounceMs: e.SEGMENTATION_DEBOUNCE_MS ?? 5000,
     workerConcurrency: e.WORKER_CONCURRENCY ?? 2,
     engineThreads: e.ENGINE_THREADS ?? 1,
+    modelSampleCustomers: e.MODEL_SAMPLE_CUSTOMERS ?? 50_000,
     workerLockMs: e.WORKER_LOCK_MS ?? 30_000,
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS ?? 15_000,
     docsSiteDir: path.resolve(e.DOCS_SITE_DIR ?? path.join(REPO_ROOT, "docs-site/.vitepress/dist")),

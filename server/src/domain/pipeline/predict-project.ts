@@ -19,18 +19,19 @@ import { stepTimer } from "./step-timer.js";
 
 /** Days after an exposure a purchase counts as the campaign's outcome. */
 export const CAMPAIGN_WINDOW_DAYS = 30;
-/**
- * The models learn from a seeded sample of about this many customers (all of a smaller project's): each backtest
- * and fit then uses at most 20,000 of them (the models' own caps), so fitting costs the same at any size, and the
- * report gives the sample and the standard error it leaves on each backtest metric.
- */
-export const PREDICTIVE_SAMPLE_CUSTOMERS = 50_000;
 /** Customers scored and written per batch: what bounds the stage's memory, whatever the project's size. */
 const SCORING_BATCH = 20_000;
 
 export interface PredictProjectDeps {
   db: Knex;
   engine: EngineRunner;
+  /**
+   * The models learn from a seeded sample of about this many customers (all of a smaller project's; config
+   * MODEL_SAMPLE_CUSTOMERS): each backtest and fit then uses at most 20,000 of them (the models' own caps), so
+   * fitting costs the same at any size, and the report gives the sample and the standard error it leaves on each
+   * backtest metric.
+   */
+  sampleCustomers: number;
 }
 
 export interface PredictiveResult {
@@ -72,7 +73,7 @@ export async function predictProject(
 
   await report(5, "Loading the model sample");
   const { customers, share } = await time("sample", () =>
-    customerSampleShare(db, project.id, PREDICTIVE_SAMPLE_CUSTOMERS),
+    customerSampleShare(db, project.id, deps.sampleCustomers),
   );
   const sample = { share, seed };
   const transactions = await time("load", () => loadTransactions(db, project.id, referenceDate, sample));
@@ -106,7 +107,15 @@ export async function predictProject(
   let scoredTransactions = 0;
   await time("score_and_write", () =>
     db.transaction(async (trx) => {
-      for await (const batch of customerBatches(trx, project.id, referenceDate, SCORING_BATCH)) {
+      const batches = customerBatches(trx, project.id, referenceDate, SCORING_BATCH);
+      let upcoming = batches.next();
+      for (;;) {
+        const { value: batch, done } = await upcoming;
+        if (done) break;
+        // The next batch is read while this one is scored on the Engine's thread; a failure surfaces when
+        // it is awaited (or the stage has already failed on this batch).
+        upcoming = batches.next();
+        upcoming.catch(() => undefined);
         scoredTransactions += batch.transactions.length;
         const scores = await deps.engine.run("scorePredictions", {
           models,
@@ -138,7 +147,7 @@ export async function predictProject(
           clv_horizon_months: clvHorizonMonths,
           campaign_window_days: CAMPAIGN_WINDOW_DAYS,
           reference_date: referenceDate.toISOString(),
-          sample_customers: PREDICTIVE_SAMPLE_CUSTOMERS,
+          sample_customers: deps.sampleCustomers,
         },
         metrics: modelReport(models),
         durations_ms: durations,

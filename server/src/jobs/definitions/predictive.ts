@@ -11,5 +11,9 @@ export const predictiveJob = defineJob({
   next: { type: "action" },
   exclusive: true,
   run: (payload, { app, jobId, report }) =>
-    predictProject({ db: app.db.knex, engine: app.engine }, { projectId: payload.projectId, jobId }, report),
+    predictProject(
+      { db: app.db.knex, engine: app.engine, sampleCustomers: app.config.modelSampleCustomers },
+      { projectId: payload.projectId, jobId },
+      report,
+    ),
 });
