@@ -22,6 +22,7 @@ import {
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { nodeConsumerTsconfig } from "../sdk/test/node-consumer.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SDK = path.join(ROOT, "sdk");
@@ -51,22 +52,7 @@ const BASELINE = `export function main(projectId: string): string {
 function project(dir: string, source: string) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, "index.mts"), source);
-  writeFileSync(
-    path.join(dir, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: {
-        strict: true,
-        skipLibCheck: false,
-        noEmit: true,
-        lib: ["ES2022"],
-        types: ["node"],
-        module: "NodeNext",
-        moduleResolution: "NodeNext",
-        target: "ES2022",
-      },
-      files: ["index.mts"],
-    }),
-  );
+  writeFileSync(path.join(dir, "tsconfig.json"), nodeConsumerTsconfig("index.mts"));
 }
 
 const tsc = path.join(ROOT, "node_modules/typescript/bin/tsc");
