@@ -1,10 +1,4 @@
-import createClient, {
-  type Client,
-  type ClientPathsWithMethod,
-  type FetchOptions,
-  type MethodResponse,
-  type Middleware,
-} from "openapi-fetch";
+import createClient, { type Client } from "openapi-fetch";
 import { APIPromise, type RawCall } from "./core/api-promise.js";
 import {
   APIConnectionError,
@@ -22,6 +16,14 @@ import type { paths } from "./generated/schema.js";
 import { CookieJar } from "./internal/cookies.js";
 import { parseRateLimit, type RateLimitState, serverWaitMs } from "./internal/headers.js";
 import { isLogLevel, type Log, type Logger, type LogLevel, makeLog } from "./internal/log.js";
+import type {
+  CallInit,
+  Method,
+  Middleware,
+  Operation,
+  OperationResponse,
+  PathFor,
+} from "./internal/request-types.js";
 import { isBrowser, linkedController, readEnv, sleep, uuid } from "./internal/runtime.js";
 import { ApiKeys } from "./resources/api-keys.js";
 import { Auth } from "./resources/auth.js";
@@ -95,10 +97,7 @@ export interface RequestOptions {
   headers?: Record<string, string> | undefined;
 }
 
-type Method = "get" | "put" | "post" | "patch" | "delete";
 type Api = Client<paths>;
-type PathFor<M extends Method> = ClientPathsWithMethod<Api, M>;
-type Operation<M extends Method, P extends PathFor<M>> = paths[P][M & keyof paths[P]];
 
 /** The settings of one logical call, shared by its attempts. */
 interface Call {
@@ -233,18 +232,18 @@ export class Segmento {
   request<M extends Method, P extends PathFor<M>>(
     method: M,
     path: P,
-    init: FetchOptions<Operation<M, P>>,
+    init: CallInit<Operation<M, P>>,
     options: RequestOptions = {},
-  ): APIPromise<MethodResponse<Api, M, P>> {
+  ): APIPromise<OperationResponse<Operation<M, P>>> {
     return new APIPromise(this.send(method, path, init, options));
   }
 
   private async send<M extends Method, P extends PathFor<M>>(
     method: M,
     path: P,
-    init: FetchOptions<Operation<M, P>>,
+    init: CallInit<Operation<M, P>>,
     options: RequestOptions,
-  ): Promise<RawCall<MethodResponse<Api, M, P>>> {
+  ): Promise<RawCall<OperationResponse<Operation<M, P>>>> {
     const headers = {
       ...this.options.headers,
       ...(init.headers as Record<string, string> | undefined),
@@ -282,7 +281,7 @@ export class Segmento {
       },
     });
     if (!response.ok) throw errorFromResponse(response, error, idempotencyKey);
-    return { response: raw ?? response, data: () => data as MethodResponse<Api, M, P> };
+    return { response: raw ?? response, data: () => data as OperationResponse<Operation<M, P>> };
   }
 
   /** Says before sending, rather than after a 401, that no credentials the client has fit the route. */

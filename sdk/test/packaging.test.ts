@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { nodeConsumerTsconfig } from "./node-consumer.js";
 
 const run = promisify(execFile);
 const sdkDir = new URL("..", import.meta.url).pathname;
@@ -116,22 +117,7 @@ describe("the built package", () => {
     for (const name of ["openapi-typescript-helpers", "@types"]) {
       symlinkSync(join(repoDir, "node_modules", name), join(workDir, "node_modules", name), "dir");
     }
-    writeFileSync(
-      join(workDir, "tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: {
-          strict: true,
-          skipLibCheck: false,
-          noEmit: true,
-          lib: ["ES2022"],
-          types: ["node"],
-          module: "NodeNext",
-          moduleResolution: "NodeNext",
-          target: "ES2022",
-        },
-        files: ["consumer.mts"],
-      }),
-    );
+    writeFileSync(join(workDir, "tsconfig.json"), nodeConsumerTsconfig("consumer.mts"));
     writeFileSync(
       join(workDir, "consumer.mts"),
       `import { filter, Segmento } from "@segmento/sdk";

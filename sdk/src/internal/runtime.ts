@@ -8,7 +8,7 @@ export function webCrypto(): Crypto {
   const crypto = globalThis.crypto as Crypto | undefined;
   if (!crypto?.subtle) {
     throw new SegmentoError(
-      "WebCrypto (globalThis.crypto.subtle) is missing: run Node 20+, or set globalThis.crypto to node:crypto's webcrypto.",
+      "WebCrypto (globalThis.crypto.subtle) is missing: run Node 20+, or set globalThis.crypto to Node's crypto.webcrypto.",
     );
   }
   return crypto;
