@@ -73,7 +73,8 @@ async function main() {
   }
 }
 
+// No process.exit: the bench ends when every server, queue and client it opened is closed.
 main().catch((error: unknown) => {
   console.error(error);
-  process.exit(1);
+  process.exitCode = 1;
 });

@@ -200,7 +200,8 @@ function operationSection(spec: Spec, op: Operation): string[] {
 function security(spec: Spec, op: Operation): string {
   const schemes = (op.security ?? spec.security ?? []).flatMap((s) => Object.keys(s));
   if (schemes.length === 0) return "public";
-  return schemes.map((s) => (s === "apiKey" ? "API key" : s)).join(" or ");
+  const names: Record<string, string> = { apiKey: "API key", metricsToken: "metrics token (METRICS_TOKEN)" };
+  return schemes.map((s) => names[s] ?? s).join(" or ");
 }
 
 function curlExample(spec: Spec, op: Operation): string {
@@ -209,6 +210,7 @@ function curlExample(spec: Spec, op: Operation): string {
   const lines = [`curl -sS --fail-with-body -X ${op.method.toUpperCase()} "http://localhost:3001${path}"`];
   if (schemes.includes("apiKey") && !schemes.includes("session"))
     lines.push('  -H "Authorization: Bearer $SEGMENTO_API_KEY"');
+  else if (schemes.includes("metricsToken")) lines.push('  -H "Authorization: Bearer $METRICS_TOKEN"');
   else if (schemes.includes("session"))
     lines.push(`  -b cookies.txt${op.method === "get" ? "" : ' -H "Origin: http://localhost:3001"'}`);
   const json = op.requestBody?.content?.["application/json"];

@@ -349,7 +349,7 @@ export const ENVIRONMENT_SCHEMA = {
   }),
   SHUTDOWN_TIMEOUT_MS: variable(integer(0, 60 * 60 * 1000), {
     fallback: "30000",
-    doc: "On SIGTERM, how long to wait for requests and jobs in flight.",
+    doc: "On SIGTERM, how long to wait for requests and jobs in flight; then exit 1, jobs handed back.",
   }),
   STRIPE_SECRET_KEY: variable(
     z.string().regex(/^(sk|rk)_(test|live)_\w+$/, {

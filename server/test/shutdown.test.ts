@@ -254,9 +254,9 @@ if (services) {
       let server = serverAt(await first.ready);
       const tenant = await createTenant(server, "Shutdown");
       const { jobs, runs } = await sendBatches(server, tenant);
-      const running = await waitFor("a job to start", async () =>
-        (await jobRows(server, tenant, jobs)).find((row) => row.status === "processing"),
-      );
+      // The last batch's job starts after the others (embedded, one ingest job at a time): its own event
+      // stream says when, without a poll that a quick job could slip between.
+      const running = await jobStarted(await first.ready, tenant, jobs.at(-1) ?? "");
       // The run cannot end before the signal: its segmentation waits out a ten-minute debounce.
       const stream = await fetch(`${await first.ready}/api/engine/runs/${runs[0]}/stream`, {
         headers: { cookie: tenant.cookie, accept: "text/event-stream", origin: TEST_ORIGIN },
@@ -309,6 +309,23 @@ if (services) {
       expect(await second.exited).toBe(0);
     }, 600_000);
   });
+}
+
+/** Follows a job's event stream until it is processing (or already over); returns its id. */
+async function jobStarted(url: string, tenant: Tenant, jobId: string) {
+  const stream = await fetch(`${url}/api/engine/jobs/${jobId}/progress/stream`, {
+    headers: { cookie: tenant.cookie, accept: "text/event-stream", origin: TEST_ORIGIN },
+  });
+  expect(stream.status).toBe(200);
+  const decoder = new TextDecoder();
+  let seen = "";
+  for await (const chunk of stream.body ?? []) {
+    seen += decoder.decode(chunk, { stream: true });
+    if (/"status":"(processing|completed|failed)"/.test(seen)) break;
+  }
+  await stream.body?.cancel().catch(() => {});
+  expect(seen).toMatch(/"status":"(processing|completed)"/);
+  return { job_id: jobId };
 }
 
 /**

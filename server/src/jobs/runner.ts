@@ -3,6 +3,7 @@ import type { AppContext } from "../context.js";
 import { claimJob, findJob, type JobRow, SETTLED, updateJob } from "../db/jobs.js";
 import { acquireProjectLease, releaseProjectLease, renewProjectLease } from "../db/projects.js";
 import { runIdsOfJob } from "../db/runs.js";
+import { DomainError } from "../domain/errors.js";
 import { PermanentStepError, type StepOutcome } from "../domain/pipeline/progress.js";
 import {
   type RunJob,
@@ -11,6 +12,7 @@ import {
   refreshRun,
   runState,
 } from "../domain/pipeline/runs.js";
+import { translate } from "../i18n/index.js";
 import { DeferJob, type JobHandler } from "../queue/queue.js";
 import type { JobDefinition } from "./job.js";
 import { definitionOf, type JobType } from "./registry.js";
@@ -80,7 +82,7 @@ export function jobRunner(app: AppContext): JobHandler {
           definition.run(parsed.data, { app, jobId: id, attempt, report }),
         );
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = failureReason(error);
         const final = error instanceof PermanentStepError || attempt >= maxAttempts;
         log.warn({ err: error, final }, "job attempt failed");
         if (!final) {
@@ -102,6 +104,15 @@ export function jobRunner(app: AppContext): JobHandler {
       await lease?.release();
     }
   };
+}
+
+/**
+ * What a failed attempt's record says: a domain error in words (a job has no caller's language: English), for
+ * example which URL was refused and why, rather than its code.
+ */
+function failureReason(error: unknown): string {
+  if (error instanceof DomainError) return translate("en", error.messageKey, error.params);
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**

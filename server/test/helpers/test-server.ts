@@ -112,7 +112,7 @@ export async function signUp(server: ServerClient, name = "Ada Lovelace") {
   return { cookie, email, password, user: response.body.user as { id: string } };
 }
 
-async function createScratchDatabase(adminUrl: string, name: string): Promise<string> {
+export async function createScratchDatabase(adminUrl: string, name: string): Promise<string> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
@@ -125,7 +125,7 @@ async function createScratchDatabase(adminUrl: string, name: string): Promise<st
   return url.toString();
 }
 
-async function dropScratchDatabase(adminUrl: string, databaseUrl: string): Promise<void> {
+export async function dropScratchDatabase(adminUrl: string, databaseUrl: string): Promise<void> {
   const name = new URL(databaseUrl).pathname.slice(1);
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
