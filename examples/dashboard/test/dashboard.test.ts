@@ -184,17 +184,34 @@ describe.runIf(runHere)("the dashboard in headless Chromium", { timeout: 60_000 
   });
 
   it("renders the sign-in page (render time printed)", async () => {
+    // The moment the app puts its first heading on screen, seen from inside the page (a MutationObserver that
+    // Playwright installs before any of the page's scripts), so the figure does not include the test's polling.
+    await page.addInitScript(`new MutationObserver((_, observer) => {
+      if (!document.querySelector("main h1")) return;
+      window.__firstRender = performance.now();
+      observer.disconnect();
+    }).observe(document, { subtree: true, childList: true })`);
     await page.goto(`${origin}/`);
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
     const timing = (await page.evaluate(`(() => {
       const paint = performance.getEntriesByName("first-contentful-paint")[0];
-      return { rendered: performance.now(), firstContentfulPaint: paint ? paint.startTime : null };
-    })()`)) as { rendered: number; firstContentfulPaint: number | null };
+      const navigation = performance.getEntriesByType("navigation")[0];
+      return {
+        firstRender: window.__firstRender,
+        firstContentfulPaint: paint ? paint.startTime : null,
+        domContentLoaded: navigation ? navigation.domContentLoadedEventEnd : null,
+      };
+    })()`)) as { firstRender: number; firstContentfulPaint: number | null; domContentLoaded: number | null };
+    const ms = (value: number | null) => (value === null ? "n/a" : `${value.toFixed(0)} ms`);
     console.log(
-      `dashboard first render: sign-in form on screen ${timing.rendered.toFixed(0)} ms after navigation start ` +
-        `(first contentful paint ${timing.firstContentfulPaint?.toFixed(0) ?? "n/a"} ms)`,
+      `dashboard first render: the sign-in page's heading on screen ${ms(timing.firstRender)} after navigation ` +
+        `start (first contentful paint ${ms(timing.firstContentfulPaint)}, DOMContentLoaded ` +
+        `${ms(timing.domContentLoaded)}); target under 1000 ms on an idle machine`,
     );
     writeFileSync(path.join(shotsDir, "timing.json"), `${JSON.stringify(timing, null, 2)}\n`);
+    // Only a bound no loaded machine reaches: the figure itself is reported, not asserted.
+    expect(timing.firstRender).toBeGreaterThan(0);
+    expect(timing.firstRender).toBeLessThan(15_000);
     await screenshot("sign-in");
     await checkAccessibility("sign-in");
   });
