@@ -568,6 +568,12 @@ describe.runIf(runHere)("the dashboard in headless Chromium", { timeout: 60_000 
     await tab.getByRole("button", { name: "Accept the invitation" }).click();
     await tab.getByText("You are in.").waitFor();
     expect(await tab.getByLabel("Organization").locator("option:checked").textContent()).toBe("Dana's Deli");
+    // A member sees the plans, and is told billing is for owners and admins (no 403s on screen).
+    await tab.locator("nav.sidebar").getByRole("link", { name: "Billing", exact: true }).click();
+    await tab.getByText("Only the organization's owners and admins see and manage its billing.").waitFor();
+    await expect.poll(() => tab.locator(".plan").count()).toBe(4);
+    expect(await tab.getByRole("alert").count()).toBe(0);
+    expect(await tab.getByRole("region", { name: "Invoices" }).count()).toBe(0);
     await colleague.close();
 
     await page.reload();
@@ -611,7 +617,7 @@ describe.runIf(runHere)("the dashboard in headless Chromium", { timeout: 60_000 
     await page.getByLabel("Dil").selectOption("en");
   });
 
-  it("upgrades through Stripe Checkout, lists the card and invoice, opens the portal and cancels", async () => {
+  it("upgrades through Stripe Checkout, lists the card and invoice, cancels, opens the portal, falls back to free", async () => {
     // Stripe's pages are not ours: the browser stops at them, and the test plays the customer on Stripe's side.
     await page.route(/^https:\/\/(checkout|billing)\.stripe\.com\//, (route) =>
       route.fulfill({ contentType: "text/html", body: "<title>Stripe</title><h1>Stripe (local)</h1>" }),
@@ -690,6 +696,18 @@ describe.runIf(runHere)("the dashboard in headless Chromium", { timeout: 60_000 
     });
     await page.goto(`${origin}/billing`);
     await page.getByRole("heading", { level: 1, name: "Billing" }).waitFor();
+
+    // The period ends: Stripe ends the subscription, the page reads it back, and the free plan can be activated.
+    const subscriptionId = String(stripe.sessions.get(sessionId)?.subscription);
+    for (const event of stripe.endSubscription(subscriptionId))
+      expect((await stripe.deliver(`${origin}/api/stripe/webhook`, event)).status).toBe(200);
+    const card = page.getByRole("region", { name: "Subscription" });
+    await card.getByRole("button", { name: "Refresh from Stripe" }).click();
+    await card.getByText("The subscription is cancelled.").waitFor();
+    await page.getByText("Your organization is on the Free plan.").waitFor();
+    await card.getByRole("button", { name: "Activate the free plan" }).click();
+    await card.getByText("The subscription is active.").waitFor();
+    expect(await card.locator(".stats").textContent()).toMatch(/PlanFree.*Statusactive/);
     expect(stripe.violations).toEqual([]);
   }, 120_000);
 

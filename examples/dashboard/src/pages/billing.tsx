@@ -123,7 +123,7 @@ function SubscriptionCard({
             )}
           </dl>
           <p class={`note ${subscription.status === "past_due" ? "warn" : "muted"}`} role="status">
-            {subscription.cancelAtPeriodEnd && subscription.currentPeriodEnd
+            {running && subscription.cancelAtPeriodEnd && subscription.currentPeriodEnd
               ? t("billing.cancelled", { date: fmt.date(subscription.currentPeriodEnd) })
               : t(`subscription.${subscription.status}`)}
           </p>
