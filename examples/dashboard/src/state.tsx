@@ -46,6 +46,11 @@ export function useApp(): AppState {
 }
 
 const ORG_KEY = "segmento.organization";
+/**
+ * Set while this browser has a session (the session cookie itself is httpOnly): without it a visitor sees the
+ * sign-in page at once, while the session check runs behind it, instead of a spinner for a round trip.
+ */
+const SIGNED_IN_KEY = "segmento.signedIn";
 const PROJECT_KEY = "segmento.project";
 
 export function makeClient(lang: Lang): Segmento {
@@ -61,7 +66,14 @@ export function AppProvider({ children }: { children: ComponentChildren }) {
   const client = useMemo(() => makeClient(lang), [lang]);
   const t = useMemo(() => translator(lang), [lang]);
   const fmt = useMemo(() => formats(lang), [lang]);
-  const [user, setUser] = useState<User | null | undefined>(undefined);
+  const [user, setUserState] = useState<User | null | undefined>(() =>
+    localStorage.getItem(SIGNED_IN_KEY) ? undefined : null,
+  );
+  const setUser = useCallback((next: User | null) => {
+    if (next) localStorage.setItem(SIGNED_IN_KEY, "1");
+    else localStorage.removeItem(SIGNED_IN_KEY);
+    setUserState(next);
+  }, []);
   const [organizations, setOrganizations] = useState<Organization[]>([]);
   const [projects, setProjects] = useState<Project[]>([]);
   const [organizationId, setOrganizationId] = useState<string | null>(() => localStorage.getItem(ORG_KEY));
@@ -112,7 +124,7 @@ export function AppProvider({ children }: { children: ComponentChildren }) {
       setUser(null);
       setLoadError(error);
     }
-  }, [client, reload]);
+  }, [client, reload, setUser]);
   useEffect(() => {
     saveLang(lang);
     void refreshSession();

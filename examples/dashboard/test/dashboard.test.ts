@@ -184,17 +184,34 @@ describe.runIf(runHere)("the dashboard in headless Chromium", { timeout: 60_000 
   });
 
   it("renders the sign-in page (render time printed)", async () => {
+    // The moment the app puts its first heading on screen, seen from inside the page (a MutationObserver that
+    // Playwright installs before any of the page's scripts), so the figure does not include the test's polling.
+    await page.addInitScript(`new MutationObserver((_, observer) => {
+      if (!document.querySelector("main h1")) return;
+      window.__firstRender = performance.now();
+      observer.disconnect();
+    }).observe(document, { subtree: true, childList: true })`);
     await page.goto(`${origin}/`);
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
     const timing = (await page.evaluate(`(() => {
       const paint = performance.getEntriesByName("first-contentful-paint")[0];
-      return { rendered: performance.now(), firstContentfulPaint: paint ? paint.startTime : null };
-    })()`)) as { rendered: number; firstContentfulPaint: number | null };
+      const navigation = performance.getEntriesByType("navigation")[0];
+      return {
+        firstRender: window.__firstRender,
+        firstContentfulPaint: paint ? paint.startTime : null,
+        domContentLoaded: navigation ? navigation.domContentLoadedEventEnd : null,
+      };
+    })()`)) as { firstRender: number; firstContentfulPaint: number | null; domContentLoaded: number | null };
+    const ms = (value: number | null) => (value === null ? "n/a" : `${value.toFixed(0)} ms`);
     console.log(
-      `dashboard first render: sign-in form on screen ${timing.rendered.toFixed(0)} ms after navigation start ` +
-        `(first contentful paint ${timing.firstContentfulPaint?.toFixed(0) ?? "n/a"} ms)`,
+      `dashboard first render: the sign-in page's heading on screen ${ms(timing.firstRender)} after navigation ` +
+        `start (first contentful paint ${ms(timing.firstContentfulPaint)}, DOMContentLoaded ` +
+        `${ms(timing.domContentLoaded)}); target under 1000 ms on an idle machine`,
     );
     writeFileSync(path.join(shotsDir, "timing.json"), `${JSON.stringify(timing, null, 2)}\n`);
+    // Only a bound no loaded machine reaches: the figure itself is reported, not asserted.
+    expect(timing.firstRender).toBeGreaterThan(0);
+    expect(timing.firstRender).toBeLessThan(15_000);
     await screenshot("sign-in");
     await checkAccessibility("sign-in");
   });
@@ -551,6 +568,12 @@ describe.runIf(runHere)("the dashboard in headless Chromium", { timeout: 60_000 
     await tab.getByRole("button", { name: "Accept the invitation" }).click();
     await tab.getByText("You are in.").waitFor();
     expect(await tab.getByLabel("Organization").locator("option:checked").textContent()).toBe("Dana's Deli");
+    // A member sees the plans, and is told billing is for owners and admins (no 403s on screen).
+    await tab.locator("nav.sidebar").getByRole("link", { name: "Billing", exact: true }).click();
+    await tab.getByText("Only the organization's owners and admins see and manage its billing.").waitFor();
+    await expect.poll(() => tab.locator(".plan").count()).toBe(4);
+    expect(await tab.getByRole("alert").count()).toBe(0);
+    expect(await tab.getByRole("region", { name: "Invoices" }).count()).toBe(0);
     await colleague.close();
 
     await page.reload();
@@ -594,7 +617,7 @@ describe.runIf(runHere)("the dashboard in headless Chromium", { timeout: 60_000 
     await page.getByLabel("Dil").selectOption("en");
   });
 
-  it("upgrades through Stripe Checkout, lists the card and invoice, opens the portal and cancels", async () => {
+  it("upgrades through Stripe Checkout, lists the card and invoice, cancels, opens the portal, falls back to free", async () => {
     // Stripe's pages are not ours: the browser stops at them, and the test plays the customer on Stripe's side.
     await page.route(/^https:\/\/(checkout|billing)\.stripe\.com\//, (route) =>
       route.fulfill({ contentType: "text/html", body: "<title>Stripe</title><h1>Stripe (local)</h1>" }),
@@ -673,6 +696,18 @@ describe.runIf(runHere)("the dashboard in headless Chromium", { timeout: 60_000 
     });
     await page.goto(`${origin}/billing`);
     await page.getByRole("heading", { level: 1, name: "Billing" }).waitFor();
+
+    // The period ends: Stripe ends the subscription, the page reads it back, and the free plan can be activated.
+    const subscriptionId = String(stripe.sessions.get(sessionId)?.subscription);
+    for (const event of stripe.endSubscription(subscriptionId))
+      expect((await stripe.deliver(`${origin}/api/stripe/webhook`, event)).status).toBe(200);
+    const card = page.getByRole("region", { name: "Subscription" });
+    await card.getByRole("button", { name: "Refresh from Stripe" }).click();
+    await card.getByText("The subscription is cancelled.").waitFor();
+    await page.getByText("Your organization is on the Free plan.").waitFor();
+    await card.getByRole("button", { name: "Activate the free plan" }).click();
+    await card.getByText("The subscription is active.").waitFor();
+    expect(await card.locator(".stats").textContent()).toMatch(/PlanFree.*Statusactive/);
     expect(stripe.violations).toEqual([]);
   }, 120_000);
 

@@ -594,7 +594,7 @@ export const en = {
     "A payment failed: update the card in the billing portal before Stripe stops retrying.",
   "subscription.canceled": "The subscription is cancelled.",
   "subscription.incomplete": "The subscription is incomplete.",
-  "subscription.none": "No paid subscription: the free plan applies.",
+  "subscription.none": "No Stripe subscription.",
   "invoice.draft": "draft",
   "invoice.open": "open",
   "invoice.paid": "paid",

@@ -603,7 +603,7 @@ export const tr: Record<keyof typeof en, string> = {
     "Bir ödeme başarısız oldu: Stripe denemeyi bırakmadan kartı faturalama portalında güncelleyin.",
   "subscription.canceled": "Abonelik iptal edildi.",
   "subscription.incomplete": "Abonelik tamamlanmadı.",
-  "subscription.none": "Ücretli abonelik yok: ücretsiz plan geçerli.",
+  "subscription.none": "Stripe aboneliği yok.",
   "invoice.draft": "taslak",
   "invoice.open": "açık",
   "invoice.paid": "ödendi",

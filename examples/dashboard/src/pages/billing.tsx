@@ -123,7 +123,7 @@ function SubscriptionCard({
             )}
           </dl>
           <p class={`note ${subscription.status === "past_due" ? "warn" : "muted"}`} role="status">
-            {subscription.cancelAtPeriodEnd && subscription.currentPeriodEnd
+            {running && subscription.cancelAtPeriodEnd && subscription.currentPeriodEnd
               ? t("billing.cancelled", { date: fmt.date(subscription.currentPeriodEnd) })
               : t(`subscription.${subscription.status}`)}
           </p>
@@ -144,7 +144,8 @@ function SubscriptionCard({
             onConfirm={() => cancel.run()}
           />
         )}
-        {subscription && !running && (
+        {/* Not offered on a plan the operator set without Stripe: activating free would replace it. */}
+        {subscription && !running && subscription.plan === "free" && subscription.status !== "active" && (
           <button type="button" onClick={() => activateFree.run()} disabled={activateFree.pending}>
             {t("billing.activateFree")}
           </button>
@@ -200,7 +201,7 @@ function Plans({
           <div class="plans">
             {list.map((plan) => (
               <div class={`plan ${plan.id === current ? "current" : ""}`} key={plan.id}>
-                <h3>{plan.name}</h3>
+                <h3>{t(`plan.${plan.id}`)}</h3>
                 <p class="price">
                   {fmt.money(interval === "year" ? plan.priceAnnualMonthlyUsd : plan.priceMonthlyUsd)}
                   <span class="meta"> {t("billing.perMonth")}</span>
@@ -230,7 +231,7 @@ function Plans({
                     disabled={checkout.pending}
                     onClick={() => checkout.run(plan.id as Exclude<PlanId, "free">)}
                   >
-                    {t("billing.upgrade", { plan: plan.name })}
+                    {t("billing.upgrade", { plan: t(`plan.${plan.id}`) })}
                   </button>
                 ) : null}
               </div>

@@ -145,7 +145,7 @@ function ClvModel({ clv }: { clv: NonNullable<Overview["models"]["clv"]> }) {
         <>
           <p class={`note ${identifiability.identified ? "success" : "warn"}`}>
             {identifiability.identified ? t("models.identified") : t("models.notIdentified")}
-            {identifiability.reason && ` ${identifiability.reason}`}
+            {identifiability.reason && <span class="meta"> ({identifiability.reason})</span>}
           </p>
           <DataTable
             columns={[
