@@ -68,13 +68,13 @@ export interface CustomerOrder {
 }
 
 /** Where a cursor page starts: right after the customer with this sort value (as text; null sorts last) and id. */
-export interface CustomerKey {
+export interface CustomerCursor {
   value: string | null;
   id: string;
 }
 
 /** A page by number (offset) or right after a customer (keyset, stable while scores change). */
-export type CustomerPage = { limit: number; offset: number } | { limit: number; after: CustomerKey };
+export type CustomerPage = { limit: number; offset: number } | { limit: number; after: CustomerCursor };
 
 /**
  * Unfiltered lists of projects with more scored customers than this report the planner's estimate as their

@@ -389,7 +389,7 @@ describe("normalizeRecord and normalizeLine", () => {
         MDY,
       ),
     );
-    expect([fromFile, fromApi, fromApiText].map((row) => row.customerId)).toEqual([
+    expect([fromFile, fromApi, fromApiText].map((row) => row.customerKey)).toEqual([
       "17850",
       "17850",
       "17850",
@@ -413,7 +413,7 @@ describe("normalizeRecord and normalizeLine", () => {
     // Anything else is an id as written.
     for (const id of ["17850.5", "007", "A-17850.0", "17850.", "1e4", "17850.0 x"]) {
       expect(
-        rowOf(normalizeRecord({ customer_id: id, order_date: "2026-05-01", amount: 5 }, 0, MDY)).customerId,
+        rowOf(normalizeRecord({ customer_id: id, order_date: "2026-05-01", amount: 5 }, 0, MDY)).customerKey,
       ).toBe(id);
     }
   });
@@ -519,7 +519,7 @@ describe("the CDNOW sample (YYYYMMDD dates)", () => {
 
   it("reads every line, matching the published shape (SOURCES.md)", () => {
     expect(rows).toHaveLength(6919);
-    expect(new Set(rows.map((row) => row.customerId)).size).toBe(2357);
+    expect(new Set(rows.map((row) => row.customerKey)).size).toBe(2357);
     const total = rows.reduce((sum, row) => sum + (row.kind === "purchase" ? row.amount : 0), 0);
     expect(total).toBeCloseTo(244_091.94, 2);
     const days = rows.map((row) => (row.kind === "purchase" ? row.orderDate.toISOString().slice(0, 10) : ""));
@@ -529,14 +529,14 @@ describe("the CDNOW sample (YYYYMMDD dates)", () => {
 });
 
 function purchase(
-  customerId: string,
+  customerKey: string,
   day: string,
   amount: number,
   extra: Record<string, string>,
 ): NormalizedRow {
   return {
     kind: "purchase",
-    customerId,
+    customerKey,
     orderDate: new Date(`${day}T00:00:00Z`),
     amount,
     orderId: null,
