@@ -49,7 +49,10 @@ async function main() {
       `Segmento ingest bench: ${TOTAL.toLocaleString("en-US")} records (API: ${BATCH.toLocaleString("en-US")} per batch, ${CONCURRENCY} concurrent requests; upload: one CSV file), on ${server.app.db.kind} + ${server.app.queue.kind}`,
     );
     const api = await throughApi(bench);
+    // Printed as soon as measured: a run that fails later still tells where this path's time went.
+    console.log(`(HTTP ingest API measured: ${api.seconds.toFixed(1)} s; ${JSON.stringify(api)})`);
     const upload = await throughUpload(bench);
+    console.log(`(CSV upload measured: ${upload.seconds.toFixed(1)} s; ${JSON.stringify(upload)})`);
     const copySeconds = await rawCopy(server, databaseUrl, bench.projectId);
 
     const copyRate = TOTAL / copySeconds;

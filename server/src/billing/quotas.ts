@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
 import { findBillingAccount } from "../db/billing-accounts.js";
-import { countNewCustomerKeys, organizationProfiles } from "../db/customers.js";
+import { organizationProfiles, unreservedNewCustomerKeys } from "../db/customers.js";
 import { organizationFileUsage } from "../db/files.js";
 import { countModelRuns } from "../db/model-runs.js";
 import { findOrganizationPlan, lockOrganizationQuotas } from "../db/organizations.js";
@@ -104,16 +104,16 @@ export interface IncomingData {
  * The rows, storage and customer-profile quotas, checked in the transaction that records a batch or upload, under
  * the organization's quota lock: rows are those of completed files, storage the bytes of all files, profiles the
  * customers over all projects (the docs' usage metering) plus those reserved by files still being ingested. A
- * batch that would pass a limit is refused whole: nothing of it is stored. Returns the profiles the batch
- * reserves (its new customers), for its file row: batches accepted at once cannot together pass the profile
- * limit, since each is checked after the one before has recorded its reservation. (Two waiting batches with the
- * same new customer both reserve it: the limit errs on the side of holding.)
+ * batch that would pass a limit is refused whole: nothing of it is stored. Returns the new customer keys the
+ * batch must reserve once its file is recorded (reserveProfiles, same transaction): batches accepted at once
+ * cannot together pass the profile limit, since each is checked after the one before has recorded its
+ * reservations, and a customer sent in several waiting batches is reserved once.
  */
 export async function requireIngestQuota(
   trx: Knex.Transaction,
   organizationId: string,
   incoming: IncomingData,
-): Promise<{ reservedProfiles: number }> {
+): Promise<{ newCustomerKeys: string[] }> {
   await lockOrganizationQuotas(trx, organizationId);
   const { plan, limits } = await planOf(trx, organizationId);
   const usage = await organizationFileUsage(trx, organizationId);
@@ -137,8 +137,11 @@ export async function requireIngestQuota(
       { used: (usage.bytes / GB).toFixed(3) },
     );
   }
-  if (limits.profiles === null) return { reservedProfiles: 0 };
-  const fresh = await countNewCustomerKeys(trx, incoming.projectId, [...new Set(incoming.customerKeys)]);
+  if (limits.profiles === null) return { newCustomerKeys: [] };
+  const newCustomerKeys = await unreservedNewCustomerKeys(trx, incoming.projectId, [
+    ...new Set(incoming.customerKeys),
+  ]);
+  const fresh = newCustomerKeys.length;
   const profiles = await organizationProfiles(trx, organizationId);
   const used = profiles.customers + profiles.reserved;
   if (fresh > 0 && used + fresh > limits.profiles) {
@@ -152,7 +155,7 @@ export async function requireIngestQuota(
       },
     );
   }
-  return { reservedProfiles: fresh };
+  return { newCustomerKeys };
 }
 
 /** The period's model runs, as a 429 `quota_exceeded` error when the plan's are used up, else undefined. */

@@ -206,10 +206,10 @@ export async function syncCustomer(
   db: Knex,
   stripe: StripeBilling,
   organizationId: string,
-  customerId: string,
+  stripeCustomerId: string,
 ): Promise<void> {
   const list = await callStripe(() =>
-    stripe.client.subscriptions.list({ customer: customerId, status: "all", limit: 20 }),
+    stripe.client.subscriptions.list({ customer: stripeCustomerId, status: "all", limit: 20 }),
   );
   const byNewest = [...list.data].sort((a, b) => b.created - a.created);
   const current =

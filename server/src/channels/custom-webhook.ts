@@ -45,7 +45,7 @@ export const customWebhook: ChannelAdapter<Config> = {
       {
         type: "segment.message",
         data: {
-          customerId: message.to.customerId,
+          customerId: message.to.customerKey,
           email: message.to.email,
           phone: message.to.phone,
           subject: message.subject,

@@ -27,7 +27,7 @@ export interface ChannelConfigs {
 }
 
 export interface OutgoingMessage {
-  to: { email?: string; phone?: string; customerId: string };
+  to: { email?: string; phone?: string; customerKey: string };
   subject?: string;
   text: string;
   /** The customer's fields, for webhooks. */

@@ -53,14 +53,14 @@ export async function ensureBillingAccount(db: Knex, organizationId: string): Pr
 export async function setStripeCustomer(
   db: Knex,
   organizationId: string,
-  customerId: string,
+  stripeCustomerId: string,
 ): Promise<string> {
   await db("billing_accounts")
     .where({ organization_id: organizationId })
     .whereNull("stripe_customer_id")
-    .update({ stripe_customer_id: customerId, updated_at: db.fn.now() });
+    .update({ stripe_customer_id: stripeCustomerId, updated_at: db.fn.now() });
   const row = await findBillingAccount(db, organizationId);
-  return row?.stripe_customer_id ?? customerId;
+  return row?.stripe_customer_id ?? stripeCustomerId;
 }
 
 export async function saveBillingDetails(

@@ -68,13 +68,13 @@ export interface CustomerOrder {
 }
 
 /** Where a cursor page starts: right after the customer with this sort value (as text; null sorts last) and id. */
-export interface CustomerKey {
+export interface CustomerCursor {
   value: string | null;
   id: string;
 }
 
 /** A page by number (offset) or right after a customer (keyset, stable while scores change). */
-export type CustomerPage = { limit: number; offset: number } | { limit: number; after: CustomerKey };
+export type CustomerPage = { limit: number; offset: number } | { limit: number; after: CustomerCursor };
 
 /**
  * Unfiltered lists of projects with more scored customers than this report the planner's estimate as their
@@ -293,6 +293,10 @@ export async function countOrganizationCustomers(db: Knex, organizationId: strin
   return Number(row[0]?.n ?? 0);
 }
 
+/** Reservations that still count: their file is waiting for its ingest job and their customer is not stored. */
+const LIVE_RESERVATION = `EXISTS (SELECT 1 FROM files f WHERE f.id = r.file_id AND f.status IN ('pending', 'processing'))
+  AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.project_id = r.project_id AND c.customer_key = r.customer_key)`;
+
 /**
  * Customer profiles of an organization, in one statement (one snapshot): its customers over all projects, and
  * the profiles reserved by its files still waiting for their ingest job. An ingest job stores its customers and
@@ -305,24 +309,50 @@ export async function organizationProfiles(
   const result = await db.raw(
     `SELECT (SELECT count(*) FROM customers c JOIN projects p ON p.id = c.project_id
               WHERE p.organization_id = ?)::int AS customers,
-            (SELECT coalesce(sum(f.reserved_profiles), 0) FROM files f JOIN projects p ON p.id = f.project_id
-              WHERE p.organization_id = ? AND f.status IN ('pending', 'processing'))::int AS reserved`,
+            (SELECT count(*) FROM profile_reservations r JOIN projects p ON p.id = r.project_id
+              WHERE p.organization_id = ? AND ${LIVE_RESERVATION})::int AS reserved`,
     [organizationId, organizationId],
   );
   const row = result.rows[0] as { customers: number; reserved: number };
   return { customers: Number(row.customers), reserved: Number(row.reserved) };
 }
 
-/** How many of these customer keys the project does not have yet (profiles an ingest would create). */
-export async function countNewCustomerKeys(db: Knex, projectId: string, keys: string[]): Promise<number> {
-  const CHUNK = 10_000;
-  let existing = 0;
-  for (let i = 0; i < keys.length; i += CHUNK) {
-    const row = await db("customers")
-      .where({ project_id: projectId })
-      .whereIn("customer_key", keys.slice(i, i + CHUNK))
-      .count<{ n: number }[]>({ n: "*" });
-    existing += Number(row[0]?.n ?? 0);
+const KEY_CHUNK = 10_000;
+
+/**
+ * The customer keys (distinct) the project has neither as a customer nor reserved by a file still being
+ * ingested: the profiles an ingest of them would create that nobody has counted yet.
+ */
+export async function unreservedNewCustomerKeys(
+  db: Knex,
+  projectId: string,
+  keys: string[],
+): Promise<string[]> {
+  const fresh: string[] = [];
+  for (let i = 0; i < keys.length; i += KEY_CHUNK) {
+    const result = await db.raw(
+      `SELECT DISTINCT k.key FROM jsonb_array_elements_text(?::jsonb) AS k(key)
+        WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.project_id = ? AND c.customer_key = k.key)
+          AND NOT EXISTS (SELECT 1 FROM profile_reservations r
+                           WHERE r.project_id = ? AND r.customer_key = k.key AND ${LIVE_RESERVATION})`,
+      [JSON.stringify(keys.slice(i, i + KEY_CHUNK)), projectId, projectId],
+    );
+    for (const row of result.rows as { key: string }[]) fresh.push(row.key);
   }
-  return keys.length - existing;
+  return fresh;
+}
+
+/** Reserves customer profiles for a file being accepted (see unreservedNewCustomerKeys). */
+export async function reserveProfiles(
+  db: Knex,
+  file: { id: string; projectId: string },
+  keys: string[],
+): Promise<void> {
+  for (let i = 0; i < keys.length; i += KEY_CHUNK) {
+    await db.raw(
+      `INSERT INTO profile_reservations (project_id, customer_key, file_id)
+       SELECT ?, k.key, ? FROM jsonb_array_elements_text(?::jsonb) AS k(key)`,
+      [file.projectId, file.id, JSON.stringify(keys.slice(i, i + KEY_CHUNK))],
+    );
+  }
 }

@@ -16,8 +16,6 @@ export interface FileRow {
   rows_bytes: number | null;
   row_count: number | null;
   skipped_rows: number;
-  /** New customer profiles the file was accepted with, counted against the plan until its job has run. */
-  reserved_profiles: number;
   status: FileStatus;
   error_message: string | null;
   job_id: string | null;
@@ -54,7 +52,6 @@ export async function insertFile(
   > & {
     batch_id?: string | null;
     options?: FileOptions;
-    reserved_profiles?: number;
   },
 ): Promise<void> {
   await db("files").insert({ ...file, options: JSON.stringify(file.options ?? {}) });

@@ -15,7 +15,7 @@ export type ExtraValue = string | number | boolean;
 
 export interface Purchase {
   kind: "purchase";
-  customerId: string;
+  customerKey: string;
   orderDate: Date;
   /** Negative for a return or refund. */
   amount: number;
@@ -29,7 +29,7 @@ export interface Purchase {
 
 export interface CampaignExposure {
   kind: "campaign_exposure";
-  customerId: string;
+  customerKey: string;
   campaignId: string;
   group: "treatment" | "control";
   exposedAt: Date;
@@ -71,7 +71,7 @@ export function normalizeRow(
   const row = new RowReader(values, position, options.dateOrder);
   const type = row.text("type")?.toLowerCase() ?? "purchase";
   const kind = KINDS.find((k) => k === type);
-  const customerId = row.id("customer_id", { required: kind ?? "purchase", maxLength: 200 });
+  const customerKey = row.id("customer_id", { required: kind ?? "purchase", maxLength: 200 });
   if (kind === undefined) row.notAllowed("type", type, KINDS);
   const features = extraFeatures(extra);
 
@@ -79,10 +79,10 @@ export function normalizeRow(
     const campaignId = row.id("campaign_id", { required: kind, maxLength: 200 });
     const group = row.choice("group", GROUPS, kind);
     const exposedAt = row.date("exposed_at", kind);
-    if (row.problems.length > 0 || customerId === null || campaignId === null || !group || !exposedAt) {
+    if (row.problems.length > 0 || customerKey === null || campaignId === null || !group || !exposedAt) {
       return { ok: false, problems: row.problems };
     }
-    return { ok: true, row: { kind, customerId, campaignId, group, exposedAt, extra: features } };
+    return { ok: true, row: { kind, customerKey, campaignId, group, exposedAt, extra: features } };
   }
 
   const orderDate = kind ? row.date("order_date", kind) : null;
@@ -91,12 +91,12 @@ export function normalizeRow(
   const orderId = row.id("order_id", { maxLength: 200 });
   const currency = row.currency();
   const status = row.text("status", { maxLength: 50 });
-  if (row.problems.length > 0 || !kind || customerId === null || !orderDate || amount === null) {
+  if (row.problems.length > 0 || !kind || customerKey === null || !orderDate || amount === null) {
     return { ok: false, problems: row.problems };
   }
   return {
     ok: true,
-    row: { kind, customerId, orderDate, amount, orderId, quantity, currency, status, extra: features },
+    row: { kind, customerKey, orderDate, amount, orderId, quantity, currency, status, extra: features },
   };
 }
 

@@ -47,7 +47,7 @@ const config = {
   fromEmail: "news@acme.example",
 };
 const message = {
-  to: { email: "ada@example.com", customerId: "cus_1" },
+  to: { email: "ada@example.com", customerKey: "cus_1" },
   subject: "We miss you",
   text: "Come back.",
   idempotencyKey: "k1",

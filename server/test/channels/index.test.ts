@@ -23,7 +23,7 @@ describe("channels", () => {
     provider().reply({ status: 202 });
     const options = { baseUrls: { sendgrid: provider().url } };
     const message = {
-      to: { email: "a@b.example", customerId: "c" },
+      to: { email: "a@b.example", customerKey: "c" },
       subject: "s",
       text: "t",
       idempotencyKey: "k",

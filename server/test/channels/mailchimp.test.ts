@@ -6,7 +6,7 @@ import { itClassifiesFailures, useProvider } from "./provider-server.js";
 
 const config = { apiKey: "0123456789abcdef0123456789abcdef-us6", listId: "a1b2c3d4e5" };
 const message = {
-  to: { email: "Ada@Example.com", customerId: "cus_1" },
+  to: { email: "Ada@Example.com", customerKey: "cus_1" },
   text: "unused by Mailchimp",
   tag: "win-back",
   idempotencyKey: "aut_1:run_1:cus_1",

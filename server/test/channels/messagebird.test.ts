@@ -4,7 +4,7 @@ import type { SendOptions } from "../../src/channels/types.js";
 import { itClassifiesFailures, useProvider } from "./provider-server.js";
 
 const config = { apiKey: "live_0123456789abcdefghijABCDE", originator: "Acme" };
-const message = { to: { phone: "+31612345678", customerId: "cus_1" }, text: "Hello", idempotencyKey: "k1" };
+const message = { to: { phone: "+31612345678", customerKey: "cus_1" }, text: "Hello", idempotencyKey: "k1" };
 
 describe("messagebird", () => {
   const provider = useProvider();

@@ -5,7 +5,7 @@ import { itClassifiesFailures, useProvider } from "./provider-server.js";
 
 const config = { apiKey: "SG.test-key.very-secret-part", fromEmail: "news@acme.example", fromName: "Acme" };
 const message = {
-  to: { email: "ada@example.com", customerId: "cus_1" },
+  to: { email: "ada@example.com", customerKey: "cus_1" },
   subject: "We miss you",
   text: "Come back for 10% off.",
   idempotencyKey: "aut_1:run_1:cus_1",
@@ -42,7 +42,7 @@ describe("sendgrid", () => {
   });
 
   it("refuses, without calling, a customer without an email or an integration without a sender", async () => {
-    const noEmail = await sendgrid.send(config, { ...message, to: { customerId: "cus_2" } }, options());
+    const noEmail = await sendgrid.send(config, { ...message, to: { customerKey: "cus_2" } }, options());
     expect(noEmail).toMatchObject({
       ok: false,
       retryable: false,

@@ -9,7 +9,7 @@ const config = {
   fromNumber: "+15005550006",
 };
 const message = {
-  to: { phone: "+491701234567", customerId: "cus_1" },
+  to: { phone: "+491701234567", customerKey: "cus_1" },
   text: "Come back for 10% off & more",
   idempotencyKey: "aut_1:run_1:cus_1",
 };
@@ -45,7 +45,7 @@ describe("twilio", () => {
   });
 
   it("refuses a customer without a phone number", async () => {
-    const result = await twilio.send(config, { ...message, to: { customerId: "cus_2" } }, options());
+    const result = await twilio.send(config, { ...message, to: { customerKey: "cus_2" } }, options());
     expect(result).toMatchObject({ ok: false, retryable: false, reason: "The customer has no phone number" });
   });
 

@@ -12,7 +12,7 @@ const { Webhook } = createRequire(import.meta.url)("standardwebhooks") as {
 };
 
 const message = {
-  to: { email: "ada@example.com", customerId: "cus_1" },
+  to: { email: "ada@example.com", customerKey: "cus_1" },
   subject: "We miss you",
   text: "Come back.",
   data: { firstName: "Ada", churnScore: 0.8 },

@@ -47,7 +47,7 @@ describe("normalizeRow: purchases", () => {
     );
     expect(row).toEqual({
       kind: "purchase",
-      customerId: "C-17850",
+      customerKey: "C-17850",
       orderDate: new Date("2026-05-01T14:03:00Z"),
       amount: 1234.5,
       orderId: "536365",
@@ -64,7 +64,7 @@ describe("normalizeRow: purchases", () => {
     );
     expect(row).toEqual({
       kind: "purchase",
-      customerId: "12345",
+      customerKey: "12345",
       orderDate: new Date("2026-05-01T00:00:00Z"),
       amount: -12,
       orderId: null,
@@ -236,7 +236,7 @@ describe("normalizeRow: campaign exposures and types", () => {
     );
     expect(row).toEqual({
       kind: "campaign_exposure",
-      customerId: "c1",
+      customerKey: "c1",
       campaignId: "spring-26",
       group: "treatment",
       exposedAt: new Date("2026-05-01T06:00:00Z"),
@@ -357,7 +357,7 @@ describe("normalizeRecord and normalizeLine", () => {
       ),
     );
     expect(row).toMatchObject({
-      customerId: "42",
+      customerKey: "42",
       extra: { country: "TR", tags: '["a","b"]', address: '{"city":"Izmir"}', vip: false },
     });
     expect(Object.keys(row.extra)).toHaveLength(4);
@@ -389,7 +389,7 @@ describe("normalizeRecord and normalizeLine", () => {
         MDY,
       ),
     );
-    expect([fromFile, fromApi, fromApiText].map((row) => row.customerId)).toEqual([
+    expect([fromFile, fromApi, fromApiText].map((row) => row.customerKey)).toEqual([
       "17850",
       "17850",
       "17850",
@@ -409,11 +409,11 @@ describe("normalizeRecord and normalizeLine", () => {
         MDY,
       ),
     );
-    expect(exposure).toMatchObject({ customerId: "-3", campaignId: "7" });
+    expect(exposure).toMatchObject({ customerKey: "-3", campaignId: "7" });
     // Anything else is an id as written.
     for (const id of ["17850.5", "007", "A-17850.0", "17850.", "1e4", "17850.0 x"]) {
       expect(
-        rowOf(normalizeRecord({ customer_id: id, order_date: "2026-05-01", amount: 5 }, 0, MDY)).customerId,
+        rowOf(normalizeRecord({ customer_id: id, order_date: "2026-05-01", amount: 5 }, 0, MDY)).customerKey,
       ).toBe(id);
     }
   });
@@ -425,7 +425,7 @@ describe("normalizeRecord and normalizeLine", () => {
     expect(
       rowOf(normalizeLine(mapping, { line: 2, values: ["c1", "2026-05-01", "5", "TR"] }, MDY)),
     ).toMatchObject({
-      customerId: "c1",
+      customerKey: "c1",
       amount: 5,
       extra: { country: "TR" },
     });
@@ -519,7 +519,7 @@ describe("the CDNOW sample (YYYYMMDD dates)", () => {
 
   it("reads every line, matching the published shape (SOURCES.md)", () => {
     expect(rows).toHaveLength(6919);
-    expect(new Set(rows.map((row) => row.customerId)).size).toBe(2357);
+    expect(new Set(rows.map((row) => row.customerKey)).size).toBe(2357);
     const total = rows.reduce((sum, row) => sum + (row.kind === "purchase" ? row.amount : 0), 0);
     expect(total).toBeCloseTo(244_091.94, 2);
     const days = rows.map((row) => (row.kind === "purchase" ? row.orderDate.toISOString().slice(0, 10) : ""));
@@ -529,14 +529,14 @@ describe("the CDNOW sample (YYYYMMDD dates)", () => {
 });
 
 function purchase(
-  customerId: string,
+  customerKey: string,
   day: string,
   amount: number,
   extra: Record<string, string>,
 ): NormalizedRow {
   return {
     kind: "purchase",
-    customerId,
+    customerKey,
     orderDate: new Date(`${day}T00:00:00Z`),
     amount,
     orderId: null,

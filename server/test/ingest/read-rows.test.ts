@@ -188,7 +188,7 @@ describe("readTabularRows: XLSX", () => {
       ok: true,
       row: {
         kind: "purchase",
-        customerId: "12345",
+        customerKey: "12345",
         orderDate: new Date("2026-05-01T14:03:00Z"),
         amount: 129.9,
         orderId: null,

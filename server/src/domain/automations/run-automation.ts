@@ -117,7 +117,7 @@ export async function runAutomation(
               config as never,
               {
                 to: {
-                  customerId: customer.customer_id,
+                  customerKey: customer.customer_id,
                   email: stringOr(extra.email),
                   phone: stringOr(extra.phone),
                 },

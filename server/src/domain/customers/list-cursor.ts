@@ -1,4 +1,4 @@
-import type { CustomerKey, CustomerOrder } from "../../db/customers.js";
+import type { CustomerCursor, CustomerOrder } from "../../db/customers.js";
 import { DomainError } from "../errors.js";
 
 /**
@@ -6,7 +6,7 @@ import { DomainError } from "../errors.js";
  * it belongs to, base64url-encoded JSON. Keeping the value (rather than looking the customer up again) is what
  * keeps pages stable while re-scoring moves that customer.
  */
-export function encodeListCursor(order: CustomerOrder, key: CustomerKey): string {
+export function encodeListCursor(order: CustomerOrder, key: CustomerCursor): string {
   const document = { s: order.column, d: order.direction, v: key.value, i: key.id };
   return Buffer.from(JSON.stringify(document)).toString("base64url");
 }
@@ -14,7 +14,7 @@ export function encodeListCursor(order: CustomerOrder, key: CustomerKey): string
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The key a cursor marks; a 400 naming `starting_after` when it is not one of ours or another order's. */
-export function decodeListCursor(cursor: string, order: CustomerOrder): CustomerKey {
+export function decodeListCursor(cursor: string, order: CustomerOrder): CustomerCursor {
   let document: { s?: unknown; d?: unknown; v?: unknown; i?: unknown } | undefined;
   try {
     document = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));

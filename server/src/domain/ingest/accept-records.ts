@@ -32,7 +32,7 @@ export async function acceptRecords(
     const result = normalizeRecord(record, index, { dateOrder: "YMD" });
     // Record i is line i + 2, as it was when batches were written as a CSV under a header line.
     if (result.ok) {
-      if (result.row.kind === "purchase") customerKeys.add(result.row.customerId);
+      if (result.row.kind === "purchase") customerKeys.add(result.row.customerKey);
       staged.push(stagedRow(index + 2, result.row));
       return;
     }

@@ -124,7 +124,7 @@ export async function acceptUpload(
       for await (const row of readFileRows(whole, options, found)) {
         if (!row.problems) {
           rows += 1;
-          if (row.row.kind === "purchase") customerKeys.add(row.row.customerId);
+          if (row.row.kind === "purchase") customerKeys.add(row.row.customerKey);
           yield stagedRow(row.line, row.row);
           continue;
         }

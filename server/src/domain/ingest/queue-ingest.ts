@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Knex } from "knex";
 import { requireIngestQuota } from "../../billing/quotas.js";
+import { reserveProfiles } from "../../db/customers.js";
 import { type FileOptions, findFileByBatch, insertFile } from "../../db/files.js";
 import { runIdsOfJob } from "../../db/runs.js";
 import type { JobScheduler } from "../../queue/scheduler.js";
@@ -56,7 +57,7 @@ export async function queueIngest(
   const jobId = randomUUID();
   try {
     const runId = await deps.db.transaction(async (trx) => {
-      const { reservedProfiles } = await requireIngestQuota(trx, file.quota.organizationId, {
+      const { newCustomerKeys } = await requireIngestQuota(trx, file.quota.organizationId, {
         projectId: file.projectId,
         rows: file.quota.rows,
         bytes: file.sizeBytes,
@@ -85,8 +86,8 @@ export async function queueIngest(
         job_id: jobId,
         batch_id: file.batchId ?? null,
         options: file.options,
-        reserved_profiles: reservedProfiles,
       });
+      await reserveProfiles(trx, { id: file.fileId, projectId: file.projectId }, newCustomerKeys);
       await deps.jobs.record(trx, {
         type: "ingest",
         id: jobId,

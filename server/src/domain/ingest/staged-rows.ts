@@ -20,7 +20,7 @@ export function stagedRow(line: number, row: NormalizedRow): string {
   if (row.kind === "purchase") {
     return stagedLine({
       kind: "purchase",
-      customer_key: row.customerId,
+      customer_key: row.customerKey,
       order_date: row.orderDate,
       amount: row.amount,
       order_id: row.orderId,
@@ -37,7 +37,7 @@ export function stagedRow(line: number, row: NormalizedRow): string {
   }
   return stagedLine({
     kind: "campaign_exposure",
-    customer_key: row.customerId,
+    customer_key: row.customerKey,
     order_date: null,
     amount: null,
     order_id: null,
