@@ -111,7 +111,7 @@ describe("examples/webhook-receiver", () => {
 
   it("verifies a delivery sent by Segmento's own custom_webhook adapter, end to end", async () => {
     const message = {
-      to: { customerId: "C-2002", email: "grace@example.com" },
+      to: { customerKey: "C-2002", email: "grace@example.com" },
       subject: "We miss you",
       text: "Here is 15% off your next order.",
       data: { churn_risk: "high", rfm_monetary: 1250.5 },
@@ -143,7 +143,7 @@ describe("examples/webhook-receiver", () => {
     const result = await deliver(
       "custom_webhook",
       { url, signingSecret: `whsec_${randomBytes(24).toString("base64")}` },
-      { to: { customerId: "C-3003" }, text: "Hi", idempotencyKey: "automation-1:run-8:C-3003" },
+      { to: { customerKey: "C-3003" }, text: "Hi", idempotencyKey: "automation-1:run-8:C-3003" },
     );
     expect(result).toMatchObject({ ok: false, providerStatus: 401, retryable: false });
     expect(received).toHaveLength(0);

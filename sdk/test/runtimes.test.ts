@@ -140,7 +140,7 @@ async function realDelivery(): Promise<SmokeInput["webhook"]> {
   const result = await customWebhook.send(
     { url: "https://crm.example/hooks/segmento", signingSecret: secret },
     {
-      to: { customerId: "C-1001", email: "ada@example.com" },
+      to: { customerKey: "C-1001", email: "ada@example.com" },
       text: "Hi",
       data: {},
       idempotencyKey: "msg_rt_1",
