@@ -22,7 +22,7 @@ import {
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { nodeConsumerTsconfig } from "../sdk/test/node-consumer.js";
+import { nodeConsumerTsconfig } from "../sdk/test/node-consumer.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SDK = path.join(ROOT, "sdk");

@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { nodeConsumerTsconfig } from "./node-consumer.js";
+import { nodeConsumerTsconfig } from "./node-consumer.mjs";
 
 const run = promisify(execFile);
 const sdkDir = new URL("..", import.meta.url).pathname;
