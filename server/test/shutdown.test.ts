@@ -169,18 +169,33 @@ if (services) {
           await server.app.db.knex("transactions").where({ project_id: tenant.projectId }).count({ n: "*" })
         )[0]?.n,
       );
-    const runningJob = async (jobs: string[]) =>
-      (await jobRows(server, tenant, jobs)).find((row) => row.status === "processing");
+    /** A worker started, the batches sent, and its first job inside the held insert. */
+    const workerMidJob = async (
+      held: Awaited<ReturnType<typeof holdTransactionInserts>>,
+      workerEnv: Record<string, string | undefined>,
+    ) => {
+      const first = spawnCli("worker", workerEnv);
+      await first.ready;
+      const { jobs } = await sendBatches(server, tenant);
+      await held.blocked();
+      const running = (await jobRows(server, tenant, jobs)).find((row) => row.status === "processing");
+      if (!running) throw new Error("the job waiting for the held insert is not processing");
+      return { first, jobs, running };
+    };
+    /** Another worker finishes the queue: every job once, every record stored once; it stops cleanly. */
+    const secondWorkerRunsTheRest = async (jobs: string[]) => {
+      const second = spawnCli("worker", env);
+      await second.ready;
+      await expectEachOnce(server, tenant, jobs);
+      expect(await storedTransactions()).toBe(BATCHES * PER_BATCH);
+      second.child.kill("SIGTERM");
+      expect(await second.exited).toBe(0);
+    };
 
     it("finishes its current job, takes no other, exits 0; another worker runs the rest, each once", async () => {
       const held = await start("Shutdown");
       try {
-        const first = spawnCli("worker", env);
-        await first.ready;
-        const { jobs } = await sendBatches(server, tenant);
-        await held.blocked();
-        const running = await runningJob(jobs);
-        expect(running, "the job waiting for the insert is processing").toBeDefined();
+        const { first, jobs, running } = await workerMidJob(held, env);
         first.child.kill("SIGTERM");
         await waitFor("the worker to log its shutdown", async () =>
           first.output().includes("shutting down: finishing the requests and jobs in flight")
@@ -197,12 +212,7 @@ if (services) {
           (await jobRows(server, tenant, jobs)).filter((row) => row.status === "completed"),
         ).toHaveLength(1);
 
-        const second = spawnCli("worker", env);
-        await second.ready;
-        await expectEachOnce(server, tenant, jobs);
-        expect(await storedTransactions()).toBe(BATCHES * PER_BATCH);
-        second.child.kill("SIGTERM");
-        expect(await second.exited).toBe(0);
+        await secondWorkerRunsTheRest(jobs);
       } finally {
         await held.release();
       }
@@ -211,12 +221,7 @@ if (services) {
     it("past SHUTDOWN_TIMEOUT_MS exits 1 and hands its running job back: another worker runs it, nothing twice", async () => {
       const held = await start("Shutdown timeout");
       try {
-        const first = spawnCli("worker", { ...env, SHUTDOWN_TIMEOUT_MS: "1000" });
-        await first.ready;
-        const { jobs } = await sendBatches(server, tenant);
-        await held.blocked();
-        const running = await runningJob(jobs);
-        expect(running, "the job waiting for the insert is processing").toBeDefined();
+        const { first, jobs, running } = await workerMidJob(held, { ...env, SHUTDOWN_TIMEOUT_MS: "1000" });
         // The job cannot finish while the insert is held: the shutdown's time runs out.
         first.child.kill("SIGTERM");
         expect(await first.exited).toBe(1);
@@ -227,29 +232,30 @@ if (services) {
 
         // Its queue lock lapses (WORKER_LOCK_MS), so the queue hands the job to the next worker; the abandoned
         // attempt's transaction died with its connection, so each record is stored once.
-        const second = spawnCli("worker", env);
-        await second.ready;
-        await expectEachOnce(server, tenant, jobs);
-        expect(await storedTransactions()).toBe(BATCHES * PER_BATCH);
-        second.child.kill("SIGTERM");
-        expect(await second.exited).toBe(0);
+        await secondWorkerRunsTheRest(jobs);
       } finally {
         await held.release();
       }
     }, 600_000);
   });
 } else {
+  /** `start` on the embedded runtime, on a data directory of its own that a restart reuses. */
+  const embeddedEnv = (extra: Record<string, string> = {}) => {
+    const { DATABASE_URL: _db, REDIS_URL: _redis, ...rest } = process.env;
+    return {
+      ...rest,
+      PORT: "0",
+      SEGMENTO_DATA_DIR: mkdtempSync(path.join(tmpdir(), "segmento-shutdown-")),
+      TRUSTED_ORIGINS: TEST_ORIGIN,
+      SEGMENTATION_DEBOUNCE_MS: "600000",
+      LOG_LEVEL: "info",
+      ...extra,
+    };
+  };
+
   describe("an embedded server stopped with SIGTERM mid-run", () => {
     it("ends event streams with a reconnect hint, finishes its current job, exits 0; a restart runs the rest", async () => {
-      const { DATABASE_URL: _db, REDIS_URL: _redis, ...rest } = process.env;
-      const env = {
-        ...rest,
-        PORT: "0",
-        SEGMENTO_DATA_DIR: mkdtempSync(path.join(tmpdir(), "segmento-shutdown-")),
-        TRUSTED_ORIGINS: TEST_ORIGIN,
-        SEGMENTATION_DEBOUNCE_MS: "600000",
-        LOG_LEVEL: "info",
-      };
+      const env = embeddedEnv();
       const first = spawnCli("start", env);
       let server = serverAt(await first.ready);
       const tenant = await createTenant(server, "Shutdown");
@@ -279,16 +285,7 @@ if (services) {
     }, 600_000);
 
     it("past SHUTDOWN_TIMEOUT_MS, with a request still in flight, exits 1; a restart runs every job once", async () => {
-      const { DATABASE_URL: _db, REDIS_URL: _redis, ...rest } = process.env;
-      const env = {
-        ...rest,
-        PORT: "0",
-        SEGMENTO_DATA_DIR: mkdtempSync(path.join(tmpdir(), "segmento-shutdown-")),
-        TRUSTED_ORIGINS: TEST_ORIGIN,
-        SEGMENTATION_DEBOUNCE_MS: "600000",
-        SHUTDOWN_TIMEOUT_MS: "1000",
-        LOG_LEVEL: "info",
-      };
+      const env = embeddedEnv({ SHUTDOWN_TIMEOUT_MS: "1000" });
       const first = spawnCli("start", env);
       const url = await first.ready;
       let server = serverAt(url);
