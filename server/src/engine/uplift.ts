@@ -260,7 +260,8 @@ export function fitUplift(
     throw new RangeError(`holdoutShare must be in [0.1, 0.5], got ${holdoutShare}`);
   const width = checkFeatures(observations, []);
   const featureNames = options.featureNames ?? Array.from({ length: width }, (_, j) => `feature ${j + 1}`);
-  if (featureNames.length !== width)
+  // Without observations there are no feature rows to count (and nothing to estimate, said below).
+  if (observations.length > 0 && featureNames.length !== width)
     throw new RangeError(`${featureNames.length} feature names for ${width} features`);
 
   const rows = [...observations].sort(compareObservations);

@@ -232,6 +232,22 @@ function observations(
 }
 
 describe("uplift refuses what it cannot measure", () => {
+  it("a shop without any campaign exposure: not estimable, said plainly (the customers' features are never counted)", () => {
+    const timelines = buildTimelines(
+      [{ customerId: "a", at: new Date("2026-01-05T10:00:00Z"), amount: 20 }],
+      new Map([["a", { region: "north" }]]),
+    );
+    const result = estimateCampaignUplift([], timelines, {
+      referenceDate: new Date("2026-03-01T00:00:00Z"),
+      windowDays: 30,
+      seed: 1,
+    });
+    expect(result.status).toBe("not_estimable");
+    expect(result.status === "not_estimable" && result.reason).toBe(
+      "No campaign exposures yet, so there is no campaign effect to measure.",
+    );
+  });
+
   it("refuses to estimate without a control group, and invents no score", () => {
     const onlyContacted = observations(2000, 4, 0.25, 1);
     const result = estimateUplift(onlyContacted, onlyContacted, { seed: 4 });
