@@ -148,7 +148,7 @@ describe("similarity index per project", () => {
     expect(res.body.similar).toHaveLength(5);
   }, 240_000);
 
-  it("deleting another project purges its embeddings only", async () => {
+  it("deleting another project purges its embeddings only and drops its emptied partition", async () => {
     const before = await partitionsOf(shop.projectId);
     const deleted = await server.request(`/api/projects/${other.projectId}`, {
       method: "DELETE",
@@ -166,5 +166,8 @@ describe("similarity index per project", () => {
       .where({ project_id: shop.projectId })
       .count();
     expect(Number(mine[0]!.count)).toBe(before[0]!.rows);
+    // Its partition (table and HNSW index) is gone from the catalogue; this project's stays as it was.
+    expect(await partitionsOf(other.projectId)).toEqual([]);
+    expect((await partitionsOf(shop.projectId)).map((p) => p.relname)).toEqual(before.map((p) => p.relname));
   }, 240_000);
 });

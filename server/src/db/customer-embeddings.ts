@@ -35,6 +35,23 @@ async function projectPartition(db: Knex, projectId: string): Promise<string | u
 }
 
 /**
+ * Drops a project's partition of customer_embeddings once its rows are gone (a deleted project), so the
+ * catalogue and the parent's partition list do not keep one empty table and index per project ever deleted.
+ * Refuses a partition that still has rows: deleting them is the purge's job, in short chunks. Returns whether
+ * a partition was dropped.
+ */
+export async function dropEmptyEmbeddingPartition(db: Knex, projectId: string): Promise<boolean> {
+  return db.transaction(async (trx) => {
+    const partition = await projectPartition(trx, projectId);
+    if (!partition) return false;
+    const left = await trx.raw(`SELECT EXISTS (SELECT 1 FROM ${partition}) AS rows_left`);
+    if (left.rows[0].rows_left) throw new Error(`the embeddings partition ${partition} still has rows`);
+    await trx.raw(`DROP TABLE ${partition}`);
+    return true;
+  });
+}
+
+/**
  * Replaces a project's customer embeddings in one transaction (readers see the old set or the new one). The
  * new set is loaded into a table of its own, without any index; then
  * - few changes (see IN_PLACE_MAX_SHARE): only the changed, new and removed rows are written to the project's

@@ -68,20 +68,55 @@ export function scaleFeatures(
   rows: number[][],
   logColumns: boolean[],
 ): { scaled: number[][]; means: number[]; scales: number[] } {
-  const transformed = rows.map((row) => {
-    if (row.length !== logColumns.length) {
-      throw new Error(`scaleFeatures: a row has ${row.length} columns, logColumns ${logColumns.length}`);
-    }
-    return row.map((value, c) => (logColumns[c] ? Math.log1p(Math.max(0, value)) : value));
-  });
+  const transformed = logTransform(rows, logColumns);
   const n = Math.max(rows.length, 1);
   const means = logColumns.map((_, c) => transformed.reduce((sum, row) => sum + row[c]!, 0) / n);
   const scales = means.map((mean, c) => {
     const deviation = Math.sqrt(transformed.reduce((sum, row) => sum + (row[c]! - mean) ** 2, 0) / n);
     return deviation > 0 ? deviation : 1;
   });
-  const scaled = transformed.map((row) => row.map((value, c) => (value - means[c]!) / scales[c]!));
-  return { scaled, means, scales };
+  return { scaled: standardize(transformed, means, scales), means, scales };
+}
+
+/** How a population's rows were scaled (scaleFeatures), kept to scale other rows the same way later. */
+export interface FeatureScaling {
+  logColumns: boolean[];
+  means: number[];
+  scales: number[];
+}
+
+/** Rows scaled exactly as the population `scaling` was taken from (new customers against stored models). */
+export function scaleLike(rows: number[][], scaling: FeatureScaling): number[][] {
+  return standardize(logTransform(rows, scaling.logColumns), scaling.means, scaling.scales);
+}
+
+function logTransform(rows: number[][], logColumns: boolean[]): number[][] {
+  return rows.map((row) => {
+    if (row.length !== logColumns.length) {
+      throw new Error(`scaleFeatures: a row has ${row.length} columns, logColumns ${logColumns.length}`);
+    }
+    return row.map((value, c) => (logColumns[c] ? Math.log1p(Math.max(0, value)) : value));
+  });
+}
+
+const standardize = (rows: number[][], means: number[], scales: number[]) =>
+  rows.map((row) => row.map((value, c) => (value - means[c]!) / scales[c]!));
+
+/** The centroid nearest to `row` (squared Euclidean distance; ties: the lower index) and that distance. */
+export function nearestCentroid(
+  row: readonly number[],
+  centroids: readonly (readonly number[])[],
+): { index: number; distance: number } {
+  let index = 0;
+  let distance = Number.POSITIVE_INFINITY;
+  centroids.forEach((centroid, c) => {
+    const d = squaredDistance(row, centroid);
+    if (d < distance) {
+      index = c;
+      distance = d;
+    }
+  });
+  return { index, distance };
 }
 
 /**
@@ -315,17 +350,9 @@ function flatRows(rows: number[][]): { values: Float64Array; dimensions: number 
 function assignToNearest(rows: number[][], centroids: number[][]): { labels: number[]; inertia: number } {
   let inertia = 0;
   const labels = rows.map((row) => {
-    let nearest = 0;
-    let nearestDistance = Number.POSITIVE_INFINITY;
-    centroids.forEach((centroid, c) => {
-      const distance = squaredDistance(row, centroid);
-      if (distance < nearestDistance) {
-        nearest = c;
-        nearestDistance = distance;
-      }
-    });
-    inertia += nearestDistance;
-    return nearest;
+    const nearest = nearestCentroid(row, centroids);
+    inertia += nearest.distance;
+    return nearest.index;
   });
   return { labels, inertia };
 }

@@ -61,8 +61,10 @@ export function scoreAgainst(customer: RfmValues, cuts: RfmCutPoints): RfmScore 
 }
 
 /** Every customer's scores and grid segment, in input order. */
-export function rfmSegments(customers: readonly RfmValues[]): { score: RfmScore; segment: string }[] {
-  const cuts = rfmCutPoints(customers);
+export function rfmSegments(
+  customers: readonly RfmValues[],
+  cuts: RfmCutPoints = rfmCutPoints(customers),
+): { score: RfmScore; segment: string }[] {
   return customers.map((customer) => {
     const score = scoreAgainst(customer, cuts);
     return { score, segment: segmentNameFor(score) };

@@ -3,7 +3,8 @@ import type { CustomerBehaviour } from "./customer.js";
 import { customerEmbeddings } from "./embedding.js";
 import { type Clustering, clusterCustomers, type KStability, kStability, scaleFeatures } from "./kmeans.js";
 import type { RfmScore } from "./rfm-scores.js";
-import { nameSegments, rfmSegments, type SegmentName } from "./segment-names.js";
+import { nameSegments, rfmCutPoints, rfmSegments, type SegmentName } from "./segment-names.js";
+import { abcFloors, clusterFeatureRows, type SegmentationModel } from "./segmentation-model.js";
 
 export interface SegmentationInput {
   customers: CustomerBehaviour[];
@@ -24,6 +25,8 @@ export interface Segmentation {
   /** A name per cluster, true of its members (segment-names.ts). */
   names: SegmentName[];
   embeddings: number[][];
+  /** What an incremental run needs to score changed customers the same way (segmentation-model.ts). */
+  model: SegmentationModel;
   /** Milliseconds per step. */
   durations: Record<string, number>;
 }
@@ -45,12 +48,11 @@ export function segmentCustomers({ customers, kMin, kMax, seed }: SegmentationIn
     durations[step] = Math.round(performance.now() - started);
     return result;
   };
-  const graded = time("scores", () => rfmSegments(customers));
+  const cuts = rfmCutPoints(customers);
+  const graded = time("scores", () => rfmSegments(customers, cuts));
   const abc = time("abc", () => abcClasses(customers.map((c) => c.monetary)));
-  const { scaled } = scaleFeatures(
-    customers.map((c) => [c.recencyDays, c.frequency, Math.max(0, c.monetary)]),
-    [true, true, true],
-  );
+  const logColumns = [true, true, true];
+  const { scaled, means, scales } = scaleFeatures(clusterFeatureRows(customers), logColumns);
   const options = { kMin, kMax, seed };
   const clustering = time("clustering", () => clusterCustomers(scaled, options));
   const stability = time("stability", () =>
@@ -58,6 +60,16 @@ export function segmentCustomers({ customers, kMin, kMax, seed }: SegmentationIn
   );
   const names = time("naming", () => nameSegments(customers, clustering.labels, clustering.k));
   const embeddings = time("embeddings", () => customerEmbeddings(customers));
+  const model: SegmentationModel = {
+    cuts,
+    abcFloors: abcFloors(
+      customers.map((c) => c.monetary),
+      abc,
+    ),
+    clusterScaling: { logColumns, means, scales },
+    centroids: clustering.centroids,
+    embeddingScaling: embeddings.scaling,
+  };
   return {
     scores: graded.map((g) => g.score),
     rfmSegments: graded.map((g) => g.segment),
@@ -65,7 +77,8 @@ export function segmentCustomers({ customers, kMin, kMax, seed }: SegmentationIn
     clustering,
     stability,
     names,
-    embeddings,
+    embeddings: embeddings.vectors,
+    model,
     durations,
   };
 }

@@ -4,7 +4,7 @@
  */
 
 /** Squared Euclidean distance between two feature vectors of the same length. */
-export function squaredDistance(a: number[], b: number[]): number {
+export function squaredDistance(a: readonly number[], b: readonly number[]): number {
   let sum = 0;
   for (let d = 0; d < a.length; d++) {
     const delta = a[d]! - b[d]!;

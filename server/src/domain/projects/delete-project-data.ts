@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { dropEmptyEmbeddingPartition } from "../../db/customer-embeddings.js";
 import { storageKeysOfProject } from "../../db/files.js";
 import { countProjectRows, deleteProject, purgeProjectChunk } from "../../db/projects.js";
 import type { FileStore } from "../../storage/file-store.js";
@@ -14,7 +15,7 @@ export interface ProjectDeleteResult {
 
 /**
  * Deletes a project marked `deleting`: its bulk data in short chunks (each its own transaction), its stored
- * files, then the project row, whose cascade takes the small tables. Safe to run again after a crash: every
+ * files, its (now empty) embeddings partition, then the project row, whose cascade takes the small tables. Safe to run again after a crash: every
  * step deletes only what is still there.
  */
 export async function deleteProjectData(
@@ -35,6 +36,7 @@ export async function deleteProjectData(
   }
   const keys = await storageKeysOfProject(deps.db, projectId);
   for (const key of keys.flat()) await deps.files.remove(key);
+  await dropEmptyEmbeddingPartition(deps.db, projectId);
   await deleteProject(deps.db, projectId);
   return {
     status: "completed",
