@@ -116,7 +116,12 @@ export async function loadSyntheticShop(app: AppContext, projectId: string, cust
 /** What an Engine stage is given, for running it directly on a project without the queue. */
 export function engineStage(app: AppContext, projectId: string) {
   return [
-    { db: app.db.knex, engine: app.engine, sampleCustomers: app.config.modelSampleCustomers },
+    {
+      db: app.db.knex,
+      engine: app.engine,
+      sampleCustomers: app.config.modelSampleCustomers,
+      fullRun: app.config.fullRun,
+    },
     { projectId, jobId: randomUUID() },
   ] as const;
 }

@@ -65,6 +65,12 @@ export interface Config {
   engineThreads: number;
   /** Customers the predictive models learn from: a seeded sample of a larger project (everyone is scored). */
   modelSampleCustomers: number;
+  /**
+   * When an ingest run refits every model instead of scoring only the changed customers against the stored
+   * ones: once the last full run is `intervalHours` old, or once the customers changed since it exceed
+   * `driftPercent` of those it was fitted on (0 for either: every run is full).
+   */
+  fullRun: { intervalHours: number; driftPercent: number };
   /** How long a worker holds a job before another may take it over after a crash. */
   workerLockMs: number;
   /** Interval of the SSE heartbeat comment that keeps proxies from closing a quiet stream. */
@@ -318,6 +324,14 @@ export const ENVIRONMENT_SCHEMA = {
     fallback: "50000",
     doc: "Customers the predictive models learn from: a seeded sample of a larger project, so a fit costs the same at any size (every customer is scored).",
   }),
+  FULL_RUN_INTERVAL_HOURS: variable(integer(0, 24 * 366), {
+    fallback: "24",
+    doc: "An ingest run refits every model (re-clustering included) once the last full run is this old; younger, it only re-scores the changed customers against the stored models (0: every run is full).",
+  }),
+  FULL_RUN_DRIFT_PERCENT: variable(integer(0, 100), {
+    fallback: "10",
+    doc: "An ingest run refits every model once the customers changed since the last full run exceed this share of the customers it was fitted on (0: every run is full).",
+  }),
   WORKER_LOCK_MS: variable(integer(1000, 10 * 60 * 1000), {
     fallback: "30000",
     doc: "How long a worker holds a job before another may take it over after a crash.",
@@ -437,6 +451,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     workerConcurrency: e.WORKER_CONCURRENCY ?? 2,
     engineThreads: e.ENGINE_THREADS ?? 1,
     modelSampleCustomers: e.MODEL_SAMPLE_CUSTOMERS ?? 50_000,
+    fullRun: {
+      intervalHours: e.FULL_RUN_INTERVAL_HOURS ?? 24,
+      driftPercent: e.FULL_RUN_DRIFT_PERCENT ?? 10,
+    },
     workerLockMs: e.WORKER_LOCK_MS ?? 30_000,
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS ?? 15_000,
     docsSiteDir: path.resolve(e.DOCS_SITE_DIR ?? path.join(REPO_ROOT, "docs-site/.vitepress/dist")),

@@ -2431,6 +2431,14 @@ export interface components {
         };
         /** @description What a segmentation pass found. */
         SegmentationResult: {
+            /**
+             * @description `full`: every model refitted (re-clustering included) and every customer scored; `incremental`: only the customers changed since the last full run scored (RFM, scores, ABC, cluster segment, embedding; then churn and CLV in the predictive pass) against that run's stored models. An ingest run is incremental while the last full run is younger than `FULL_RUN_INTERVAL_HOURS` and the customers changed since it are at most `FULL_RUN_DRIFT_PERCENT` of those it was fitted on; a requested re-run or changed model settings are always full.
+             * @enum {string}
+             */
+            mode?: "full" | "incremental";
+            /** @description Why this mode, with its numbers (age of the last full run, changed customers and their share). */
+            mode_reason?: string;
+            /** @description Customers scored (in an incremental pass, the changed ones). */
             customers: number;
             /** @description Number of clusters chosen. */
             k: number;

@@ -122,3 +122,36 @@ async function writeChangesInPlace(trx: Knex.Transaction, partition: string, nex
     `DELETE FROM ${partition} c WHERE NOT EXISTS (SELECT 1 FROM ${next} n WHERE n.customer_id = c.customer_id)`,
   );
 }
+
+/**
+ * Writes the embeddings of a few re-scored customers (an incremental run) straight into the project's
+ * partition: new customers inserted, changed vectors updated, unchanged ones left alone, so the HNSW index
+ * takes only those rows. Returns how many were written.
+ */
+export async function writeChangedEmbeddings(
+  db: Knex,
+  projectId: string,
+  rows: { customer_id: string; embedding: string }[],
+): Promise<number> {
+  let written = 0;
+  for (let i = 0; i < rows.length; i += LOAD_BATCH) {
+    const result = await db.raw(
+      `INSERT INTO customer_embeddings (customer_id, project_id, embedding)
+       SELECT r.customer_id, ?, r.embedding::vector FROM jsonb_to_recordset(?::jsonb) AS r(customer_id uuid, embedding text)
+       ON CONFLICT (project_id, customer_id) DO UPDATE SET embedding = excluded.embedding
+        WHERE customer_embeddings.embedding IS DISTINCT FROM excluded.embedding`,
+      [projectId, JSON.stringify(rows.slice(i, i + LOAD_BATCH))],
+    );
+    written += result.rowCount ?? 0;
+  }
+  return written;
+}
+
+/** How many embeddings the project has. */
+export async function countEmbeddings(db: Knex, projectId: string): Promise<number> {
+  const row = await db("customer_embeddings")
+    .where({ project_id: projectId })
+    .count<{ n: string }>("* as n")
+    .first();
+  return Number(row?.n ?? 0);
+}

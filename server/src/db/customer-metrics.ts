@@ -31,16 +31,25 @@ export async function referenceDateOf(
  * - frequency: distinct purchase orders (an order is its order_id, else its timestamp);
  * - monetary: net value, purchases minus returned money;
  * - return rate: returned value / purchased value, capped at 1 (engine/rfm.ts says what above 1 means).
- * Returns the number of customers updated.
+ * With `changedAfter` (an incremental run), only the customers an ingest changed after that time. Returns the
+ * number of customers updated.
  */
-export async function computeRfm(db: Knex, projectId: string, referenceDate: Date): Promise<number> {
+export async function computeRfm(
+  db: Knex,
+  projectId: string,
+  referenceDate: Date,
+  changedAfter?: Date,
+): Promise<number> {
+  const changedOnly = changedAfter
+    ? "AND customer_key IN (SELECT customer_key FROM customers WHERE project_id = ? AND updated_at > ?)"
+    : "";
   const result = await db.raw(
     `WITH lines AS (
        SELECT customer_key, order_date, order_id, amount,
               (is_return OR amount < 0) AS returned,
               (NOT is_return AND amount > 0) AS purchased
          FROM transactions
-        WHERE project_id = ? AND order_date <= ?),
+        WHERE project_id = ? AND order_date <= ? ${changedOnly}),
      agg AS (
        SELECT customer_key,
               max(order_date) FILTER (WHERE purchased) AS last_at,
@@ -59,18 +68,21 @@ export async function computeRfm(db: Knex, projectId: string, referenceDate: Dat
                           WHEN agg.returned > 0 THEN 1 ELSE 0 END
      FROM agg
      WHERE c.project_id = ? AND c.customer_key = agg.customer_key`,
-    [projectId, referenceDate, referenceDate, projectId],
+    [projectId, referenceDate, ...(changedAfter ? [projectId, changedAfter] : []), referenceDate, projectId],
   );
   return result.rowCount ?? 0;
 }
 
+/** The scored customers' behaviour (with `changedAfter`: only those an ingest changed after that time). */
 export async function loadCustomerFeatures(
   db: Knex,
   projectId: string,
   referenceDate: Date,
+  changedAfter?: Date,
 ): Promise<CustomerBehaviour[]> {
-  const rows = await db("customers")
-    .where({ project_id: projectId })
+  const query = db("customers").where({ project_id: projectId });
+  if (changedAfter) query.andWhere("updated_at", ">", changedAfter);
+  const rows = await query
     .whereNotNull("rfm_recency_days")
     .orderBy("id")
     .select(
@@ -256,4 +268,23 @@ export async function savePredictions(
     uplift_score: "double precision",
     scored_at: "timestamptz",
   });
+}
+
+/**
+ * The database's clock: a full run notes it before reading anything, and every customer an ingest changes
+ * afterwards (its `updated_at`, set by the same clock) is one the next incremental run re-scores.
+ */
+export async function databaseClock(db: Knex): Promise<Date> {
+  const result = await db.raw("SELECT clock_timestamp() AS now");
+  return new Date(result.rows[0].now);
+}
+
+/** How many of the project's customers an ingest changed (or added) after `after`. */
+export async function countChangedCustomers(db: Knex, projectId: string, after: Date): Promise<number> {
+  const row = await db("customers")
+    .where({ project_id: projectId })
+    .andWhere("updated_at", ">", after)
+    .count<{ n: string }>("* as n")
+    .first();
+  return Number(row?.n ?? 0);
 }

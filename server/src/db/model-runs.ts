@@ -11,12 +11,18 @@ export interface ModelRunRow {
   metrics: Record<string, unknown>;
   durations_ms: Record<string, number>;
   data_size: Record<string, number>;
+  /** What an incremental run needs to score changed customers against this run's models; null if not kept. */
+  scoring: Record<string, unknown> | null;
   created_at: Date;
 }
 
-export async function insertModelRun(db: Knex, run: Omit<ModelRunRow, "id" | "created_at">): Promise<void> {
+export async function insertModelRun(
+  db: Knex,
+  run: Omit<ModelRunRow, "id" | "created_at" | "scoring"> & { scoring?: ModelRunRow["scoring"] },
+): Promise<void> {
   await db("model_runs").insert({
     ...run,
+    scoring: run.scoring ? JSON.stringify(run.scoring) : null,
     parameters: JSON.stringify(run.parameters),
     metrics: JSON.stringify(run.metrics),
     durations_ms: JSON.stringify(run.durations_ms),

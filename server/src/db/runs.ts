@@ -107,3 +107,12 @@ export async function updateRun(
 export function findLapsedOpenRuns(db: Knex): Promise<RunRow[]> {
   return db("pipeline_runs").where({ open: true }).andWhere("closes_at", "<", db.fn.now()).limit(100);
 }
+
+/** What started the runs a job serves (a debounced stage may serve several). */
+export function triggersOfJob(db: Knex, jobId: string): Promise<RunTrigger[]> {
+  return db("run_jobs as j")
+    .join("pipeline_runs as r", "r.id", "j.run_id")
+    .where("j.job_id", jobId)
+    .distinct()
+    .pluck("r.trigger");
+}

@@ -50,7 +50,13 @@ export const clusterFeatureRows = (customers: readonly CustomerBehaviour[]) =>
   customers.map((c) => [c.recencyDays, c.frequency, Math.max(0, c.monetary)]);
 
 /** Changed customers scored against a stored model (see SegmentationModel), in input order. */
-export function rescoreCustomers(model: SegmentationModel, customers: CustomerBehaviour[]): Rescoring {
+export function rescoreCustomers({
+  model,
+  customers,
+}: {
+  model: SegmentationModel;
+  customers: CustomerBehaviour[];
+}): Rescoring {
   const scores = customers.map((c) => scoreAgainst(c, model.cuts));
   const { a, b } = model.abcFloors;
   const abc = customers.map((c): AbcClass => {

@@ -15,6 +15,7 @@ import * as billing from "./20261130_020_billing.js";
 import * as foreignKeyIndexes from "./20261130_021_foreign_key_indexes.js";
 import * as customerErasure from "./20261130_030_customer_erasure.js";
 import * as profileReservations from "./20261201_040_profile_reservations.js";
+import * as incrementalScoring from "./20261201_041_incremental_scoring.js";
 
 /** Migrations in the order they run. Listed here rather than read from disk, so bundling and tsx both work. */
 const migrations: Record<string, Knex.Migration> = {
@@ -34,6 +35,7 @@ const migrations: Record<string, Knex.Migration> = {
   "20261130_021_foreign_key_indexes": foreignKeyIndexes,
   "20261130_030_customer_erasure": customerErasure,
   "20261201_040_profile_reservations": profileReservations,
+  "20261201_041_incremental_scoring": incrementalScoring,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

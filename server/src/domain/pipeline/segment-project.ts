@@ -3,6 +3,7 @@ import { modelRunQuotaError } from "../../billing/quotas.js";
 import { type EmbeddingWrite, replaceEmbeddings } from "../../db/customer-embeddings.js";
 import {
   computeRfm,
+  databaseClock,
   loadCustomerFeatures,
   referenceDateOf,
   saveSegmentation,
@@ -15,6 +16,8 @@ import { toVectorText } from "../../engine/embedding.js";
 import { translate } from "../../i18n/index.js";
 import type { EngineRunner } from "./engine.js";
 import { PermanentStepError, type Progress, projectSeed, type StepOutcome } from "./progress.js";
+import { rescoreChangedCustomers } from "./rescore-project.js";
+import { chooseScoringMode, type FullRunPolicy, fittedSettings, type StoredScoring } from "./scoring-mode.js";
 import { stepTimer } from "./step-timer.js";
 
 /** Customers' segmentation results written per statement batch. */
@@ -23,9 +26,14 @@ const WRITE_BATCH = 20_000;
 export interface SegmentProjectDeps {
   db: Knex;
   engine: EngineRunner;
+  fullRun: FullRunPolicy;
 }
 
 export interface SegmentationResult {
+  /** `full`: every model refitted, every customer scored; `incremental`: changed customers against stored models. */
+  mode: "full" | "incremental";
+  /** Why this mode, in one sentence with its numbers. */
+  mode_reason: string;
   customers: number;
   k: number;
   reason: string;
@@ -66,7 +74,32 @@ export async function segmentProject(
       reason: "The project has no transactions yet, so there is nothing to segment.",
     };
   }
+  const scoringMode = await chooseScoringMode(db, project, input.jobId, deps.fullRun);
+  if (scoringMode.mode === "incremental") {
+    const rescored = await rescoreChangedCustomers(deps, project.id, referenceDate, scoringMode, report);
+    const { segments } = scoringMode.scoring;
+    return {
+      status: "completed",
+      result: {
+        mode: "incremental",
+        mode_reason: scoringMode.reason,
+        customers: rescored.customers,
+        k: segments.length,
+        reason: `The clusters of the full run of ${scoringMode.modelRun.created_at.toISOString()} (incremental runs do not re-cluster).`,
+        segments: segments.map((s) => s.name),
+        reference_date: referenceDate.toISOString(),
+        durations_ms: rescored.durations,
+        embeddings: {
+          mode: "in_place",
+          changed: rescored.embeddingsWritten,
+          total: rescored.embeddingsTotal,
+        },
+      },
+      message: `Re-scored ${rescored.customers.toLocaleString("en-US")} changed customers against the stored models`,
+    };
+  }
   const { durations, time } = stepTimer();
+  const changesAfter = await databaseClock(db);
 
   await report(5, "Computing RFM");
   await time("rfm", () => computeRfm(db, project.id, referenceDate));
@@ -86,6 +119,12 @@ export async function segmentProject(
     deps.engine.run("segmentCustomers", { customers, kMin, kMax, seed }),
   );
   const { scores, rfmSegments, abc, clustering, stability, names, embeddings } = model;
+  const scoring = (segments: StoredScoring["segments"]): StoredScoring => ({
+    model: model.model,
+    segments,
+    settings: fittedSettings(project),
+    changesAfter: changesAfter.toISOString(),
+  });
   Object.assign(durations, model.durations);
 
   await report(80, "Saving results");
@@ -149,6 +188,7 @@ export async function segmentProject(
         },
         durations_ms: durations,
         data_size: { customers: customers.length },
+        scoring: { ...scoring(saved) },
       });
       return saved;
     }),
@@ -165,6 +205,8 @@ export async function segmentProject(
   return {
     status: "completed",
     result: {
+      mode: "full",
+      mode_reason: scoringMode.reason,
       customers: customers.length,
       k: clustering.k,
       reason: clustering.reason,

@@ -11,5 +11,9 @@ export const segmentationJob = defineJob({
   next: { type: "predictive" },
   exclusive: true,
   run: (payload, { app, jobId, report }) =>
-    segmentProject({ db: app.db.knex, engine: app.engine }, { projectId: payload.projectId, jobId }, report),
+    segmentProject(
+      { db: app.db.knex, engine: app.engine, fullRun: app.config.fullRun },
+      { projectId: payload.projectId, jobId },
+      report,
+    ),
 });
