@@ -68,6 +68,8 @@ export async function startTestServer(
       validateResponses: true,
       // Suites make many requests from one IP; the rate-limit suite sets its own limit.
       rateLimit: { max: 100_000, windowMs: 15 * 60 * 1000 },
+      // Every run refits (what the suites assert about models); incremental-runs.test.ts sets its own policy.
+      fullRun: { intervalHours: 0, driftPercent: 0 },
       ...overrides,
     },
   );

@@ -3,6 +3,7 @@ import { countChangedCustomers } from "../../db/customer-metrics.js";
 import { latestModelRun, type ModelRunRow } from "../../db/model-runs.js";
 import type { ProjectRow } from "../../db/projects.js";
 import { triggersOfJob } from "../../db/runs.js";
+import { listSegments } from "../../db/segments.js";
 import type { SegmentationModel } from "../../engine/segmentation-model.js";
 
 /** When a run refits every model rather than re-scoring the changed customers (config `fullRun`). */
@@ -52,9 +53,10 @@ export const fittedSettings = (project: ProjectRow): FittedSettings => ({
 /**
  * Full or incremental, and why in one sentence. Incremental only for an ingest or upload run when the last full
  * run stored its models with the project's current settings, is younger than the policy's interval, and the
- * customers changed since it (added or given new transactions; each re-scored once per incremental run until
+ * customers changed since it (added or given new transactions; re-scored by every incremental run until
  * the next full run) are at most the policy's drift share of those it was fitted on. Everything else is full:
- * a requested re-run, no stored models, changed settings, the schedule, or drift past the threshold.
+ * a requested re-run, no stored models, changed settings, a deleted cluster segment, the schedule, or drift past
+ * the threshold.
  */
 export async function chooseScoringMode(
   db: Knex,
@@ -74,8 +76,14 @@ export async function chooseScoringMode(
   const scoring = last?.scoring as StoredScoring | null | undefined;
   if (!last || !scoring) return full("Full run: no earlier full run has stored its models.");
   const settings = fittedSettings(project);
-  if (JSON.stringify(scoring.settings) !== JSON.stringify(settings))
+  // Field by field: jsonb does not keep the key order JSON.stringify wrote.
+  if (
+    (Object.keys(settings) as (keyof FittedSettings)[]).some((key) => scoring.settings[key] !== settings[key])
+  )
     return full("Full run: the project's model settings changed since the last full run.");
+  const segmentIds = new Set((await listSegments(db, project.id)).map((s) => s.id));
+  if (!scoring.segments.every((s) => segmentIds.has(s.id)))
+    return full("Full run: a cluster segment of the last full run was deleted since.");
   const ageHours = (Date.now() - new Date(last.created_at).getTime()) / HOUR_MS;
   if (ageHours >= policy.intervalHours)
     return full(
