@@ -176,8 +176,9 @@ describe("GET /metrics", () => {
         value(lines, `segmento_job_duration_seconds_count{queue="${queue}",outcome="ok"}`),
         queue,
       ).toBeGreaterThanOrEqual(1);
-    // The Engine's two stages, each timed on its worker thread: clustering, then the predictive models.
-    for (const task of ["segmentCustomers", "predictCustomers"])
+    // The Engine's tasks, each timed on its worker thread: clustering, then the predictive models' fit (on a
+    // sample) and their scoring (batch by batch).
+    for (const task of ["segmentCustomers", "fitPredictions", "scorePredictions"])
       expect(
         value(lines, `segmento_engine_task_duration_seconds_count{task="${task}",outcome="ok"}`),
         task,
