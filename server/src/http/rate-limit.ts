@@ -36,6 +36,14 @@ export function rateLimiter(
     standardHeaders: "draft-6",
     legacyHeaders: false,
     keyGenerator: options.key ?? ((req) => ipKeyGenerator(req.ip ?? "unknown")),
+    // The library's own console logging would print a stack when Redis is down at start-up (its store loads
+    // its scripts then); that case is expected and answered with 503 per request, so it is one line in our log.
+    logger: {
+      error: (error, message) =>
+        app.logger.warn({ reason: describe(error) }, message ?? "rate limiter error"),
+      warn: (error, message) =>
+        app.logger.warn({ reason: describe(error) }, message ?? "rate limiter warning"),
+    },
     store: redis
       ? new RedisStore({
           prefix: `${app.config.redisPrefix}:rl:${options.name}:`,
@@ -106,3 +114,5 @@ function rememberedApiKeyIds(app: AppContext) {
     return keyId;
   };
 }
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
