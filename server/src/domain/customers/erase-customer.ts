@@ -1,5 +1,6 @@
 import type { Knex } from "knex";
 import {
+  type ErasedCounts,
   eraseCustomerRows,
   findCustomerToErase,
   insertAuditEvent,
@@ -56,17 +57,21 @@ export async function requestCustomerErasure(
   });
 }
 
-export interface CustomerEraseResult {
+export interface CustomerEraseResult extends ErasedCounts {
   customer_id: string;
   erased: boolean;
-  transactions: number;
-  exposures: number;
-  memberships: number;
-  segment_events: number;
-  embeddings: number;
-  deliveries: number;
   suppressed: boolean;
 }
+
+/** What an erasure of a customer that is already gone (or never existed) removed. */
+const NOTHING_ERASED: ErasedCounts = {
+  transactions: 0,
+  exposures: 0,
+  memberships: 0,
+  segment_events: 0,
+  embeddings: 0,
+  deliveries: 0,
+};
 
 /** The erasure job: every row about the customer in one transaction, the suppression, and the audit entry. */
 export async function eraseCustomer(
@@ -78,15 +83,7 @@ export async function eraseCustomer(
   const result = await db.transaction(async (trx) => {
     const erased = await eraseCustomerRows(trx, input.projectId, input.customerId);
     if (erased && input.suppress) await suppressCustomer(trx, input.projectId, erased.customer_key);
-    const { customer_key: _key, ...counts } = erased ?? {
-      customer_key: "",
-      transactions: 0,
-      exposures: 0,
-      memberships: 0,
-      segment_events: 0,
-      embeddings: 0,
-      deliveries: 0,
-    };
+    const { customer_key: _key, ...counts } = erased ?? { customer_key: undefined, ...NOTHING_ERASED };
     const outcome: CustomerEraseResult = {
       customer_id: input.customerId,
       erased: erased !== undefined,
