@@ -10,6 +10,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { syntheticShop } from "../server/src/synthetic/shop.js";
+import { sharedEnvironment } from "../server/test/helpers/cli.js";
 import { benchServer } from "./harness.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -23,13 +24,7 @@ function startWorker(bench: Bench): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["server/dist/cli.js", "worker"], {
     cwd: ROOT,
     env: {
-      ...process.env,
-      DATABASE_URL: config.databaseUrl,
-      REDIS_URL: config.redisUrl,
-      REDIS_PREFIX: config.redisPrefix,
-      BETTER_AUTH_SECRET: config.authSecret,
-      ENCRYPTION_KEY: config.encryptionKey,
-      FILE_STORE_DIR: config.fileStoreDir,
+      ...sharedEnvironment(config),
       SEGMENTATION_DEBOUNCE_MS: "0",
       LOG_LEVEL: "info",
     },

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cliArgs } from "./helpers/cli.js";
+import { cliArgs, sharedEnvironment } from "./helpers/cli.js";
 import {
   createTenant,
   ingest,
@@ -35,13 +35,7 @@ if (process.env.REDIS_URL && process.env.DATABASE_URL) {
   function startWorker(): ChildProcess {
     const child = spawn(process.execPath, cliArgs("worker"), {
       env: {
-        ...process.env,
-        DATABASE_URL: server.app.config.databaseUrl,
-        REDIS_URL: server.app.config.redisUrl,
-        REDIS_PREFIX: server.app.config.redisPrefix,
-        BETTER_AUTH_SECRET: server.app.config.authSecret,
-        ENCRYPTION_KEY: server.app.config.encryptionKey,
-        FILE_STORE_DIR: server.app.config.fileStoreDir,
+        ...sharedEnvironment(server.app.config),
         WORKER_LOCK_MS: "2000",
         WORKER_CONCURRENCY: "1",
         WEBHOOK_ALLOW_HOSTS: server.app.config.webhookAllowHosts.join(","),

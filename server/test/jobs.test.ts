@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobQueue } from "../src/queue/queue.js";
-import { cliArgs } from "./helpers/cli.js";
+import { cliArgs, sharedEnvironment } from "./helpers/cli.js";
 import {
   createTenant,
   ingest,
@@ -38,13 +38,7 @@ beforeAll(async () => {
     const config = server.app.config;
     worker = spawn(process.execPath, cliArgs("worker"), {
       env: {
-        ...process.env,
-        DATABASE_URL: config.databaseUrl,
-        REDIS_URL: config.redisUrl,
-        REDIS_PREFIX: config.redisPrefix,
-        BETTER_AUTH_SECRET: config.authSecret,
-        ENCRYPTION_KEY: config.encryptionKey,
-        FILE_STORE_DIR: config.fileStoreDir,
+        ...sharedEnvironment(config),
         WEBHOOK_ALLOW_HOSTS: config.webhookAllowHosts.join(","),
         SEGMENTATION_DEBOUNCE_MS: "100",
         LOG_LEVEL: "warn",

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cliArgs } from "./helpers/cli.js";
+import { cliArgs, sharedEnvironment } from "./helpers/cli.js";
 import {
   createTenant,
   request,
@@ -70,13 +70,8 @@ if (process.env.REDIS_URL) {
     it("shares one bucket between two server processes on one Redis", async () => {
       child = spawn(process.execPath, cliArgs("api"), {
         env: {
-          ...process.env,
+          ...sharedEnvironment(server.app.config),
           PORT: "0",
-          DATABASE_URL: server.app.config.databaseUrl,
-          REDIS_URL: server.app.config.redisUrl,
-          REDIS_PREFIX: server.app.config.redisPrefix,
-          BETTER_AUTH_SECRET: server.app.config.authSecret,
-          ENCRYPTION_KEY: server.app.config.encryptionKey,
           RATE_LIMIT_MAX: "1000",
           RATE_LIMIT_WINDOW_MS: String(WINDOW_MS),
           LOG_LEVEL: "info",

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { cliArgs } from "./helpers/cli.js";
+import { cliArgs, sharedEnvironment } from "./helpers/cli.js";
 import {
   createTenant,
   ingest,
@@ -144,13 +144,7 @@ if (services) {
       server = await startTestServer({ segmentationDebounceMs: 600_000 }, process.env, { workers: false });
       const config = server.app.config;
       env = {
-        ...process.env,
-        DATABASE_URL: config.databaseUrl,
-        REDIS_URL: config.redisUrl,
-        REDIS_PREFIX: config.redisPrefix,
-        BETTER_AUTH_SECRET: config.authSecret,
-        ENCRYPTION_KEY: config.encryptionKey,
-        FILE_STORE_DIR: config.fileStoreDir,
+        ...sharedEnvironment(config),
         WORKER_CONCURRENCY: "1",
         WORKER_LOCK_MS: "5000",
         SEGMENTATION_DEBOUNCE_MS: "600000",
