@@ -1,10 +1,10 @@
 import type { RequestOptions } from "../client.js";
 import { APIResource } from "../internal/resource.js";
 import { linkedController, sleep, withDeadline } from "../internal/runtime.js";
-import { decodeServerSentEvents, type StreamControl } from "../internal/sse.js";
+import { eventStreamInit, followEventStream } from "../internal/sse.js";
 import type { Schema } from "../types.js";
 import type { APIPromise } from "./api-promise.js";
-import { APIConnectionError, APIUserAbortError, JobFailedError, NotFoundError } from "./errors.js";
+import { JobFailedError, NotFoundError } from "./errors.js";
 
 export type JobProgress = Schema<"JobProgress">;
 export type JobStatus = Schema<"JobStatus">;
@@ -55,56 +55,29 @@ export class Jobs extends APIResource {
    * `break` or the signal cancels the stream.
    */
   async *watch(jobId: string, options: WatchOptions = {}): AsyncGenerator<JobEvent, void, undefined> {
-    const { maxReconnects = 5, pollIntervalMs = 1000 } = options;
     const controller = linkedController(options.signal);
     const { signal } = controller;
-    const control: StreamControl = { retry: 1000 };
-    let lastEventId = options.lastEventId;
-    let drops = 0;
+    const open = async (lastEventId: string | undefined) =>
+      (await this.client.request(
+        "get",
+        "/api/engine/jobs/{jobId}/progress/stream",
+        eventStreamInit({ jobId }, lastEventId),
+        { signal },
+      )) as unknown as ReadableStream<Uint8Array>;
     try {
-      for (;;) {
-        let body: ReadableStream<Uint8Array>;
-        try {
-          body = (await this.client.request(
-            "get",
-            "/api/engine/jobs/{jobId}/progress/stream",
-            {
-              params: {
-                path: { jobId },
-                header: lastEventId === undefined ? {} : { "Last-Event-ID": lastEventId },
-              },
-              headers: { Accept: "text/event-stream" },
-              parseAs: "stream",
-            },
-            { signal },
-          )) as unknown as ReadableStream<Uint8Array>;
-        } catch (error) {
-          if (!(error instanceof NotFoundError)) throw error;
-          yield* this.pollEvents(jobId, signal, pollIntervalMs);
-          return;
+      try {
+        for await (const event of followEventStream(`job ${jobId}`, open, { ...options, signal })) {
+          if (event.event === "expired") break;
+          if (event.event !== "progress") continue;
+          const progress = JSON.parse(event.data) as JobEvent;
+          yield progress;
+          if (DONE.has(progress.status)) return;
         }
-        try {
-          for await (const event of decodeServerSentEvents(body, control, signal)) {
-            lastEventId = event.id ?? lastEventId;
-            if (event.event === "expired") {
-              yield* this.pollEvents(jobId, signal, pollIntervalMs);
-              return;
-            }
-            if (event.event !== "progress") continue;
-            drops = 0;
-            const progress = JSON.parse(event.data) as JobEvent;
-            yield progress;
-            if (DONE.has(progress.status)) return;
-          }
-        } catch {
-          // A drop: reconnect below.
-        }
-        if (signal.aborted) throw new APIUserAbortError();
-        if (++drops > maxReconnects) {
-          throw new APIConnectionError(`The progress stream of job ${jobId} dropped ${drops} times in a row`);
-        }
-        await sleep(Math.min(30_000, (control.retry ?? 1000) * 2 ** (drops - 1)), signal);
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
       }
+      // The live progress has expired (or was never there): the job's record tells the rest.
+      yield* this.pollEvents(jobId, signal, options.pollIntervalMs ?? 1000);
     } finally {
       controller.abort();
     }

@@ -1,10 +1,10 @@
 import type { RequestOptions } from "../client.js";
 import { APIResource } from "../internal/resource.js";
-import { linkedController, sleep, withDeadline } from "../internal/runtime.js";
-import { decodeServerSentEvents, type StreamControl } from "../internal/sse.js";
+import { linkedController, withDeadline } from "../internal/runtime.js";
+import { eventStreamInit, followEventStream } from "../internal/sse.js";
 import type { Schema } from "../types.js";
 import type { APIPromise } from "./api-promise.js";
-import { APIConnectionError, APIUserAbortError, NotFoundError } from "./errors.js";
+import { NotFoundError } from "./errors.js";
 
 export type Run = Schema<"Run">;
 export type RunProgress = Schema<"RunProgress">;
@@ -59,56 +59,30 @@ export class Runs extends APIResource {
    * event made from its record. `break` or the signal cancels the stream.
    */
   async *watch(runId: string, options: RunWatchOptions = {}): AsyncGenerator<RunProgress, void, undefined> {
-    const { maxReconnects = 5 } = options;
     const controller = linkedController(options.signal);
     const { signal } = controller;
-    const control: StreamControl = { retry: 1000 };
-    let lastEventId = options.lastEventId;
-    let drops = 0;
+    const open = async (lastEventId: string | undefined) =>
+      (await this.client.request(
+        "get",
+        "/api/engine/runs/{runId}/stream",
+        eventStreamInit({ runId }, lastEventId),
+        { signal },
+      )) as unknown as ReadableStream<Uint8Array>;
     try {
-      for (;;) {
-        let body: ReadableStream<Uint8Array>;
-        try {
-          body = (await this.client.request(
-            "get",
-            "/api/engine/runs/{runId}/stream",
-            {
-              params: {
-                path: { runId },
-                header: lastEventId === undefined ? {} : { "Last-Event-ID": lastEventId },
-              },
-              headers: { Accept: "text/event-stream" },
-              parseAs: "stream",
-            },
-            { signal },
-          )) as unknown as ReadableStream<Uint8Array>;
-        } catch (error) {
-          if (!(error instanceof NotFoundError)) throw error;
-          yield finalEvent(await this.get(runId, { signal }));
+      for await (const event of followEventStream(`run ${runId}`, open, { ...options, signal })) {
+        if (event.event === "run") {
+          yield finalEvent(JSON.parse(event.data) as Run);
           return;
         }
-        try {
-          for await (const event of decodeServerSentEvents(body, control, signal)) {
-            lastEventId = event.id ?? lastEventId;
-            if (event.event === "run") {
-              yield finalEvent(JSON.parse(event.data) as Run);
-              return;
-            }
-            if (event.event !== "progress") continue;
-            drops = 0;
-            const progress = JSON.parse(event.data) as RunProgress;
-            yield progress;
-            if (DONE.has(progress.status)) return;
-          }
-        } catch {
-          // A drop: reconnect below.
-        }
-        if (signal.aborted) throw new APIUserAbortError();
-        if (++drops > maxReconnects) {
-          throw new APIConnectionError(`The progress stream of run ${runId} dropped ${drops} times in a row`);
-        }
-        await sleep(Math.min(30_000, (control.retry ?? 1000) * 2 ** (drops - 1)), signal);
+        if (event.event !== "progress") continue;
+        const progress = JSON.parse(event.data) as RunProgress;
+        yield progress;
+        if (DONE.has(progress.status)) return;
       }
+    } catch (error) {
+      // The run's live progress has expired: its record is the last event.
+      if (!(error instanceof NotFoundError)) throw error;
+      yield finalEvent(await this.get(runId, { signal }));
     } finally {
       controller.abort();
     }

@@ -1,3 +1,6 @@
+import { APIConnectionError, APIUserAbortError } from "../core/errors.js";
+import { sleep } from "./runtime.js";
+
 /** One dispatched Server-Sent Event. */
 export interface ServerSentEvent {
   event: string;
@@ -64,4 +67,54 @@ export async function* decodeServerSentEvents(
     signal?.removeEventListener("abort", cancel);
     await reader.cancel().catch(() => {});
   }
+}
+
+/** Options of `followEventStream`. */
+export interface FollowOptions {
+  signal: AbortSignal;
+  /** Resume after this event id. */
+  lastEventId?: string | undefined;
+  /** Reconnection attempts in a row without a new event before giving up. Default 5. */
+  maxReconnects?: number | undefined;
+}
+
+/**
+ * Follows a resumable event stream: `open` answers its body, resuming after the last event id seen; a dropped
+ * stream is opened again after the server's `retry:` delay, doubling on repeated drops, and given up with an
+ * APIConnectionError after `maxReconnects` drops in a row without a new event. Errors of `open` (a 404, say) reach
+ * the caller, which decides what follows the stream; so does the end, which the caller signals by returning.
+ */
+export async function* followEventStream(
+  name: string,
+  open: (lastEventId: string | undefined) => Promise<ReadableStream<Uint8Array>>,
+  { signal, lastEventId, maxReconnects = 5 }: FollowOptions,
+): AsyncGenerator<ServerSentEvent> {
+  const control: StreamControl = { retry: 1000 };
+  let drops = 0;
+  for (;;) {
+    const body = await open(lastEventId);
+    try {
+      for await (const event of decodeServerSentEvents(body, control, signal)) {
+        lastEventId = event.id ?? lastEventId;
+        drops = 0;
+        yield event;
+      }
+    } catch {
+      // A drop: reconnect below.
+    }
+    if (signal.aborted) throw new APIUserAbortError();
+    if (++drops > maxReconnects) {
+      throw new APIConnectionError(`The progress stream of ${name} dropped ${drops} times in a row`);
+    }
+    await sleep(Math.min(30_000, (control.retry ?? 1000) * 2 ** (drops - 1)), signal);
+  }
+}
+
+/** The request of an event stream, resuming after `lastEventId` when there is one. */
+export function eventStreamInit<P>(path: P, lastEventId: string | undefined) {
+  return {
+    params: { path, header: lastEventId === undefined ? {} : { "Last-Event-ID": lastEventId } },
+    headers: { Accept: "text/event-stream" },
+    parseAs: "stream" as const,
+  };
 }
