@@ -155,7 +155,8 @@ try {
     }
   }
   // Wall times depend on how busy the machine was: the load average says how much to trust them.
-  console.log(`\nload average (1, 5, 15 min): ${loadavg().map((load) => load.toFixed(1)).join(", ")}`);
+  const load = loadavg().map((average) => average.toFixed(1));
+  console.log(`\nload average (1, 5, 15 min): ${load.join(", ")}`);
   console.log(`command: ROUNDS=${ROUNDS} npm run bench:sdk-types`);
 } finally {
   rmSync(work, { recursive: true, force: true });
