@@ -112,7 +112,7 @@ async function packAndInstall() {
   for (const file of ["package.json", "README.md", "LICENSE", "CHANGELOG.md"]) {
     copyFileSync(join(sdkDir, file), join(staged, file));
   }
-  await run("npx", ["tsup", "--out-dir", join(staged, "dist")], { cwd: sdkDir });
+  await run(process.execPath, [join(sdkDir, "scripts/build.mjs"), join(staged, "dist")], { cwd: sdkDir });
   const { stdout } = await run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], {
     cwd: staged,
   });
