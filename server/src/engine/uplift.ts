@@ -19,8 +19,9 @@
  * 3. the best candidate is kept only if its cross-validated Qini beats random scoring by a margin: at least
  *    RANDOM_MARGIN standard deviations above the mean Qini of RANDOM_DRAWS random scorings of the same rows.
  *    Otherwise the effect shows no usable heterogeneity: every customer is scored with the average effect;
- * 4. reported on the held-out customers: the Qini coefficient and uplift@30% (uplift-metrics.ts, the scikit-uplift
- *    definitions) of the served model trained on the learning part, with the random-scoring spread beside them;
+ * 4. reported on the held-out customers: the Qini coefficient, its curve and uplift@30% (uplift-metrics.ts, the
+ *    scikit-uplift definitions) of the served model trained on the learning part, with the random-scoring spread
+ *    beside them;
  *    and the average treatment effect with its 95 % interval, on all exposures and on the holdout;
  * 5. the kept model is refitted on all examples and scores every customer.
  * Without treated AND control outcomes (or with too few) there is no uplift to estimate: the result says why and
@@ -52,6 +53,8 @@ import {
   type ExposureGroup,
   qiniCoefficient,
   qiniScorer,
+  type ReportedQiniCurve,
+  reportedQiniCurve,
   upliftAtK,
 } from "./uplift-metrics.js";
 
@@ -90,6 +93,8 @@ export interface HoldoutReport {
   randomQini: { mean: number; sd: number };
   upliftAt30: number | null;
   averageEffect: EffectInterval | null;
+  /** The served model's Qini curve, with random targeting's line (null only without rows). */
+  qiniCurve: ReportedQiniCurve | null;
 }
 
 export type UpliftResult =
@@ -351,6 +356,7 @@ export function fitUplift(
       randomQini: randomQini(holdoutGroups, holdoutOutcomes, random),
       upliftAt30: holdoutUpliftAt30,
       averageEffect: averageEffect(holdoutGroups, holdoutOutcomes),
+      qiniCurve: reportedQiniCurve(holdoutScores, holdoutGroups, holdoutOutcomes),
     },
     qini: holdoutQini,
     upliftAt30: holdoutUpliftAt30,
