@@ -134,6 +134,20 @@ describe("the Engine in the pipeline", () => {
         );
     const between = area(curve.points) - area(curve.random);
     expect(Math.sign(between)).toBe(Math.sign(holdout.qini));
+
+    // A run recorded before the curve was kept shows none (null, as the spec allows), not an invented one.
+    const run = server.app.db.knex("model_runs").where({ project_id: tenant.projectId, kind: "predictive" });
+    await run.clone().update({ metrics: server.app.db.knex.raw(`metrics #- '{uplift,holdout,qini_curve}'`) });
+    const older = await server.request(`/api/engine/projects/${tenant.projectId}/overview`, {
+      cookie: tenant.cookie,
+    });
+    await run.clone().update({
+      metrics: server.app.db.knex.raw(`jsonb_set(metrics, '{uplift,holdout,qini_curve}', ?::jsonb)`, [
+        JSON.stringify(curve),
+      ]),
+    });
+    expect(older.status, older.text).toBe(200);
+    expect(older.body.models.uplift.holdout).toEqual({ ...holdout, qini_curve: null });
   });
 
   it("is reproducible: the same data gives the same segments", async () => {

@@ -19,9 +19,8 @@
  * 3. the best candidate is kept only if its cross-validated Qini beats random scoring by a margin: at least
  *    RANDOM_MARGIN standard deviations above the mean Qini of RANDOM_DRAWS random scorings of the same rows.
  *    Otherwise the effect shows no usable heterogeneity: every customer is scored with the average effect;
- * 4. reported on the held-out customers: the Qini coefficient, its curve and uplift@30% (uplift-metrics.ts, the
- *    scikit-uplift definitions) of the served model trained on the learning part, with the random-scoring spread
- *    beside them;
+ * 4. reported on the held-out customers: the Qini coefficient and uplift@30% (uplift-metrics.ts, the scikit-uplift
+ *    definitions) of the served model trained on the learning part, with the random-scoring spread beside them;
  *    and the average treatment effect with its 95 % interval, on all exposures and on the holdout;
  * 5. the kept model is refitted on all examples and scores every customer.
  * Without treated AND control outcomes (or with too few) there is no uplift to estimate: the result says why and
