@@ -98,6 +98,58 @@ describe("the Engine in the pipeline", () => {
     expect(scored.length).toBeGreaterThan(1000);
   });
 
+  it("shows the uplift's held-out Qini curve in the overview, beside random targeting's line", async () => {
+    const res = await server.request(`/api/engine/projects/${tenant.projectId}/overview`, {
+      cookie: tenant.cookie,
+    });
+    expect(res.status, res.text).toBe(200);
+    const uplift = res.body.models.uplift;
+    expect(uplift.status).toBe("estimated");
+    const { holdout } = uplift;
+    const curve = holdout.qini_curve as {
+      treated: number;
+      control: number;
+      points: { share: number; incremental: number }[];
+      random: { share: number; incremental: number }[];
+    };
+    expect(curve.treated + curve.control).toBe(holdout.exposures);
+    expect(curve.points.length).toBeGreaterThanOrEqual(2);
+    expect(curve.points.length).toBeLessThanOrEqual(101);
+    expect(curve.points[0]).toEqual({ share: 0, incremental: 0 });
+    for (let k = 1; k < curve.points.length; k++)
+      expect(curve.points[k]!.share).toBeGreaterThan(curve.points[k - 1]!.share);
+    // It ends at the whole holdout: Y_t − Y_c N_t / N_c = N_t × (treated rate − control rate).
+    const end = curve.points.at(-1)!;
+    expect(end.share).toBe(1);
+    expect(end.incremental).toBeCloseTo(curve.treated * holdout.average_effect.estimate, 9);
+    expect(curve.random).toEqual([{ share: 0, incremental: 0 }, end]);
+    // The Qini coefficient is the area between the curve and the random line over the perfect ordering's (> 0):
+    // the same sign as that area.
+    const area = (points: { share: number; incremental: number }[]) =>
+      points
+        .slice(1)
+        .reduce(
+          (sum, p, k) => sum + ((p.share - points[k]!.share) * (p.incremental + points[k]!.incremental)) / 2,
+          0,
+        );
+    const between = area(curve.points) - area(curve.random);
+    expect(Math.sign(between)).toBe(Math.sign(holdout.qini));
+
+    // A run recorded before the curve was kept shows none (null, as the spec allows), not an invented one.
+    const run = server.app.db.knex("model_runs").where({ project_id: tenant.projectId, kind: "predictive" });
+    await run.clone().update({ metrics: server.app.db.knex.raw(`metrics #- '{uplift,holdout,qini_curve}'`) });
+    const older = await server.request(`/api/engine/projects/${tenant.projectId}/overview`, {
+      cookie: tenant.cookie,
+    });
+    await run.clone().update({
+      metrics: server.app.db.knex.raw(`jsonb_set(metrics, '{uplift,holdout,qini_curve}', ?::jsonb)`, [
+        JSON.stringify(curve),
+      ]),
+    });
+    expect(older.status, older.text).toBe(200);
+    expect(older.body.models.uplift.holdout).toEqual({ ...holdout, qini_curve: null });
+  });
+
   it("is reproducible: the same data gives the same segments", async () => {
     const before = await server.app.db
       .knex("customers")

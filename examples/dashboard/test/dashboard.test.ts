@@ -525,14 +525,33 @@ describe.runIf(runHere)("the dashboard in headless Chromium", { timeout: 60_000 
     await uplift.getByRole("heading", { name: "Cross-validated Qini" }).waitFor();
     expect(await uplift.getByRole("row").count()).toBe(4); // the header and three learners
     expect(await uplift.textContent()).toMatch(/Why this model:/);
+    // The held-out Qini curve against random targeting, named for assistive technology, captioned with the
+    // overview's Qini coefficient.
+    await uplift.getByRole("heading", { name: "Qini curve on the held-out split" }).waitFor();
+    const { holdout } = (
+      await server.request(`/api/engine/projects/${projectId}/overview`, { headers: bearer })
+    ).body.models.uplift;
+    const qini = uplift.locator("figure.qini");
+    expect(await qini.locator("figcaption").textContent()).toContain(
+      `Qini coefficient ${(holdout.qini as number).toLocaleString("en-US", { maximumFractionDigits: 4 })}:`,
+    );
+    const end = holdout.qini_curve.random[1].incremental as number;
+    await qini
+      .getByRole("img", {
+        name: new RegExp(
+          `^Qini curve: incremental purchases by share targeted, .*; everyone: ${end.toLocaleString("en-US", { maximumFractionDigits: 1 })}\\.$`,
+        ),
+      })
+      .waitFor();
     await expect.poll(() => page.locator('.chart[data-ready="false"]').count()).toBe(0);
+    expect(await qini.locator('.chart[data-ready="true"]').count()).toBe(1);
     await screenshot("models-uplift");
     await checkAccessibility("models-uplift");
     await page.getByLabel("Project").selectOption({ label: "Online store" });
-    await page
-      .getByRole("region", { name: "Campaign uplift" })
-      .getByText(/^Not estimable: /)
-      .waitFor();
+    const notEstimable = page.getByRole("region", { name: "Campaign uplift" });
+    await notEstimable.getByText(/^Not estimable: /).waitFor();
+    // No curve either, and why: the server's reason.
+    await notEstimable.getByText("No Qini curve", { exact: true }).waitFor();
   }, 300_000);
 
   it("invites a colleague, who signs up through the link and accepts", async () => {

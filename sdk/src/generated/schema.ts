@@ -3067,6 +3067,8 @@ export interface components {
                 };
                 uplift_at_30: number | null;
                 average_effect: components["schemas"]["EffectInterval"] | null;
+                /** @description The served model's Qini curve on the held-out split, beside random targeting's line; null for a run recorded before the curve was kept. */
+                qini_curve: components["schemas"]["QiniCurve"] | null;
             };
             /** @description Exposures in the treatment group whose window has closed. */
             treated: number;
@@ -3079,6 +3081,23 @@ export interface components {
             features: string[];
             /** @description Why there are no scores (e.g. no control group); null when scored. */
             reason: string | null;
+        };
+        /** @description The Qini curve of scikit-uplift's `qini_curve`: the held-out exposures ranked by the served uplift score, highest first; at each point, `share` of them targeted and `incremental` the incremental purchases among those, Y_t − Y_c · N_t / N_c (Y: purchases, N: exposures, of the treated (t) and control (c) targeted so far; Y_t while N_c is 0). As in scikit-uplift, the curve has a point where the score changes (tied scores are one step) and starts at (0, 0); when that makes more than 101 points it is read at the 101 shares 0, 0.01, ..., 1, linearly between its points (the straight pieces the trapezoid rule integrates). It ends at (1, N_t × the holdout's average effect). The Qini coefficient (`qini`) is the area between this curve and `random`, divided by that area for the perfect ordering of the observed outcomes (treated buyers first, control buyers last). A model that scores everyone alike (no heterogeneity) has the two points of `random`. */
+        QiniCurve: {
+            /** @description Held-out exposures in the treatment group (N_t at share 1). */
+            treated: number;
+            /** @description Held-out exposures in the control group (N_c at share 1). */
+            control: number;
+            /** @description By increasing `share`, from (0, 0) to (1, the incremental purchases of the whole holdout). */
+            points: components["schemas"]["QiniPoint"][];
+            /** @description Random targeting: the straight line from (0, 0) to the curve's end point, which every ordering shares. */
+            random: components["schemas"]["QiniPoint"][];
+        };
+        QiniPoint: {
+            /** @description Share of the held-out exposures targeted, by score. */
+            share: number;
+            /** @description Incremental purchases among them (may be negative where the targeted controls bought more). */
+            incremental: number;
         };
         /** @description The CLV model: candidates compared by backtest Spearman with each customer's holdout net value. BG/NBD x Gamma-Gamma is eligible only when the data identify BG/NBD's dropout (95 % profile-likelihood intervals of a and b bounded); otherwise a fallback whose backtest quality is measured values the customers. */
         ClvModelSummary: {
@@ -7524,29 +7543,140 @@ export interface operations {
                      *           }
                      *         },
                      *         "uplift": {
-                     *           "status": "not_estimable",
-                     *           "model": null,
-                     *           "heterogeneity": null,
-                     *           "choice": null,
-                     *           "qini": null,
-                     *           "uplift_at_30": null,
-                     *           "average_effect": null,
-                     *           "holdout": null,
-                     *           "treated": 1200,
-                     *           "control": 0,
-                     *           "candidates": [],
+                     *           "status": "estimated",
+                     *           "model": "t_learner_forest",
+                     *           "heterogeneity": true,
+                     *           "choice": "t_learner_forest: the best cross-validated Qini, 0.184, beats random scoring by more than 3 standard deviations (t_learner_logistic 0.121, class_transformation 0.097, t_learner_forest 0.184; random scoring 0.002 ± 0.041).",
+                     *           "qini": 0.21,
+                     *           "uplift_at_30": 0.112,
+                     *           "average_effect": {
+                     *             "estimate": 0.055,
+                     *             "low": 0.031,
+                     *             "high": 0.079
+                     *           },
+                     *           "holdout": {
+                     *             "exposures": 1000,
+                     *             "qini": 0.21,
+                     *             "random_qini": {
+                     *               "mean": -0.003,
+                     *               "sd": 0.048
+                     *             },
+                     *             "uplift_at_30": 0.112,
+                     *             "average_effect": {
+                     *               "estimate": 0.06,
+                     *               "low": 0.012,
+                     *               "high": 0.108
+                     *             },
+                     *             "qini_curve": {
+                     *               "treated": 800,
+                     *               "control": 200,
+                     *               "points": [
+                     *                 {
+                     *                   "share": 0,
+                     *                   "incremental": 0
+                     *                 },
+                     *                 {
+                     *                   "share": 0.1,
+                     *                   "incremental": 14
+                     *                 },
+                     *                 {
+                     *                   "share": 0.2,
+                     *                   "incremental": 25
+                     *                 },
+                     *                 {
+                     *                   "share": 0.3,
+                     *                   "incremental": 33
+                     *                 },
+                     *                 {
+                     *                   "share": 0.4,
+                     *                   "incremental": 39
+                     *                 },
+                     *                 {
+                     *                   "share": 0.5,
+                     *                   "incremental": 43
+                     *                 },
+                     *                 {
+                     *                   "share": 0.6,
+                     *                   "incremental": 46
+                     *                 },
+                     *                 {
+                     *                   "share": 0.7,
+                     *                   "incremental": 47
+                     *                 },
+                     *                 {
+                     *                   "share": 0.8,
+                     *                   "incremental": 48.5
+                     *                 },
+                     *                 {
+                     *                   "share": 0.9,
+                     *                   "incremental": 48.8
+                     *                 },
+                     *                 {
+                     *                   "share": 1,
+                     *                   "incremental": 48
+                     *                 }
+                     *               ],
+                     *               "random": [
+                     *                 {
+                     *                   "share": 0,
+                     *                   "incremental": 0
+                     *                 },
+                     *                 {
+                     *                   "share": 1,
+                     *                   "incremental": 48
+                     *                 }
+                     *               ]
+                     *             }
+                     *           },
+                     *           "treated": 2660,
+                     *           "control": 670,
+                     *           "candidates": [
+                     *             {
+                     *               "model": "t_learner_logistic",
+                     *               "role": "candidate",
+                     *               "metric": "qini",
+                     *               "value": 0.121,
+                     *               "eligible": true,
+                     *               "note": "5-fold cross-validated"
+                     *             },
+                     *             {
+                     *               "model": "class_transformation",
+                     *               "role": "candidate",
+                     *               "metric": "qini",
+                     *               "value": 0.097,
+                     *               "eligible": true,
+                     *               "note": "5-fold cross-validated"
+                     *             },
+                     *             {
+                     *               "model": "t_learner_forest",
+                     *               "role": "candidate",
+                     *               "metric": "qini",
+                     *               "value": 0.184,
+                     *               "eligible": true,
+                     *               "note": "5-fold cross-validated"
+                     *             }
+                     *           ],
                      *           "warnings": [
                      *             {
                      *               "code": "windows_open",
                      *               "params": {
-                     *                 "exposures": 4000,
+                     *                 "exposures": 400,
                      *                 "windowDays": 30
                      *               },
-                     *               "message": "4,000 exposures wait for their 30-day window to close."
+                     *               "message": "400 exposures wait for their 30-day window to close."
                      *             }
                      *           ],
-                     *           "features": [],
-                     *           "reason": "No control group: send exposures with group=control to score uplift"
+                     *           "features": [
+                     *             "has bought (0/1)",
+                     *             "recency (log days since the last purchase)",
+                     *             "frequency (log purchase orders)",
+                     *             "net value (log, purchases minus returns, floored at 0)",
+                     *             "tenure (log days since the first purchase)",
+                     *             "average order value (log)",
+                     *             "return rate",
+                     *             "country=DE"
+                     *           ],
+                     *           "reason": null
                      *         },
                      *         "clv": {
                      *           "model": "forest_gamma_gamma",

@@ -68,6 +68,78 @@ export function qiniCurve(
   return { targeted, incremental };
 }
 
+/** Most points a reported Qini curve carries: every percent of the customers targeted, 0 to 100. */
+export const QINI_CURVE_MAX_POINTS = 101;
+
+export interface QiniPoint {
+  /** Share of the rows targeted, 0 to 1. */
+  share: number;
+  /** Incremental outcomes among them, as in QiniCurve. */
+  incremental: number;
+}
+
+/** A Qini curve as the overview reports it: bounded in size, with random targeting's line beside it. */
+export interface ReportedQiniCurve {
+  treated: number;
+  control: number;
+  /** From (0, 0) to (1, the incremental outcomes of all rows), at most QINI_CURVE_MAX_POINTS. */
+  points: QiniPoint[];
+  /** Random targeting: the straight line from (0, 0) to the curve's end point. */
+  random: [QiniPoint, QiniPoint];
+}
+
+/**
+ * qiniCurve with the rows targeted as a share of all rows. When it has more than `maxPoints` points, it is read at
+ * `maxPoints` evenly spaced shares (0, 1/(maxPoints − 1), ..., 1), linearly between its points: the straight
+ * pieces the trapezoid rule integrates, so the shape and the area stay those of the full curve. Null without rows.
+ */
+export function reportedQiniCurve(
+  scores: readonly number[],
+  groups: readonly ExposureGroup[],
+  outcomes: readonly number[],
+  maxPoints = QINI_CURVE_MAX_POINTS,
+): ReportedQiniCurve | null {
+  if (!(Number.isInteger(maxPoints) && maxPoints >= 2))
+    throw new RangeError(`maxPoints must be an integer of at least 2 (got ${maxPoints})`);
+  const n = scores.length;
+  if (n === 0) return null;
+  const curve = qiniCurve(scores, groups, outcomes);
+  const end = curve.incremental[curve.incremental.length - 1]!;
+  let points: QiniPoint[];
+  if (curve.targeted.length <= maxPoints) {
+    points = curve.targeted.map((targeted, k) => ({
+      share: targeted / n,
+      incremental: curve.incremental[k]!,
+    }));
+  } else {
+    points = [];
+    let piece = 1; // the curve's piece [targeted[piece − 1], targeted[piece]] holding the current share
+    for (let k = 0; k < maxPoints; k++) {
+      const share = k / (maxPoints - 1);
+      const rows = share * n;
+      while (piece < curve.targeted.length - 1 && curve.targeted[piece]! < rows) piece++;
+      const x0 = curve.targeted[piece - 1]!;
+      const x1 = curve.targeted[piece]!;
+      const y0 = curve.incremental[piece - 1]!;
+      const y1 = curve.incremental[piece]!;
+      points.push({ share, incremental: y0 + ((y1 - y0) * (rows - x0)) / (x1 - x0) });
+    }
+    // The ends exactly, not as read through floating-point shares.
+    points[0] = { share: 0, incremental: 0 };
+    points[maxPoints - 1] = { share: 1, incremental: end };
+  }
+  const { treated, control } = groupTotals(groups.keys(), groups, outcomes);
+  return {
+    treated,
+    control,
+    points,
+    random: [
+      { share: 0, incremental: 0 },
+      { share: 1, incremental: end },
+    ],
+  };
+}
+
 /** Trapezoid-rule area under a curve (sklearn.metrics.auc). */
 function area(curve: QiniCurve): number {
   let total = 0;

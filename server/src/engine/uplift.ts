@@ -52,6 +52,8 @@ import {
   type ExposureGroup,
   qiniCoefficient,
   qiniScorer,
+  type ReportedQiniCurve,
+  reportedQiniCurve,
   upliftAtK,
 } from "./uplift-metrics.js";
 
@@ -90,6 +92,8 @@ export interface HoldoutReport {
   randomQini: { mean: number; sd: number };
   upliftAt30: number | null;
   averageEffect: EffectInterval | null;
+  /** The served model's Qini curve, with random targeting's line (null only without rows). */
+  qiniCurve: ReportedQiniCurve | null;
 }
 
 export type UpliftResult =
@@ -351,6 +355,7 @@ export function fitUplift(
       randomQini: randomQini(holdoutGroups, holdoutOutcomes, random),
       upliftAt30: holdoutUpliftAt30,
       averageEffect: averageEffect(holdoutGroups, holdoutOutcomes),
+      qiniCurve: reportedQiniCurve(holdoutScores, holdoutGroups, holdoutOutcomes),
     },
     qini: holdoutQini,
     upliftAt30: holdoutUpliftAt30,

@@ -330,6 +330,14 @@ export const en = {
   "models.randomQini": "Random scoring's Qini (mean ± sd)",
   "models.aboveRandom": "The served model's Qini is {z} standard deviations from random scoring's.",
   "models.candidatesQini": "Cross-validated Qini",
+  "models.qiniCurve": "Qini curve on the held-out split",
+  "models.qiniCurveCaption":
+    "Incremental purchases when targeting customers by uplift score ({treated} treated and {control} control held-out exposures), against random targeting. Qini coefficient {qini}: the area between the two lines, as a share of the perfect ordering's.",
+  "models.qiniCurveNone": "No Qini curve",
+  "models.qiniCurveFlat":
+    "Every customer gets the same score (the average effect), so targeting by score is random targeting: the served model's curve is the straight line. A campaign whose effect differs between customers, with more exposures, lets a learner rank them.",
+  "models.qiniCurveOlderRun":
+    "This run was recorded before the Engine kept the curve; the next model run (a new upload or a manual run) draws it.",
   "models.why": "Why this model:",
   "models.role": "Role",
   "models.note": "Note",
@@ -369,6 +377,14 @@ export const en = {
   "warning.spend_model_unavailable":
     "Too few repeat buyers ({repeatBuyers}) for the spend model: value per purchase is each customer's own average.",
   "chart.candidates": "{title} of each model: {values}",
+  "chart.qini":
+    "Qini curve: incremental purchases by share targeted, served model vs random targeting: {readings}; everyone: {all}.",
+  "chart.qiniReading": "top {share} {model} vs {random}",
+  "chart.qiniModel": "Served model",
+  "chart.qiniRandom": "Random targeting",
+  "chart.qiniShare": "Customers targeted, by score",
+  "chart.qiniIncremental": "Incremental purchases",
+  "chart.qiniTargeted": "Top {share} targeted",
 
   "integrations.intro":
     "The channels automations deliver through. Secrets are stored encrypted and shown as [REDACTED].",

@@ -337,6 +337,14 @@ export const tr: Record<keyof typeof en, string> = {
   "models.randomQini": "Rastgele puanlamanın Qini'si (ort. ± ss)",
   "models.aboveRandom": "Sunulan modelin Qini'si rastgele puanlamanınkinden {z} standart sapma uzakta.",
   "models.candidatesQini": "Çapraz doğrulanmış Qini",
+  "models.qiniCurve": "Ayrılmış bölümde Qini eğrisi",
+  "models.qiniCurveCaption":
+    "Müşterileri uplift puanına göre hedeflerken artımlı satın almalar ({treated} tedavi ve {control} kontrol ayrılmış maruziyet), rastgele hedeflemeye karşı. Qini katsayısı {qini}: iki çizgi arasındaki alanın mükemmel sıralamanınkine oranı.",
+  "models.qiniCurveNone": "Qini eğrisi yok",
+  "models.qiniCurveFlat":
+    "Her müşteri aynı puanı (ortalama etkiyi) alır, bu yüzden puana göre hedefleme rastgele hedeflemedir: sunulan modelin eğrisi düz çizgidir. Etkisi müşteriden müşteriye değişen, daha çok maruziyetli bir kampanya, bir öğrenicinin onları sıralamasını sağlar.",
+  "models.qiniCurveOlderRun":
+    "Bu çalıştırma, Engine eğriyi saklamaya başlamadan önce kaydedildi; bir sonraki model çalıştırması (yeni bir yükleme ya da elle çalıştırma) onu çizer.",
   "models.why": "Neden bu model:",
   "models.role": "Rol",
   "models.note": "Not",
@@ -376,6 +384,14 @@ export const tr: Record<keyof typeof en, string> = {
   "warning.spend_model_unavailable":
     "Harcama modeli için tekrar alan müşteri çok az ({repeatBuyers}): alışveriş başına değer, her müşterinin kendi ortalaması.",
   "chart.candidates": "Her modelin {title} değeri: {values}",
+  "chart.qini":
+    "Qini eğrisi: hedeflenen paya göre artımlı satın almalar, sunulan model ve rastgele hedefleme: {readings}; herkes: {all}.",
+  "chart.qiniReading": "ilk {share} {model} / {random}",
+  "chart.qiniModel": "Sunulan model",
+  "chart.qiniRandom": "Rastgele hedefleme",
+  "chart.qiniShare": "Puana göre hedeflenen müşteriler",
+  "chart.qiniIncremental": "Artımlı satın almalar",
+  "chart.qiniTargeted": "İlk {share} hedeflendi",
 
   "integrations.intro":
     "Otomasyonların teslim ettiği kanallar. Gizli bilgiler şifreli saklanır ve [REDACTED] olarak gösterilir.",

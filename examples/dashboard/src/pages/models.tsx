@@ -3,7 +3,7 @@ import type { ComponentChildren } from "preact";
 import { type Formats, isMessageKey, type Translate } from "../i18n/index.js";
 import { Link } from "../router.js";
 import { useApp } from "../state.js";
-import { CandidatesChart, KSelectionChart } from "../ui/charts.js";
+import { CandidatesChart, KSelectionChart, QiniChart } from "../ui/charts.js";
 import { Async, Empty } from "../ui/feedback.js";
 import { useLoad } from "../ui/hooks.js";
 import { DataTable, num, Stat } from "../ui/table.js";
@@ -16,8 +16,8 @@ type Interval = Schema<"EffectInterval">;
 /**
  * The models behind the scores, from the project overview: for each model the one chosen and why, every
  * candidate's backtest metric, the data-sufficiency warnings and the features read; k's selection curves and its
- * stability across seeds; CLV's identifiability; uplift's average effect with its interval and its Qini against
- * random scoring. A model that is not estimable says so, and why, at the top of its card.
+ * stability across seeds; CLV's identifiability; uplift's average effect with its interval, its Qini against
+ * random scoring and its Qini curve. A model that is not estimable says so, and why, at the top of its card.
  */
 export function ModelsPage() {
   const { client, project, t, fmt } = useApp();
@@ -216,6 +216,7 @@ function UpliftModel({ uplift }: { uplift: NonNullable<Overview["models"]["uplif
           )}
         </>
       )}
+      <QiniCurve uplift={uplift} />
       {uplift.candidates.length > 0 && (
         <Candidates
           candidates={uplift.candidates}
@@ -225,6 +226,44 @@ function UpliftModel({ uplift }: { uplift: NonNullable<Overview["models"]["uplif
       )}
       <Warnings warnings={uplift.warnings} />
       <Features features={uplift.features} />
+    </>
+  );
+}
+
+/**
+ * The served model's Qini curve on the held-out split against random targeting, or why there is none: uplift not
+ * estimable (the server's reason), or a run recorded before the curve was kept. Without heterogeneity everyone
+ * has the same score, so the curve IS random targeting's line: drawn, with a note saying so.
+ */
+function QiniCurve({ uplift }: { uplift: NonNullable<Overview["models"]["uplift"]> }) {
+  const { t, fmt } = useApp();
+  const holdout = uplift.holdout;
+  const curve = holdout?.qini_curve ?? null;
+  const empty = (title: string, body: string) => (
+    <Empty title={title}>
+      <p>{body}</p>
+    </Empty>
+  );
+  return (
+    <>
+      <h3>{t("models.qiniCurve")}</h3>
+      {uplift.status === "not_estimable" ? (
+        empty(t("models.qiniCurveNone"), uplift.reason ?? "")
+      ) : holdout === null || curve === null ? (
+        empty(t("models.qiniCurveNone"), t("models.qiniCurveOlderRun"))
+      ) : (
+        <figure class="qini">
+          <figcaption>
+            {t("models.qiniCurveCaption", {
+              qini: metric(fmt, holdout.qini, 4),
+              treated: fmt.number(curve.treated),
+              control: fmt.number(curve.control),
+            })}
+          </figcaption>
+          {uplift.heterogeneity === false && <p class="note muted">{t("models.qiniCurveFlat")}</p>}
+          <QiniChart curve={curve} />
+        </figure>
+      )}
     </>
   );
 }

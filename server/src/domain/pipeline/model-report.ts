@@ -52,6 +52,7 @@ export function modelReport({ churn, clv, uplift }: PredictionFit) {
               random_qini: uplift.holdout.randomQini,
               uplift_at_30: uplift.holdout.upliftAt30,
               average_effect: uplift.holdout.averageEffect,
+              qini_curve: uplift.holdout.qiniCurve,
             },
             treated: uplift.treated,
             control: uplift.control,

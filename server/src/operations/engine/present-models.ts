@@ -4,7 +4,8 @@ import type { ModelReport } from "../../domain/pipeline/model-report.js";
 /**
  * The overview's `models` from the latest predictive run: what the run recorded (domain/pipeline/model-report.ts,
  * already in the API's shape) with the horizons it ran with. A run recorded before the report existed lacks the
- * candidates, warnings and features: they show as empty rather than invented.
+ * candidates, warnings and features (and, before the uplift's Qini curve was kept, the curve): they show as empty
+ * rather than invented.
  */
 export function presentModels(
   run: ModelRunRow,
@@ -51,7 +52,10 @@ export function presentModels(
           qini: uplift.qini ?? null,
           uplift_at_30: uplift.uplift_at_30 ?? null,
           average_effect: uplift.average_effect ?? null,
-          holdout: uplift.holdout ?? null,
+          // Runs recorded before the Qini curve was kept have none.
+          holdout: uplift.holdout
+            ? { ...uplift.holdout, qini_curve: uplift.holdout.qini_curve ?? null }
+            : null,
           treated: uplift.treated ?? 0,
           control: uplift.control ?? 0,
           candidates: uplift.candidates ?? [],
