@@ -18,6 +18,8 @@ const ONCE = [
   "server/test/ingest/**/*.test.ts",
   "server/test/channels/**/*.test.ts",
   "server/test/contract.test.ts",
+  // Reads the Dockerfile and docker-compose.yml; starts nothing.
+  "server/test/dockerfile.test.ts",
   "server/test/cron.test.ts",
   "server/test/i18n.test.ts",
   // The models' quality through the API (minutes of model fits): the figures do not depend on the runtime, and
