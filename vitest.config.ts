@@ -1,4 +1,6 @@
+import path from "node:path";
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /**
  * Two projects, so CI can run each suite as often as it needs:
@@ -16,6 +18,8 @@ const ONCE = [
   "server/test/ingest/**/*.test.ts",
   "server/test/channels/**/*.test.ts",
   "server/test/contract.test.ts",
+  // Reads the Dockerfile and docker-compose.yml; starts nothing.
+  "server/test/dockerfile.test.ts",
   "server/test/cron.test.ts",
   "server/test/i18n.test.ts",
   // The models' quality through the API (minutes of model fits): the figures do not depend on the runtime, and
@@ -30,6 +34,32 @@ const ONCE = [
 const SDK_AGAINST_SERVER = ["sdk/test/integration.test.ts", "sdk/test/browser.test.ts"];
 const NEVER = ["**/node_modules/**", "**/dist/**"];
 
+/**
+ * The suites that take minutes, longest first. CI runs on a clean clone, where vitest has no cache of durations: it
+ * would order the files by project name (every `both-runtimes` file before any `once` file) and then by size, so
+ * these started last and one worker sat idle for minutes while the other finished them. Starting them first lets
+ * the short files fill the other worker; every other file keeps vitest's own order (cached durations when it has
+ * them, file size otherwise).
+ */
+const LONGEST_FIRST = [
+  "server/test/model-quality.test.ts",
+  "docs-site/site.test.ts",
+  "examples/dashboard/test/dashboard.test.ts",
+  "sdk/test/runtimes.test.ts",
+  "docs-site/snippets.test.ts",
+];
+
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (spec: TestSpecification) => {
+      const index = LONGEST_FIRST.indexOf(path.relative(spec.project.config.root, spec.moduleId));
+      return index === -1 ? LONGEST_FIRST.length : index;
+    };
+    // Array.prototype.sort is stable: the rest stay in vitest's order.
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
+
 export default defineConfig({
   test: {
     // Generous: the suite must pass on a busy 2-core machine; speed is measured in bench/, not here.
@@ -37,6 +67,7 @@ export default defineConfig({
     hookTimeout: 240_000,
     pool: "forks",
     maxWorkers: 2,
+    sequence: { sequencer: LongestFirst },
     projects: [
       { extends: true, test: { name: "once", include: ONCE, exclude: [...NEVER, ...SDK_AGAINST_SERVER] } },
       {
