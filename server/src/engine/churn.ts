@@ -44,7 +44,7 @@ import {
   purchaseSummaryAsOf,
 } from "./customer-timeline.js";
 import { encodeExtraFields, type FieldEncoding, fitExtraFieldEncoder } from "./extra-fields.js";
-import { type Forest, fitForest, predictForest } from "./forest.js";
+import { type Forest, fitForest, MODEL_FOREST_TREES, predictForest } from "./forest.js";
 import { fitLogistic, type LogisticModel, predictLogistic } from "./logistic.js";
 import {
   aucStandardError,
@@ -239,7 +239,8 @@ export function fitChurn(
   const warnings: ModelWarning[] = [];
   const skipped = backtestSkipReason(backtestSet.length, labels);
   const candidates: CandidateMetric[] = [];
-  const fitForestOn = (x: number[][], y: number[]) => fitForest(x, y, { seed: options.seed });
+  const fitForestOn = (x: number[][], y: number[]) =>
+    fitForest(x, y, { seed: options.seed, trees: MODEL_FOREST_TREES });
   const fitLogisticOn = (x: number[][], y: number[]) => fitLogistic(x, y, { l2: LOGISTIC_L2 });
   const learners: Record<SupervisedModel, Learner> = {
     logistic: (x, y) => {

@@ -42,7 +42,7 @@ import {
   purchaseSummaryAsOf,
 } from "./customer-timeline.js";
 import { encodeExtraFields, type FieldEncoding, fitExtraFieldEncoder } from "./extra-fields.js";
-import { type Forest, fitForest, predictForest } from "./forest.js";
+import { type Forest, fitForest, MODEL_FOREST_TREES, predictForest } from "./forest.js";
 import { expectedAverageValue, fitGammaGamma, type GammaGammaFit } from "./gamma-gamma.js";
 import {
   type CandidateMetric,
@@ -235,7 +235,7 @@ export function fitLifetimeValue(
       purchases,
       assignFolds(trainX.length, FOLDS, random),
       (x, y) => {
-        const forest = fitForest(x, y, { seed: options.seed });
+        const forest = fitForest(x, y, { seed: options.seed, trees: MODEL_FOREST_TREES });
         return (row) => predictForest(forest, row);
       },
     );
@@ -285,7 +285,7 @@ export function fitLifetimeValue(
       forest: fitForest(
         backtestSet.map((t) => featuresAt(t, cutoff)),
         backtestSet.map((t) => purchaseDaysBetween(t, cutoff, reference)),
-        { seed: options.seed },
+        { seed: options.seed, trees: MODEL_FOREST_TREES },
       ),
       extraFields: encoder.encodings,
       backtestDays,

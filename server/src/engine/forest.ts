@@ -40,6 +40,14 @@ export interface Forest {
   features: number;
 }
 
+/**
+ * Trees of the churn and CLV forests. Their leaves are large (3 sqrt(rows) on up to 20,000 backtest customers),
+ * so the trees vary little and the average settles early: on the 100k-customer bench shop (50k sample), 30 trees
+ * ranked within 0.0002 backtest AUC (churn) and 0.0007 Spearman (CLV) of 60, against standard errors of about
+ * 0.003, for half the fitting time of their cross-validations and final fits.
+ */
+export const MODEL_FOREST_TREES = 30;
+
 export function fitForest(
   x: readonly (readonly number[])[],
   y: readonly number[],

@@ -1,7 +1,7 @@
-import { kmeansGenerator } from "ml-kmeans";
+import { Random } from "ml-random";
 import { findKnee } from "./kneedle.js";
 import { sampleIndices, seededRandom } from "./random.js";
-import { silhouetteScore, squaredDistance } from "./silhouette.js";
+import { pairwiseDistances, silhouetteFromDistances, squaredDistance } from "./silhouette.js";
 
 /**
  * K-Means segmentation with an automatic k, reproducible from a seed.
@@ -153,8 +153,9 @@ function clusterInOrder(data: number[][], options: ClusterOptions): Clustering {
   const profiles = distinctProfiles(data, kMax + 1);
   const kHigh = Math.min(kMax, n - 1, profiles.length);
   const tooSmall = smallDataReason(n, profiles.length, kMin, kHigh);
+  const flat = flatRows(data);
   if (tooSmall !== null) {
-    const { labels } = assignToNearest(data, profiles);
+    const { labels } = assignToNearest(flat, profiles);
     const sample = { customers: n, fitted: n, silhouette: 0 };
     return { ...numberBySize(labels, profiles), knee: null, reason: tooSmall, diagnostics: [], sample };
   }
@@ -162,18 +163,22 @@ function clusterInOrder(data: number[][], options: ClusterOptions): Clustering {
   let fitRows = n > fitSample ? sampleIndices(n, fitSample, random).map((i) => data[i]!) : data;
   // k-means++ needs k distinct rows: if the sample missed rare profiles, fit on everyone.
   if (distinctProfiles(fitRows, kHigh).length < kHigh) fitRows = data;
+  const fitFlat = fitRows === data ? flat : flatRows(fitRows);
 
   const silhouetteRows = sampleIndices(n, options.silhouetteSample ?? 2000, random).sort((a, b) => a - b);
+  // The sample's pairwise distances are the same for every k: computed once, each k only regroups them.
+  const silhouetteDistances = pairwiseDistances(silhouetteRows.map((i) => data[i]!));
   const restartSeeds = Array.from({ length: RESTARTS }, () => Math.floor(random() * 2 ** 31));
   const fits: (KDiagnostic & { centroids: number[][]; labels: number[] })[] = [];
   for (let k = kMin; k <= kHigh; k++) {
-    const centroids = bestOfRestarts(fitRows, k, restartSeeds, options.maxIterations ?? 100);
-    const { labels, inertia } = assignToNearest(data, centroids);
-    fits.push({ k, centroids, labels, inertia, silhouette: sampleSilhouette(data, labels, silhouetteRows) });
+    const centroids = bestOfRestarts(fitFlat, k, restartSeeds, options.maxIterations ?? 100);
+    const { labels, inertia } = assignToNearest(flat, centroids);
+    const silhouette = sampleSilhouette(silhouetteDistances, labels, silhouetteRows);
+    fits.push({ k, centroids, labels, inertia, silhouette });
   }
 
   const diagnostics: KDiagnostic[] = [
-    { k: 1, inertia: assignToNearest(data, [columnMeans(data)]).inertia, silhouette: null },
+    { k: 1, inertia: assignToNearest(flat, [columnMeans(data)]).inertia, silhouette: null },
     ...fits.map(({ k, inertia, silhouette }) => ({ k, inertia, silhouette })),
   ];
   const knee = findKnee(
@@ -268,104 +273,226 @@ function chooseK(tried: KDiagnostic[], knee: number | null): { k: number; reason
   return { k: best.k, reason: `k = ${best.k}: ${bestText}; ${kneeText}, more than 10% below it.` };
 }
 
-/** The lowest-inertia centroids of seeded k-means++ runs on the rows. */
-function bestOfRestarts(rows: number[][], k: number, seeds: number[], maxIterations: number): number[][] {
-  const flat = flatRows(rows);
-  let best: { centroids: number[][]; inertia: number } | undefined;
-  for (const seed of seeds) {
-    const centroids = seededKmeans(rows, flat, k, seed, maxIterations);
-    const { inertia } = assignToNearest(rows, centroids);
-    if (best === undefined || inertia < best.inertia) best = { centroids, inertia };
-  }
-  return best!.centroids;
+/** Rows in one flat array (row-major): the hot loops below read it without a pointer chase per row. */
+interface FlatRows {
+  values: Float64Array;
+  n: number;
+  dimensions: number;
 }
 
-const CONVERGENCE_TOLERANCE = 1e-6;
-
-/**
- * ml-kmeans's k-means++ with its seed, run to the same end as `kmeans(rows, k, { seed, initialization:
- * "kmeans++", maxIterations })`: ml-kmeans seeds the centers and takes the first step, then the Lloyd steps go on
- * here on a flat array, with the same arithmetic in the same order (nearest center, first on ties; means in row
- * order; an empty cluster keeps its center; stop when no center moves more than 1e-6 squared). Same centroids, a
- * fraction of the time: the library's steps call a distance function per pair and allocate per step.
- */
-function seededKmeans(
-  rows: number[][],
-  flat: { values: Float64Array; dimensions: number },
-  k: number,
-  seed: number,
-  maxIterations: number,
-): number[][] {
-  const first = kmeansGenerator(rows, k, { seed, initialization: "kmeans++", maxIterations }).next();
-  if (first.done) throw new Error("k-means took no step");
-  let centers = first.value.centroids;
-  let converged = first.value.converged;
-  const { values, dimensions } = flat;
-  const n = rows.length;
-  const labels = new Int32Array(n);
-  for (let step = 1; !converged && step < maxIterations; step++) {
-    for (let i = 0; i < n; i++) {
-      let nearest = -1;
-      let nearestDistance = Number.MAX_VALUE;
-      for (let c = 0; c < k; c++) {
-        const center = centers[c]!;
-        let distance = 0;
-        for (let d = 0; d < dimensions; d++) {
-          const delta = values[i * dimensions + d]! - center[d]!;
-          distance += delta * delta;
-        }
-        if (distance < nearestDistance) {
-          nearestDistance = distance;
-          nearest = c;
-        }
-      }
-      labels[i] = nearest;
-    }
-    const sums = Array.from({ length: k }, () => new Array<number>(dimensions).fill(0));
-    const sizes = new Array<number>(k).fill(0);
-    for (let i = 0; i < n; i++) {
-      const c = labels[i]!;
-      sizes[c]!++;
-      for (let d = 0; d < dimensions; d++) sums[c]![d]! += values[i * dimensions + d]!;
-    }
-    const next = sums.map((sum, c) =>
-      sum.map((total, d) => (sizes[c] ? total / sizes[c]! : centers[c]![d]!)),
-    );
-    converged = next.every((center, c) => squaredDistance(center, centers[c]!) <= CONVERGENCE_TOLERANCE);
-    centers = next;
-  }
-  return centers;
-}
-
-function flatRows(rows: number[][]): { values: Float64Array; dimensions: number } {
+function flatRows(rows: readonly (readonly number[])[]): FlatRows {
   const dimensions = rows[0]?.length ?? 0;
   const values = new Float64Array(rows.length * dimensions);
   rows.forEach((row, i) => {
     values.set(row, i * dimensions);
   });
-  return { values, dimensions };
+  return { values, n: rows.length, dimensions };
 }
 
-/** Each row's nearest centroid (first one on ties) and the inertia of that assignment. */
-function assignToNearest(rows: number[][], centroids: number[][]): { labels: number[]; inertia: number } {
+/** Squared Euclidean distance between row `i` of `a` and row `j` of `b` (flat, `dimensions` wide). */
+function rowDistance(a: Float64Array, i: number, b: Float64Array, j: number, dimensions: number): number {
+  let sum = 0;
+  for (let d = 0; d < dimensions; d++) {
+    const delta = a[i * dimensions + d]! - b[j * dimensions + d]!;
+    sum += delta * delta;
+  }
+  return sum;
+}
+
+/** The lowest-inertia centroids of seeded k-means++ runs on the rows. */
+function bestOfRestarts(rows: FlatRows, k: number, seeds: number[], maxIterations: number): number[][] {
+  let best: { centers: Float64Array; inertia: number } | undefined;
+  for (const seed of seeds) {
+    const centers = seededKmeans(rows, k, seed, maxIterations);
+    const { inertia } = assignFlat(rows, centers, k);
+    if (best === undefined || inertia < best.inertia) best = { centers, inertia };
+  }
+  return unflatten(best!.centers, k, rows.dimensions);
+}
+
+/** One seeded k-means run's centroids (seededKmeans on plain rows): what the tests compare with ml-kmeans. */
+export function kmeansCentroids(rows: number[][], k: number, seed: number, maxIterations = 100): number[][] {
+  return unflatten(seededKmeans(flatRows(rows), k, seed, maxIterations), k, rows[0]?.length ?? 0);
+}
+
+const CONVERGENCE_TOLERANCE = 1e-6;
+/**
+ * How much a Hamerly bound must clear its test before a row is left where it is: the bounds are sums of
+ * rounded square roots, and a row is only skipped when it provably keeps its centre even so.
+ */
+const BOUND_SLACK = 1e-9;
+
+/**
+ * ml-kmeans's k-means run to the same end as `kmeans(rows, k, { seed, initialization: "kmeans++",
+ * maxIterations })`: the same k-means++ seeding (kmeansPlusPlus) and the same Lloyd steps, with the same
+ * arithmetic in the same order (nearest center by squared distance, first on ties; means in row order; an empty
+ * cluster keeps its center; stop when no center moves more than 1e-6 squared, or after maxIterations steps).
+ * Same centroids, a fraction of the time: rows and centers are flat arrays, and Hamerly's bounds (2010, "Making
+ * k-means even faster") skip the rows that provably keep their center, which in the late steps is nearly all of
+ * them; a row whose bounds do not prove it is compared with every center exactly as Lloyd's step does.
+ */
+function seededKmeans(rows: FlatRows, k: number, seed: number, maxIterations: number): Float64Array {
+  const { values, n, dimensions } = rows;
+  let centers = kmeansPlusPlus(rows, k, seed);
+  const labels = new Int32Array(n);
+  // upper: at least the distance to the own center; lower: at most the distance to any other center.
+  const upper = new Float64Array(n);
+  const lower = new Float64Array(n);
+  const assignFully = (i: number) => {
+    let nearest = -1;
+    let nearestDistance = Number.MAX_VALUE;
+    let second = Number.POSITIVE_INFINITY;
+    for (let c = 0; c < k; c++) {
+      const distance = rowDistance(values, i, centers, c, dimensions);
+      if (distance < nearestDistance) {
+        if (nearest >= 0) second = Math.min(second, nearestDistance);
+        nearestDistance = distance;
+        nearest = c;
+      } else second = Math.min(second, distance);
+    }
+    labels[i] = nearest;
+    upper[i] = Math.sqrt(nearestDistance);
+    lower[i] = Math.sqrt(second);
+  };
+  for (let i = 0; i < n; i++) assignFully(i);
+  const sums = new Float64Array(k * dimensions);
+  const sizes = new Float64Array(k);
+  const moved = new Float64Array(k);
+  const halfGap = new Float64Array(k);
+  for (let step = 1; ; step++) {
+    sums.fill(0);
+    sizes.fill(0);
+    for (let i = 0; i < n; i++) {
+      const c = labels[i]!;
+      sizes[c]!++;
+      for (let d = 0; d < dimensions; d++) sums[c * dimensions + d]! += values[i * dimensions + d]!;
+    }
+    const next = new Float64Array(k * dimensions);
+    let converged = true;
+    for (let c = 0; c < k; c++) {
+      for (let d = 0; d < dimensions; d++) {
+        const at = c * dimensions + d;
+        next[at] = sizes[c] ? sums[at]! / sizes[c]! : centers[at]!;
+      }
+      const movement = rowDistance(next, c, centers, c, dimensions);
+      if (movement > CONVERGENCE_TOLERANCE) converged = false;
+      moved[c] = Math.sqrt(movement);
+    }
+    centers = next;
+    if (converged || step >= maxIterations) return centers;
+
+    let most = 0;
+    let mostAt = -1;
+    let secondMost = 0;
+    for (let c = 0; c < k; c++) {
+      if (moved[c]! > most) {
+        secondMost = most;
+        most = moved[c]!;
+        mostAt = c;
+      } else if (moved[c]! > secondMost) secondMost = moved[c]!;
+      let gap = Number.POSITIVE_INFINITY;
+      for (let other = 0; other < k; other++)
+        if (other !== c) gap = Math.min(gap, rowDistance(centers, c, centers, other, dimensions));
+      halfGap[c] = Math.sqrt(gap) / 2;
+    }
+    for (let i = 0; i < n; i++) {
+      const own = labels[i]!;
+      upper[i]! += moved[own]!;
+      lower[i]! -= own === mostAt ? secondMost : most;
+      const bound = Math.max(halfGap[own]!, lower[i]!) - BOUND_SLACK;
+      if (upper[i]! < bound) continue;
+      upper[i] = Math.sqrt(rowDistance(values, i, centers, own, dimensions));
+      if (upper[i]! < bound) continue;
+      assignFully(i);
+    }
+  }
+}
+
+/**
+ * k-means++ seeding exactly as ml-kmeans 7 seeds (its `kmeanspp`, scikit-learn's greedy variant): the first
+ * center drawn uniformly, then each next one the best of 2 + ln k candidates drawn in proportion to the squared
+ * distance to the nearest center so far, all from ml-random's generator with the same seed; on flat arrays
+ * instead of ml-matrix rows, which allocated a row per distance.
+ */
+function kmeansPlusPlus(rows: FlatRows, k: number, seed: number): Float64Array {
+  const { values, n, dimensions } = rows;
+  const random = new Random(seed);
+  const trials = 2 + Math.floor(Math.log(k));
+  const centers = new Float64Array(k * dimensions);
+  const first = random.randInt(n);
+  centers.set(values.subarray(first * dimensions, (first + 1) * dimensions), 0);
+  let closest = new Float64Array(n);
+  for (let i = 0; i < n; i++) closest[i] = rowDistance(values, i, centers, 0, dimensions);
+  for (let c = 1; c < k; c++) {
+    const candidates = random.choice(n, { replace: true, size: trials, probabilities: shares(closest) });
+    let bestPotential = Number.POSITIVE_INFINITY;
+    let best = -1;
+    let bestClosest = closest;
+    for (const candidate of candidates) {
+      const next = new Float64Array(n);
+      let potential = 0;
+      for (let i = 0; i < n; i++) {
+        next[i] = Math.min(closest[i]!, rowDistance(values, candidate, values, i, dimensions));
+        potential += next[i]!;
+      }
+      if (potential < bestPotential) {
+        bestPotential = potential;
+        best = candidate;
+        bestClosest = next;
+      }
+    }
+    centers.set(values.subarray(best * dimensions, (best + 1) * dimensions), c * dimensions);
+    closest = bestClosest;
+  }
+  return centers;
+}
+
+/** Each value as a share of their sum, multiplied by the sum's inverse as ml-matrix's `mul` does. */
+function shares(values: Float64Array): number[] {
+  let total = values[0]!;
+  for (let i = 1; i < values.length; i++) total += values[i]!;
+  const inverse = 1 / total;
+  return Array.from(values, (value) => value * inverse);
+}
+
+function unflatten(values: Float64Array, rows: number, dimensions: number): number[][] {
+  return Array.from({ length: rows }, (_, r) =>
+    Array.from(values.subarray(r * dimensions, (r + 1) * dimensions)),
+  );
+}
+
+/** Each flat row's nearest of `k` flat centers (first on ties) and the inertia of that assignment. */
+function assignFlat(rows: FlatRows, centers: Float64Array, k: number): { labels: number[]; inertia: number } {
+  const { values, n, dimensions } = rows;
+  const labels = new Array<number>(n);
   let inertia = 0;
-  const labels = rows.map((row) => {
-    const nearest = nearestCentroid(row, centroids);
-    inertia += nearest.distance;
-    return nearest.index;
-  });
+  for (let i = 0; i < n; i++) {
+    let nearest = 0;
+    let nearestDistance = Number.POSITIVE_INFINITY;
+    for (let c = 0; c < k; c++) {
+      const distance = rowDistance(values, i, centers, c, dimensions);
+      if (distance < nearestDistance) {
+        nearestDistance = distance;
+        nearest = c;
+      }
+    }
+    labels[i] = nearest;
+    inertia += nearestDistance;
+  }
   return { labels, inertia };
 }
 
+/** Each row's nearest centroid (first one on ties) and the inertia of that assignment. */
+function assignToNearest(rows: FlatRows, centroids: number[][]): { labels: number[]; inertia: number } {
+  return assignFlat(rows, flatRows(centroids).values, centroids.length);
+}
+
 /** Silhouette on the sampled customers, or null when the sample does not hold 2..size-1 clusters. */
-function sampleSilhouette(data: number[][], labels: number[], sample: number[]): number | null {
+function sampleSilhouette(distances: Float64Array, labels: number[], sample: number[]): number | null {
   const sampleLabels = sample.map((i) => labels[i]!);
   const clusters = new Set(sampleLabels).size;
   if (clusters < 2 || clusters > sample.length - 1) return null;
-  return silhouetteScore(
-    sample.map((i) => data[i]!),
-    sampleLabels,
-  );
+  return silhouetteFromDistances(distances, sampleLabels);
 }
 
 /** Up to `limit` distinct rows, in order of first appearance; stops early, since only small counts matter. */

@@ -20,8 +20,43 @@ export function squaredDistance(a: readonly number[], b: readonly number[]): num
  * Throws unless 2 <= number of clusters <= n - 1, where the score is undefined.
  */
 export function silhouetteScore(data: number[][], labels: number[]): number {
+  if (labels.length !== data.length)
+    throw new Error(`silhouetteScore: ${data.length} samples but ${labels.length} labels`);
+  return silhouetteFromDistances(pairwiseDistances(data), labels);
+}
+
+/**
+ * The Euclidean distance of every pair i < j of rows, row by row (i, then j): n (n - 1) / 2 values. The n²/2
+ * distances are a silhouette's whole cost, so a caller scoring several labelings of the same rows computes them once.
+ */
+export function pairwiseDistances(data: number[][]): Float64Array {
   const n = data.length;
-  if (labels.length !== n) throw new Error(`silhouetteScore: ${n} samples but ${labels.length} labels`);
+  const dimensions = data[0]?.length ?? 0;
+  // Rows in one flat array: the distances are computed in a tight loop.
+  const flat = new Float64Array(n * dimensions);
+  data.forEach((row, i) => {
+    flat.set(row, i * dimensions);
+  });
+  const distances = new Float64Array((n * (n - 1)) / 2);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      let squared = 0;
+      for (let d = 0; d < dimensions; d++) {
+        const delta = flat[i * dimensions + d]! - flat[j * dimensions + d]!;
+        squared += delta * delta;
+      }
+      distances[at++] = Math.sqrt(squared);
+    }
+  }
+  return distances;
+}
+
+/** silhouetteScore of `labels` on rows whose pairwise distances are given (as pairwiseDistances returns them). */
+export function silhouetteFromDistances(distances: Float64Array, labels: number[]): number {
+  const n = labels.length;
+  if (distances.length !== (n * (n - 1)) / 2)
+    throw new Error(`silhouetteScore: ${distances.length} pairwise distances do not fit ${n} labels`);
   const clusterOf = denseClusterIndices(labels);
   const k = Math.max(0, ...clusterOf) + 1;
   if (k < 2 || k > n - 1) {
@@ -34,21 +69,11 @@ export function silhouetteScore(data: number[][], labels: number[]): number {
   for (const cluster of clusterOf) sizes[cluster]!++;
   // distanceSums[i * k + c] = sum of distances from sample i to the members of cluster c (each pair once).
   const distanceSums = new Float64Array(n * k);
-  // Rows in one flat array: the n²/2 distances are the whole cost, and this keeps them in a tight loop.
-  const dimensions = data[0]!.length;
-  const flat = new Float64Array(n * dimensions);
-  data.forEach((row, i) => {
-    flat.set(row, i * dimensions);
-  });
+  let at = 0;
   for (let i = 0; i < n; i++) {
     const ci = clusterOf[i]!;
     for (let j = i + 1; j < n; j++) {
-      let squared = 0;
-      for (let d = 0; d < dimensions; d++) {
-        const delta = flat[i * dimensions + d]! - flat[j * dimensions + d]!;
-        squared += delta * delta;
-      }
-      const distance = Math.sqrt(squared);
+      const distance = distances[at++]!;
       distanceSums[i * k + clusterOf[j]!]! += distance;
       distanceSums[j * k + ci]! += distance;
     }

@@ -1,5 +1,12 @@
+import { kmeans } from "ml-kmeans";
 import { describe, expect, it } from "vitest";
-import { type Clustering, clusterCustomers, kStability, scaleFeatures } from "../../src/engine/kmeans.js";
+import {
+  type Clustering,
+  clusterCustomers,
+  kmeansCentroids,
+  kStability,
+  scaleFeatures,
+} from "../../src/engine/kmeans.js";
 import { findKnee } from "../../src/engine/kneedle.js";
 import { seededRandom } from "../../src/engine/random.js";
 import { irisData } from "./iris-data.js";
@@ -61,6 +68,26 @@ describe("scaleFeatures", () => {
       const variance = column.reduce((sum, v) => sum + (v - mean) ** 2, 0) / column.length;
       expect(mean).toBeCloseTo(0, 10);
       expect(variance).toBeCloseTo(1, 10);
+    }
+  });
+});
+
+describe("kmeansCentroids", () => {
+  it("ends where ml-kmeans's seeded k-means++ run ends, to the last bit, with Hamerly's bounds skipping rows", () => {
+    const shop = shopFeatures(2000, 6);
+    for (const [rows, k, seed] of [
+      [irisData().features, 3, 1],
+      [irisData().features, 7, 42],
+      [shop, 2, 3],
+      [shop, 5, 9],
+      [shop, 10, 123],
+    ] as const) {
+      const reference = kmeans(rows as number[][], k, {
+        seed,
+        initialization: "kmeans++",
+        maxIterations: 100,
+      });
+      expect(kmeansCentroids(rows as number[][], k, seed)).toEqual(reference.centroids);
     }
   });
 });

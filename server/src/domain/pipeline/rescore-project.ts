@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
 import { countEmbeddings, writeChangedEmbeddings } from "../../db/customer-embeddings.js";
-import { computeRfm, loadCustomerFeatures, saveSegmentation } from "../../db/customer-metrics.js";
+import { loadCustomerRfm, saveSegmentation, saveUnscoredRfm } from "../../db/customer-metrics.js";
 import { refreshStatistics } from "../../db/statistics.js";
 import { toVectorText } from "../../engine/embedding.js";
 import type { EngineRunner } from "./engine.js";
@@ -31,31 +31,33 @@ export async function rescoreChangedCustomers(
   const { durations, time } = stepTimer();
   const { scoring, changesAfter } = mode;
   await report(10, `Re-scoring ${mode.changed.toLocaleString("en-US")} changed customers`);
-  await time("rfm", () => computeRfm(db, projectId, referenceDate, changesAfter));
-  const customers = await time("load", () =>
-    loadCustomerFeatures(db, projectId, referenceDate, changesAfter),
+  const { customers, rfm, unscored } = await time("rfm", () =>
+    loadCustomerRfm(db, projectId, referenceDate, changesAfter),
   );
   const scored = await time("model", () =>
     deps.engine.run("rescoreCustomers", { model: scoring.model, customers }),
   );
   await report(70, "Saving results");
   await time("write", () =>
-    saveSegmentation(
-      db,
-      customers.map((customer, i) => {
-        const segment = scoring.segments[scored.labels[i]!]!;
-        return {
-          id: customer.id,
-          rfm_r_score: scored.scores[i]!.r,
-          rfm_f_score: scored.scores[i]!.f,
-          rfm_m_score: scored.scores[i]!.m,
-          rfm_segment: scored.rfmSegments[i]!,
-          abc_category: scored.abc[i]!,
-          segment_id: segment.id,
-          segment_label: segment.name,
-        };
-      }),
-    ),
+    db.transaction(async (trx) => {
+      await saveSegmentation(
+        trx,
+        customers.map((_, i) => {
+          const segment = scoring.segments[scored.labels[i]!]!;
+          return {
+            ...rfm[i]!,
+            rfm_r_score: scored.scores[i]!.r,
+            rfm_f_score: scored.scores[i]!.f,
+            rfm_m_score: scored.scores[i]!.m,
+            rfm_segment: scored.rfmSegments[i]!,
+            abc_category: scored.abc[i]!,
+            segment_id: segment.id,
+            segment_label: segment.name,
+          };
+        }),
+      );
+      await saveUnscoredRfm(trx, unscored);
+    }),
   );
   const embeddingsWritten = await time("embeddings_write", () =>
     writeChangedEmbeddings(

@@ -2,11 +2,11 @@ import type { Knex } from "knex";
 import { modelRunQuotaError } from "../../billing/quotas.js";
 import { type EmbeddingWrite, replaceEmbeddings } from "../../db/customer-embeddings.js";
 import {
-  computeRfm,
   databaseClock,
-  loadCustomerFeatures,
+  loadCustomerRfm,
   referenceDateOf,
   saveSegmentation,
+  saveUnscoredRfm,
 } from "../../db/customer-metrics.js";
 import { insertModelRun } from "../../db/model-runs.js";
 import { findProject } from "../../db/projects.js";
@@ -102,8 +102,9 @@ export async function segmentProject(
   const changesAfter = await databaseClock(db);
 
   await report(5, "Computing RFM");
-  await time("rfm", () => computeRfm(db, project.id, referenceDate));
-  const customers = await time("load", () => loadCustomerFeatures(db, project.id, referenceDate));
+  const { customers, rfm, unscored } = await time("rfm", () =>
+    loadCustomerRfm(db, project.id, referenceDate),
+  );
   if (customers.length === 0) {
     return {
       status: "skipped",
@@ -146,7 +147,7 @@ export async function segmentProject(
         for (let i = start; i < end; i++) {
           const segment = saved[clustering.labels[i]!]!;
           rows.push({
-            id: customers[i]!.id,
+            ...rfm[i]!,
             rfm_r_score: scores[i]!.r,
             rfm_f_score: scores[i]!.f,
             rfm_m_score: scores[i]!.m,
@@ -158,6 +159,7 @@ export async function segmentProject(
         }
         await saveSegmentation(trx, rows);
       }
+      await saveUnscoredRfm(trx, unscored);
       await insertModelRun(trx, {
         project_id: project.id,
         organization_id: project.organization_id,
