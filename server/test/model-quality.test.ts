@@ -192,28 +192,27 @@ const SERVED_SHARE_OF_ORACLE = 0.8;
 
 describe("uplift on a randomized campaign whose effect depends on an extra field and on recency", () => {
   let tenant: Tenant;
-  let fresh: SyntheticCampaign;
+  // Drawn while the suite is collected, before the server starts: seconds of drawing between two requests would
+  // let the server close the kept-alive connection under the client (ECONNRESET on a loaded machine).
+  const main = syntheticCampaign({
+    customers: CAMPAIGN_SIZE,
+    seed: 1,
+    exposedAt: EXPOSED_AT,
+    effect: heterogeneousEffect,
+  });
+  // Customers exposed just after the reference date: their outcomes, unseen by the models, judge the scores.
+  const fresh = syntheticCampaign({
+    customers: CAMPAIGN_SIZE,
+    seed: 2,
+    exposedAt: new Date(REFERENCE_DATE.getTime() + 1),
+    effect: heterogeneousEffect,
+    prefix: "e",
+  });
+  const records = [
+    ...campaignRecords(main, REFERENCE_DATE, true),
+    ...campaignRecords(fresh, REFERENCE_DATE, false),
+  ];
   beforeAll(async () => {
-    const main = syntheticCampaign({
-      customers: CAMPAIGN_SIZE,
-      seed: 1,
-      exposedAt: EXPOSED_AT,
-      effect: heterogeneousEffect,
-    });
-    // Customers exposed just after the reference date: their outcomes, unseen by the models, judge the scores.
-    fresh = syntheticCampaign({
-      customers: CAMPAIGN_SIZE,
-      seed: 2,
-      exposedAt: new Date(REFERENCE_DATE.getTime() + 1),
-      effect: heterogeneousEffect,
-      prefix: "e",
-    });
-    const records = [
-      ...campaignRecords(main, REFERENCE_DATE, true),
-      ...campaignRecords(fresh, REFERENCE_DATE, false),
-    ];
-    // The data is drawn first: seconds idle between the project's requests and the ingest's would let the server
-    // close the kept-alive connection under the client (ECONNRESET on a loaded machine).
     tenant = await project("Campaign", { referenceDate: REFERENCE_DAY });
     await send(tenant, records);
   }, 1_800_000);
