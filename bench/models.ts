@@ -126,18 +126,7 @@ function uplift() {
       console.log(`  ${label}: not estimable: ${result.reason}`);
       continue;
     }
-    const groups = fresh.exposures.map((e) => e.group);
-    const outcomes = fresh.exposures.map((e) => e.outcome);
-    const served = qiniCoefficient(
-      fresh.exposures.map((e) => result.scores.get(e.customerId)!),
-      groups,
-      outcomes,
-    );
-    const oracle = qiniCoefficient(
-      fresh.customers.map((c) => c.effect),
-      groups,
-      outcomes,
-    );
+    const { served, oracle } = freshQini(result.scores, fresh);
     const { holdout, averageEffect: ate } = result;
     console.log(`  ${label} (${seconds.toFixed(1)} s):`);
     console.log(
@@ -158,6 +147,56 @@ function uplift() {
   console.log(
     `  (regions: ${REGIONS.join(", ")}; the true effect is 0.2 in the north plus 0.2 exp(-recency / 60 days).)`,
   );
+}
+
+/** The Qini of served scores and of the true effect on the fresh customers' outcomes. */
+function freshQini(
+  scores: Map<string, number>,
+  fresh: ReturnType<typeof campaignWithFreshCustomers>["fresh"],
+) {
+  const groups = fresh.exposures.map((e) => e.group);
+  const outcomes = fresh.exposures.map((e) => e.outcome);
+  return {
+    served: qiniCoefficient(
+      fresh.exposures.map((e) => scores.get(e.customerId)!),
+      groups,
+      outcomes,
+    ),
+    oracle: qiniCoefficient(
+      fresh.customers.map((c) => c.effect),
+      groups,
+      outcomes,
+    ),
+  };
+}
+
+/** How robust the served uplift is: served / true effect's Qini over seeded campaigns of the test's sizes. */
+function upliftOverCampaigns() {
+  const campaigns = 8;
+  section(
+    `Uplift over ${campaigns} seeded campaigns (effect by region and recency; the fit's seed is the campaign's): served Qini / true effect's Qini on as many fresh customers`,
+  );
+  for (const customers of [4000, 8000]) {
+    const ratios: number[] = [];
+    const models = new Map<string, number>();
+    for (let n = 1; n <= campaigns; n++) {
+      const { timelines, exposures, fresh } = campaignWithFreshCustomers(heterogeneousEffect, customers, n);
+      const result = estimateCampaignUplift(exposures, timelines, {
+        referenceDate: REFERENCE_DATE,
+        windowDays: 30,
+        seed: n,
+      });
+      if (result.status !== "estimated") continue;
+      const { served, oracle } = freshQini(result.scores, fresh);
+      if (served !== null && oracle) ratios.push(served / oracle);
+      models.set(result.model, (models.get(result.model) ?? 0) + 1);
+    }
+    const sorted = [...ratios].sort((a, b) => a - b);
+    const mean = ratios.reduce((sum, r) => sum + r, 0) / ratios.length;
+    console.log(
+      `  ${customers} exposures: min ${f3(sorted[0])}, median ${f3(sorted[Math.floor(sorted.length / 2)])}, mean ${f3(mean)}, max ${f3(sorted.at(-1))}; served: ${[...models].map(([m, c]) => `${m} ${c}`).join(", ")}`,
+    );
+  }
 }
 
 function segments() {
@@ -209,5 +248,6 @@ churnOnCdnow();
 clvOnCdnow();
 identifiability();
 uplift();
+upliftOverCampaigns();
 segments();
 console.log("\ncommand: npm run report:models");

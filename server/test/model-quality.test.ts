@@ -37,24 +37,42 @@ afterAll(async () => {
   await server.close();
 });
 
+/**
+ * A project on the pro plan with these settings. Its segmentation uses one k: this suite judges the predictive
+ * models, and the search for k over 2 to 10 (with its stability reruns) was most of each run's time.
+ */
 async function project(name: string, settings: Record<string, unknown>): Promise<Tenant> {
   const tenant = await createTenant(server, name);
   await setPlan(server, tenant.orgId, "pro");
   const res = await server.request(`/api/projects/${tenant.projectId}`, {
     method: "PATCH",
-    body: { settings },
+    body: { settings: { kMin: 4, kMax: 4, ...settings } },
     cookie: tenant.cookie,
   });
   expect(res.status).toBe(200);
   return tenant;
 }
 
-/** Sends records in batches of 10,000 and waits for every run to end. */
+/**
+ * Sends records as ONE run (batches of 10,000, the ingest limit: `final: false` and the first batch's run_id on all
+ * but the last), so the models are fitted once on all of it rather than once per batch, and waits for it to end.
+ */
 async function send(tenant: Tenant, records: Record<string, unknown>[]) {
-  const runs: string[] = [];
-  for (let i = 0; i < records.length; i += 10_000)
-    runs.push((await ingest(server, tenant, records.slice(i, i + 10_000))).run_id);
-  for (const run of runs) expect((await waitForRun(server, tenant, run, 900_000)).status).toBe("completed");
+  const BATCH = 10_000;
+  let runId: string | undefined;
+  for (let i = 0; i < records.length; i += BATCH) {
+    const final = i + BATCH >= records.length;
+    const accepted = await ingest(server, tenant, records.slice(i, i + BATCH), { run_id: runId, final });
+    runId ??= accepted.run_id;
+  }
+  const run = await waitForRun(server, tenant, runId!, 900_000);
+  expect(run.status).toBe("completed");
+  const stages: { stage: string; duration_ms: number }[] = run.stages;
+  expect(stages.filter((s) => s.stage === "predictive")).toHaveLength(1);
+  // Where a suite's minutes go (the stages' own timings), for whoever makes it faster.
+  console.log(
+    `${records.length} records: ${stages.map((s) => `${s.stage} ${(s.duration_ms / 1000).toFixed(1)} s`).join(", ")}`,
+  );
 }
 
 async function overviewOf(tenant: Tenant): Promise<Overview> {
@@ -163,38 +181,40 @@ function campaignRecords(campaign: SyntheticCampaign, until: Date, withExposures
 
 const REFERENCE_DAY = REFERENCE_DATE.toISOString().slice(0, 10);
 /**
- * Exposed customers (and as many fresh ones) of the campaign sent through the API. The issue's 80 % of the oracle's
- * Qini is met at 10,000 exposures (server/test/engine/uplift.test.ts, npm run report:models); at 4,000, what the
- * embedded database of a shared test machine ingests in reasonable time, the served Qini is about 0.74 to 0.84 of the
- * oracle's at 3,000 to 5,000 exposures depending on the seed (each project has its own), so this test holds it to
- * 70 % and prints it.
+ * Exposed customers (and as many fresh ones) of the campaign sent through the API. The issue's acceptance: the served
+ * scores' Qini on the fresh customers is at least 80 % of the true effect's. With 8,000 exposures the learners'
+ * cross-validated Qini tells them apart well enough for that whatever the project's seed (npm run report:models
+ * prints the ratio over seeded campaigns of 4,000 and 8,000); at 4,000 it does not on this campaign, where the
+ * forest or class transformation, about 0.75 of the oracle's here, serve for some seeds.
  */
-const CAMPAIGN_SIZE = 4000;
-const SERVED_SHARE_OF_ORACLE = 0.7;
+const CAMPAIGN_SIZE = 8000;
+const SERVED_SHARE_OF_ORACLE = 0.8;
 
 describe("uplift on a randomized campaign whose effect depends on an extra field and on recency", () => {
   let tenant: Tenant;
-  let fresh: SyntheticCampaign;
+  // Drawn while the suite is collected, before the server starts: seconds of drawing between two requests would
+  // let the server close the kept-alive connection under the client (ECONNRESET on a loaded machine).
+  const main = syntheticCampaign({
+    customers: CAMPAIGN_SIZE,
+    seed: 1,
+    exposedAt: EXPOSED_AT,
+    effect: heterogeneousEffect,
+  });
+  // Customers exposed just after the reference date: their outcomes, unseen by the models, judge the scores.
+  const fresh = syntheticCampaign({
+    customers: CAMPAIGN_SIZE,
+    seed: 2,
+    exposedAt: new Date(REFERENCE_DATE.getTime() + 1),
+    effect: heterogeneousEffect,
+    prefix: "e",
+  });
+  const records = [
+    ...campaignRecords(main, REFERENCE_DATE, true),
+    ...campaignRecords(fresh, REFERENCE_DATE, false),
+  ];
   beforeAll(async () => {
     tenant = await project("Campaign", { referenceDate: REFERENCE_DAY });
-    const main = syntheticCampaign({
-      customers: CAMPAIGN_SIZE,
-      seed: 1,
-      exposedAt: EXPOSED_AT,
-      effect: heterogeneousEffect,
-    });
-    // Customers exposed just after the reference date: their outcomes, unseen by the models, judge the scores.
-    fresh = syntheticCampaign({
-      customers: CAMPAIGN_SIZE,
-      seed: 2,
-      exposedAt: new Date(REFERENCE_DATE.getTime() + 1),
-      effect: heterogeneousEffect,
-      prefix: "e",
-    });
-    await send(tenant, [
-      ...campaignRecords(main, REFERENCE_DATE, true),
-      ...campaignRecords(fresh, REFERENCE_DATE, false),
-    ]);
+    await send(tenant, records);
   }, 1_800_000);
 
   it("serves scores whose Qini approaches the true effect's, and reports how it chose", async () => {
@@ -216,8 +236,9 @@ describe("uplift on a randomized campaign whose effect depends on an extra field
     expect(served).toBeGreaterThanOrEqual(SERVED_SHARE_OF_ORACLE * oracle);
     expect(uplift).toMatchObject({ status: "estimated", heterogeneity: true, reason: null });
     expect(uplift.candidates.map((c) => c.model)).toEqual([
-      "t_learner_logistic",
+      "interaction_logistic",
       "class_transformation",
+      "t_learner_logistic",
       "t_learner_forest",
     ]);
     expect(uplift.features).toEqual(expect.arrayContaining(["region=north", "newsletter", "age"]));

@@ -3038,7 +3038,7 @@ export interface components {
             /** @description The backtest customers. */
             sample: components["schemas"]["ModelSample"] | null;
         };
-        /** @description The uplift model: candidate learners (two-model T-learners, class transformation) compared by 5-fold cross-validated Qini on 70 % of the exposed customers, with every covariate as of each exposure (RFM, tenure, average order value, return rate and every extra field). The best one serves only if it beats random scoring by 3 standard deviations; otherwise the effect shows no usable heterogeneity and everyone is scored with the average effect. Qini and uplift@30% are measured on the 30 % held out (scikit-uplift definitions). */
+        /** @description The uplift model: candidate learners, in this order of preference: `interaction_logistic` (one logistic model with contact x feature interactions, the interactions shrunk ten times harder than the baseline weights), `class_transformation`, `t_learner_logistic` and `t_learner_forest` (two-model T-learners), compared by 5-fold cross-validated Qini on 70 % of the exposed customers, with every covariate as of each exposure (RFM, tenure, average order value, return rate and every extra field). The effect's heterogeneity is usable only if the best Qini beats random scoring by 3 standard deviations; otherwise everyone is scored with the average effect. If it is, the first learner in the order of preference whose Qini is within one standard error of the best's (bootstrap over customers) serves. Qini and uplift@30% are measured on the 30 % held out (scikit-uplift definitions). */
         UpliftModelSummary: {
             /** @enum {string} */
             status: "estimated" | "not_estimable";
@@ -3046,7 +3046,7 @@ export interface components {
              * @description The learner that serves the scores; `average_effect` when there is no usable heterogeneity.
              * @enum {string|null}
              */
-            model: "t_learner_logistic" | "class_transformation" | "t_learner_forest" | "average_effect" | null;
+            model: "interaction_logistic" | "class_transformation" | "t_learner_logistic" | "t_learner_forest" | "average_effect" | null;
             /** @description Whether the served scores rank customers (a learner beat random); false when everyone gets the average effect; null when not estimable. */
             heterogeneity: boolean | null;
             /** @description Why this model serves, in words. */

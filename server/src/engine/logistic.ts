@@ -25,6 +25,11 @@ export interface LogisticOptions {
   tolerance?: number;
   /** A non-negative weight per row (default 1 each). */
   rowWeights?: readonly number[];
+  /**
+   * A non-negative multiplier of `l2` per feature (default 1 each): a model can shrink some weights harder than
+   * others (the uplift learner shrinks the treatment's interactions, not the baseline's weights).
+   */
+  penaltyScales?: readonly number[];
 }
 
 /** Relative spread below which a feature counts as constant (see the module comment). */
@@ -49,6 +54,9 @@ export function fitLogistic(
     throw new Error(`fitLogistic needs one weight per row (got ${rowWeights.length} for ${n} rows)`);
   const weightOf = (i: number) => rowWeights?.[i] ?? 1;
   const d = x[0]!.length;
+  const penaltyScales = options.penaltyScales;
+  if (penaltyScales !== undefined && penaltyScales.length !== d)
+    throw new Error(`fitLogistic needs one penalty scale per feature (got ${penaltyScales.length} for ${d})`);
   const l2 = options.l2 ?? 1e-3;
   const maxIterations = options.maxIterations ?? 50;
   const tolerance = options.tolerance ?? 1e-8;
@@ -99,8 +107,9 @@ export function fitLogistic(
       for (let b = 0; b < a; b++) hessian[a]![b] = hessian[b]![a]!;
       if (a > 0) {
         // An ignored feature gets a unit curvature so the system stays solvable; its weight stays 0.
-        gradient[a]! -= l2 * totalWeight * weights[a]!;
-        hessian[a]![a]! += scales[a - 1] === 0 ? 1 : l2 * totalWeight;
+        const penalty = l2 * (penaltyScales?.[a - 1] ?? 1) * totalWeight;
+        gradient[a]! -= penalty * weights[a]!;
+        hessian[a]![a]! += scales[a - 1] === 0 ? 1 : penalty;
       }
     }
     const step = solve(hessian, gradient);

@@ -12,13 +12,19 @@
  * 1. a seeded split by customer: `holdoutShare` (30 %) held out, the rest to learn from (at most
  *    `maxTrainExposures`, 20,000 by default, a seeded sample);
  * 2. candidates, compared by the Qini coefficient of their 5-fold cross-validated (out-of-fold) scores on the
- *    learning part: t_learner_logistic (one L2 logistic model per group, uplift = P(buy | treated, x) − P(buy |
- *    control, x)); class_transformation (Jaskowski & Jaroszewicz 2012: z = 1 for treated buyers and control
- *    non-buyers, groups reweighted to equal size, one logistic model, uplift = 2 P(z = 1 | x) − 1);
- *    t_learner_forest (one random forest per group);
- * 3. the best candidate is kept only if its cross-validated Qini beats random scoring by a margin: at least
+ *    learning part, in this order of preference (from the most to the least constrained effect):
+ *    interaction_logistic (Lo 2002: one L2 logistic model on the features, the contact flag and contact x every
+ *    feature, uplift = P(buy | contacted, x) − P(buy | not contacted, x); the contact x feature weights, how the
+ *    effect varies between customers, are shrunk ten times harder than the baseline's); class_transformation
+ *    (Jaskowski & Jaroszewicz 2012: z = 1 for treated buyers and control non-buyers, groups reweighted to equal
+ *    size, one logistic model, uplift = 2 P(z = 1 | x) − 1); t_learner_logistic (one L2 logistic model per group,
+ *    uplift = P(buy | treated, x) − P(buy | control, x)); t_learner_forest (one random forest per group);
+ * 3. heterogeneity is usable only if the best cross-validated Qini beats random scoring by a margin: at least
  *    RANDOM_MARGIN standard deviations above the mean Qini of RANDOM_DRAWS random scorings of the same rows.
- *    Otherwise the effect shows no usable heterogeneity: every customer is scored with the average effect;
+ *    Otherwise every customer is scored with the average effect. If it is, the first learner in the order above
+ *    whose Qini is within one standard error of the best's (the paired difference's, over BOOTSTRAP_DRAWS
+ *    resamples of the customers) and above the margin serves: the one-standard-error rule, since a few thousand
+ *    exposures rarely tell the learners apart and the more constrained one then ranks new customers better;
  * 4. reported on the held-out customers: the Qini coefficient and uplift@30% (uplift-metrics.ts, the scikit-uplift
  *    definitions) of the served model trained on the learning part, with the random-scoring spread beside them;
  *    and the average treatment effect with its 95 % interval, on all exposures and on the holdout;
@@ -72,7 +78,11 @@ export interface CustomerToScore {
   features: number[];
 }
 
-export type UpliftModelName = "t_learner_logistic" | "class_transformation" | "t_learner_forest";
+export type UpliftModelName =
+  | "interaction_logistic"
+  | "class_transformation"
+  | "t_learner_logistic"
+  | "t_learner_forest";
 
 export interface UpliftOptions {
   seed: number;
@@ -127,10 +137,18 @@ export const MIN_OUTCOMES_PER_GROUP = 5;
 /** A learner must beat the mean random-scoring Qini by this many standard deviations to be kept. */
 export const RANDOM_MARGIN = 3;
 export const RANDOM_DRAWS = 50;
+/** Customer resamples that measure how much two learners' cross-validated Qini differ by chance. */
+const BOOTSTRAP_DRAWS = 50;
 const DEFAULT_HOLDOUT_SHARE = 0.3;
 const DEFAULT_MAX_TRAIN = 20_000;
 const UPLIFT_FOLDS = 5;
 const LOGISTIC_L2 = 1e-2;
+/**
+ * interaction_logistic's penalty on the contact x feature weights, ten times the baseline weights': with a few
+ * thousand exposures the effect's variation between customers is small beside the purchase baseline's, and an
+ * unshrunk fit ranks customers by noise (npm run report:models compares the learners over seeds).
+ */
+const INTERACTION_L2 = 0.1;
 
 export interface Exposure {
   customerId: string;
@@ -289,8 +307,10 @@ export function fitUplift(
   const groups = training.map((o) => o.group);
   const outcomes = training.map((o) => o.outcome);
   const candidates: CandidateMetric[] = [];
+  const outOfFold: (number[] | null)[] = [];
   for (const model of LEARNERS) {
     const scores = crossValidatedScores(training, folds, model, options.seed);
+    outOfFold.push(scores);
     candidates.push({
       model,
       role: "candidate",
@@ -305,12 +325,28 @@ export function fitUplift(
   }
   const noise = randomQini(groups, outcomes, random);
   const bar = noise.mean + RANDOM_MARGIN * noise.sd;
-  const best = candidates
-    .filter((c) => c.eligible && c.value !== null)
-    .reduce<CandidateMetric | null>((top, c) => (top === null || c.value! > top.value! ? c : top), null);
+  const measured = candidates.flatMap((c, k) =>
+    c.eligible && c.value !== null ? [{ candidate: c, scores: outOfFold[k]! }] : [],
+  );
+  const best = measured.reduce<(typeof measured)[number] | null>(
+    (top, c) => (top === null || c.candidate.value! > top.candidate.value! ? c : top),
+    null,
+  );
   const list = candidates.map((c) => `${c.model} ${metricText(c.value)}`).join(", ");
   const randomText = `random scoring ${metricText(noise.mean)} ± ${metricText(noise.sd)}`;
-  const heterogeneity = best !== null && best.value! > bar;
+  const heterogeneity = best !== null && best.candidate.value! > bar;
+  // The one-standard-error rule (module comment, step 3).
+  const served =
+    heterogeneity && best
+      ? measured.find(
+          (c) =>
+            c === best ||
+            (c.candidate.value! > bar &&
+              c.candidate.value! >=
+                best.candidate.value! -
+                  differenceStandardError(best.scores, c.scores, training, groups, outcomes, random)),
+        )!.candidate
+      : null;
 
   const overall = averageEffect(
     rows.map((o) => o.group),
@@ -322,12 +358,16 @@ export function fitUplift(
   let learner: UpliftScorer["learner"];
   let chosen: UpliftModelName | "average_effect";
   let why: string;
-  if (heterogeneity) {
-    chosen = best.model as UpliftModelName;
+  if (served !== null && best !== null) {
+    chosen = served.model as UpliftModelName;
     const evaluation = fitLearner(chosen, training, options.seed);
     holdoutScores = holdout.map((o) => learnerUplift(evaluation, o.features));
     learner = fitLearner(chosen, rows, options.seed);
-    why = `${chosen}: the best cross-validated Qini, ${metricText(best.value)}, beats random scoring by more than ${RANDOM_MARGIN} standard deviations (${list}; ${randomText}).`;
+    const rule =
+      served === best.candidate
+        ? `the best cross-validated Qini, ${metricText(served.value)},`
+        : `cross-validated Qini ${metricText(served.value)}, within one standard error of the best (${best.candidate.model}) and earlier in the order of preference,`;
+    why = `${chosen}: ${rule} beats random scoring by more than ${RANDOM_MARGIN} standard deviations (${list}; ${randomText}).`;
   } else {
     chosen = "average_effect";
     holdoutScores = holdout.map(() => overall.estimate);
@@ -367,9 +407,11 @@ export function fitUplift(
   };
 }
 
+/** The candidates in their order of preference (module comment, steps 2 and 3). */
 const LEARNERS: readonly UpliftModelName[] = [
-  "t_learner_logistic",
+  "interaction_logistic",
   "class_transformation",
+  "t_learner_logistic",
   "t_learner_forest",
 ];
 
@@ -377,6 +419,7 @@ const LEARNERS: readonly UpliftModelName[] = [
 export type UpliftLearner =
   | { model: "class_transformation"; logistic: LogisticModel }
   | { model: "t_learner_logistic"; treated: LogisticModel; control: LogisticModel }
+  | { model: "interaction_logistic"; logistic: LogisticModel }
   | { model: "t_learner_forest"; treated: Forest; control: Forest };
 
 /** A learner's uplift for one feature row, in [-1, 1]. */
@@ -384,7 +427,17 @@ function learnerUplift(learner: UpliftLearner, x: readonly number[]): number {
   if (learner.model === "class_transformation") return 2 * predictLogistic(learner.logistic, x) - 1;
   if (learner.model === "t_learner_forest")
     return predictForest(learner.treated, x) - predictForest(learner.control, x);
+  if (learner.model === "interaction_logistic")
+    return (
+      predictLogistic(learner.logistic, withContact(x, 1)) -
+      predictLogistic(learner.logistic, withContact(x, 0))
+    );
   return predictLogistic(learner.treated, x) - predictLogistic(learner.control, x);
+}
+
+/** A row of the interaction model: the features, the contact flag, and the features again when contacted. */
+function withContact(x: readonly number[], contacted: 0 | 1): number[] {
+  return [...x, contacted, ...x.map((v) => v * contacted)];
 }
 
 /** Fits one learner on the observations; throws nothing for data that passed notEstimableReason's checks. */
@@ -404,6 +457,21 @@ function fitLearner(
         rowWeights: rows.map((o) =>
           o.group === "treatment" ? 0.5 / treatedShare : 0.5 / (1 - treatedShare),
         ),
+      },
+    );
+    return { model, logistic };
+  }
+  if (model === "interaction_logistic") {
+    const width = rows[0]!.features.length;
+    const logistic = fitLogistic(
+      rows.map((o) => withContact(o.features, o.group === "treatment" ? 1 : 0)),
+      rows.map((o) => o.outcome),
+      {
+        l2: 1,
+        penaltyScales: [
+          ...new Array<number>(width + 1).fill(LOGISTIC_L2),
+          ...new Array<number>(width).fill(INTERACTION_L2),
+        ],
       },
     );
     return { model, logistic };
@@ -446,6 +514,46 @@ function crossValidatedScores(
   return scores;
 }
 
+/**
+ * Standard error of the difference between two learners' Qini on the same rows: the standard deviation of the
+ * difference over BOOTSTRAP_DRAWS resamples of the customers (paired: both learners scored on the same resample).
+ */
+function differenceStandardError(
+  best: readonly number[],
+  other: readonly number[],
+  rows: readonly CampaignObservation[],
+  groups: readonly ExposureGroup[],
+  outcomes: readonly number[],
+  random: () => number,
+): number {
+  const { customers, index } = customersOf(rows);
+  const rowsOf: number[][] = Array.from({ length: customers }, () => []);
+  index.forEach((c, i) => {
+    rowsOf[c]!.push(i);
+  });
+  const differences: number[] = [];
+  for (let d = 0; d < BOOTSTRAP_DRAWS; d++) {
+    const drawn: number[] = [];
+    for (let k = 0; k < customers; k++) drawn.push(...rowsOf[Math.floor(random() * customers)]!);
+    const qini = qiniScorer(
+      drawn.map((i) => groups[i]!),
+      drawn.map((i) => outcomes[i]!),
+    );
+    const a = qini(drawn.map((i) => best[i]!));
+    const b = qini(drawn.map((i) => other[i]!));
+    if (a !== null && b !== null) differences.push(a - b);
+  }
+  return meanAndSpread(differences).sd;
+}
+
+/** Mean and sample standard deviation of draws; both 0 with fewer than two draws. */
+function meanAndSpread(draws: readonly number[]): { mean: number; sd: number } {
+  if (draws.length < 2) return { mean: 0, sd: 0 };
+  const mean = draws.reduce((sum, v) => sum + v, 0) / draws.length;
+  const sd = Math.sqrt(draws.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (draws.length - 1));
+  return { mean, sd };
+}
+
 /** Whether both groups hold a buyer and a non-buyer: the least a learner needs. */
 function hasEveryOutcome(rows: readonly CampaignObservation[]): boolean {
   const seen = new Set(rows.map((o) => `${o.group}:${o.outcome}`));
@@ -464,10 +572,7 @@ function randomQini(
     const value = qini(groups.map(() => random()));
     if (value !== null) draws.push(value);
   }
-  if (draws.length < 2) return { mean: 0, sd: 0 };
-  const mean = draws.reduce((sum, v) => sum + v, 0) / draws.length;
-  const sd = Math.sqrt(draws.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (draws.length - 1));
-  return { mean, sd };
+  return meanAndSpread(draws);
 }
 
 /** Canonical order: by customer, then group, outcome and features, so any input order gives the same fits. */

@@ -100,15 +100,17 @@ export const REFERENCE_DATE = new Date(EXPOSED_AT.getTime() + 45 * DAY_MS);
 /**
  * A campaign on `customers` customers exposed at EXPOSED_AT, and as many fresh customers exposed just after the
  * reference date, whose outcomes (unseen by any model fitted as of the reference date) judge the served scores.
+ * Campaign `n` draws its customers with seed 2n − 1 and the fresh ones with seed 2n (so no two campaigns share one).
  */
 export function campaignWithFreshCustomers(
   effect: CampaignSpec["effect"],
   customers = 10_000,
+  n = 1,
 ): { timelines: CustomerTimeline[]; exposures: SyntheticCampaign["exposures"]; fresh: SyntheticCampaign } {
-  const main = syntheticCampaign({ customers, seed: 1, exposedAt: EXPOSED_AT, effect });
+  const main = syntheticCampaign({ customers, seed: 2 * n - 1, exposedAt: EXPOSED_AT, effect });
   const fresh = syntheticCampaign({
     customers,
-    seed: 2,
+    seed: 2 * n,
     exposedAt: new Date(REFERENCE_DATE.getTime() + 1),
     effect,
     prefix: "e",

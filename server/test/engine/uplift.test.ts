@@ -110,8 +110,9 @@ describe("uplift with every covariate", { timeout: 120_000 }, () => {
     expect(holdout.upliftAt30!).toBeGreaterThan(result.averageEffect.estimate);
     expect(result.qini).toBe(holdout.qini);
     expect(result.candidates.map((c) => c.model)).toEqual([
-      "t_learner_logistic",
+      "interaction_logistic",
       "class_transformation",
+      "t_learner_logistic",
       "t_learner_forest",
     ]);
     // Every extra field is read, except the identifier.

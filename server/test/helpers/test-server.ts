@@ -205,11 +205,12 @@ export async function ingest(
   server: ServerClient,
   tenant: Tenant,
   records: Record<string, unknown>[],
-  extra: { batch_id?: string; headers?: Record<string, string> } = {},
+  extra: { batch_id?: string; run_id?: string; final?: boolean; headers?: Record<string, string> } = {},
 ) {
+  const { headers, ...fields } = extra;
   const res = await server.request("/api/v1/ingest", {
-    body: { project_id: tenant.projectId, records, ...(extra.batch_id ? { batch_id: extra.batch_id } : {}) },
-    headers: { authorization: `Bearer ${tenant.apiKey}`, ...extra.headers },
+    body: { project_id: tenant.projectId, records, ...fields },
+    headers: { authorization: `Bearer ${tenant.apiKey}`, ...headers },
   });
   if (res.status !== 202) throw new Error(`ingest failed: ${res.status} ${res.text}`);
   return res.body as { job_id: string; file_id: string; run_id: string; status: string };

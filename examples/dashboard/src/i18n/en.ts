@@ -362,6 +362,7 @@ export const en = {
   "model.past_value": "Past value",
   "model.recency": "Recency",
   "model.frequency": "Frequency",
+  "model.interaction_logistic": "Logistic with contact interactions",
   "model.t_learner_logistic": "T-learner (logistic)",
   "model.t_learner_forest": "T-learner (random forest)",
   "model.class_transformation": "Class transformation",

@@ -368,6 +368,7 @@ export const tr: Record<keyof typeof en, string> = {
   "model.past_value": "Geçmiş değer",
   "model.recency": "Yakınlık",
   "model.frequency": "Sıklık",
+  "model.interaction_logistic": "Temas etkileşimli lojistik",
   "model.t_learner_logistic": "T-öğrenici (lojistik)",
   "model.t_learner_forest": "T-öğrenici (rastgele orman)",
   "model.class_transformation": "Sınıf dönüşümü",
