@@ -13,6 +13,14 @@ export interface RunningServer {
 
 /** Opens the dependencies, migrates, and listens. What `segmento-server start` and the tests run. */
 const LISTEN_BACKLOG = 4096;
+/**
+ * How long an idle kept-alive connection stays open. Node's default (5 s) closes it while a client may be about
+ * to reuse it: when this process's loop was busy for longer than that (a large upload being normalized, a query
+ * on the embedded database), the close fires as the client's next request arrives and the client sees
+ * ECONNRESET instead of an answer (a 1,000,000-row upload in bench:ingest). Longer than the idle timeout of
+ * common proxies (60 s), so the side that closes an idle connection is the client's, never ours mid-request.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 export async function startServer(
   config: Config,
@@ -26,6 +34,7 @@ export async function startServer(
     // A deep accept queue: a burst of new connections that lands while the loop is busy (a query on the
     // embedded database) waits to be accepted instead of being reset by the kernel (Node's default is 511).
     const http: Server = createApp(app).listen(config.port, config.host, LISTEN_BACKLOG);
+    http.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
     await new Promise<void>((resolve, reject) => {
       http.once("listening", resolve);
       http.once("error", reject);

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { connect, type Socket } from "node:net";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -45,6 +46,47 @@ async function upload(
   });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+}
+
+/**
+ * The HTTP/1.1 responses arriving on a raw socket, one at a time (bodies with a Content-Length, as ours have).
+ * `next` rejects when the connection closes or fails before a whole response has arrived.
+ */
+function httpResponses(socket: Socket) {
+  let buffered = Buffer.alloc(0);
+  let waiting: { resolve: () => void; reject: (error: Error) => void } | undefined;
+  let ended: Error | undefined;
+  socket.on("data", (chunk: Buffer) => {
+    buffered = Buffer.concat([buffered, chunk]);
+    waiting?.resolve();
+  });
+  const end = (error: Error) => {
+    ended ??= error;
+    waiting?.reject(ended);
+  };
+  socket.on("error", end);
+  socket.on("close", () => end(new Error("the server closed the connection")));
+  return {
+    async next(): Promise<{ status: number; body: string }> {
+      for (;;) {
+        const headEnd = buffered.indexOf("\r\n\r\n");
+        if (headEnd >= 0) {
+          const head = buffered.subarray(0, headEnd).toString("latin1");
+          const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+          if (buffered.length >= headEnd + 4 + length) {
+            const body = buffered.subarray(headEnd + 4, headEnd + 4 + length).toString("utf8");
+            buffered = buffered.subarray(headEnd + 4 + length);
+            return { status: Number(head.split(" ")[1]), body };
+          }
+        }
+        if (ended) throw ended;
+        await new Promise<void>((resolve, reject) => {
+          waiting = { resolve, reject };
+        });
+        waiting = undefined;
+      }
+    },
+  };
 }
 
 /** A project's stored transactions as comparable rows (file and line aside). */
@@ -362,6 +404,46 @@ describe("upload and API end in the same rows", () => {
     expect(unmapped.status).toBe(400);
     expect(unmapped.body.details.some((d: { field: string }) => d.field === "customer_id")).toBe(true);
   });
+
+  it("answers an upload sent on a kept-alive connection that sat idle past Node's 5 s default, not a reset", async () => {
+    // bench:ingest's 1,000,000-row upload got ECONNRESET: its client reused a connection while the server closed
+    // it as idle. A raw socket shows it at any size: one request, an idle spell longer than Node's default
+    // keep-alive timeout (5 s, KEEP_ALIVE_TIMEOUT_MS now), then an upload on the same connection.
+    const socket = connect(Number(new URL(server.url).port), "127.0.0.1");
+    const responses = httpResponses(socket);
+    socket.write("GET /api/health HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n");
+    expect((await responses.next()).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 6000));
+    const boundary = "segmento-keep-alive";
+    const body = [
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="file"; filename="idle.csv"',
+      "Content-Type: text/csv",
+      "",
+      "customer_id,order_date,amount\nidle-1,2026-02-01,5",
+      `--${boundary}--`,
+      "",
+    ].join("\r\n");
+    socket.write(
+      [
+        `POST /api/projects/${tenant.projectId}/files HTTP/1.1`,
+        "Host: localhost",
+        "Connection: keep-alive",
+        `Origin: ${TEST_ORIGIN}`,
+        `Cookie: ${tenant.cookie}`,
+        `Content-Type: multipart/form-data; boundary=${boundary}`,
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        "",
+        body,
+      ].join("\r\n"),
+    );
+    const answer = await responses.next();
+    socket.destroy();
+    expect(answer.status).toBe(202);
+    expect(await waitForJob(server, tenant, JSON.parse(answer.body).job_id)).toMatchObject({
+      status: "completed",
+    });
+  }, 60_000);
 });
 
 describe("the pipeline", () => {
