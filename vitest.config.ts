@@ -22,6 +22,10 @@ const ONCE = [
   "server/test/dockerfile.test.ts",
   "server/test/cron.test.ts",
   "server/test/i18n.test.ts",
+  // These start the server with DATABASE_URL / REDIS_URL removed (a fresh user's embedded default), whatever the
+  // run's environment: on the services run they would repeat the embedded run exactly.
+  "server/test/build.test.ts",
+  "examples/demo/**/*.test.ts",
   // The models' quality through the API (minutes of model fits): the figures do not depend on the runtime, and
   // the pipeline's own suites cover both runtimes' paths.
   "server/test/model-quality.test.ts",
