@@ -11,7 +11,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Opens the dependencies, migrates, and listens. What `segmento-server start` and the tests run. */
 const LISTEN_BACKLOG = 4096;
 /**
  * How long an idle kept-alive connection stays open. Node's default (5 s) closes it while a client may be about
@@ -22,6 +21,7 @@ const LISTEN_BACKLOG = 4096;
  */
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
+/** Opens the dependencies, migrates, and listens. What `segmento-server start` and the tests run. */
 export async function startServer(
   config: Config,
   options: Parameters<typeof createContext>[1] & { workers?: boolean } = {},
