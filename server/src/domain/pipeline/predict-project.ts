@@ -116,7 +116,7 @@ export async function predictProject(
         // it is awaited (or the stage has already failed on this batch).
         upcoming = batches.next();
         upcoming.catch(() => undefined);
-        scoredTransactions += batch.transactions.length;
+        scoredTransactions += batch.transactions.at.length;
         const scores = await deps.engine.run("scorePredictions", {
           models,
           ...batch,
@@ -155,7 +155,7 @@ export async function predictProject(
           customers,
           transactions: scoredTransactions,
           sampled_customers: extras.length,
-          sampled_transactions: transactions.length,
+          sampled_transactions: transactions.at.length,
           sampled_exposures: exposures.length,
         },
       });
