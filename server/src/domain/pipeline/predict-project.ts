@@ -109,6 +109,9 @@ export async function predictProject(
     db.transaction(async (trx) => {
       const batches = customerBatches(trx, project.id, referenceDate, SCORING_BATCH);
       let upcoming = batches.next();
+      // The previous batch's write, still running: it overlaps this batch's scoring on the Engine's thread, and is
+      // awaited before the next write starts (one statement at a time on the transaction's connection).
+      let writing: Promise<void> = Promise.resolve();
       for (;;) {
         const { value: batch, done } = await upcoming;
         if (done) break;
@@ -123,7 +126,8 @@ export async function predictProject(
           referenceDate,
           churnThresholds,
         });
-        await savePredictions(
+        await writing;
+        writing = savePredictions(
           trx,
           scores.customerIds.map((id, i) => ({
             id,
@@ -134,7 +138,9 @@ export async function predictProject(
             scored_at: referenceDate.toISOString(),
           })),
         );
+        writing.catch(() => undefined);
       }
+      await writing;
       await insertModelRun(trx, {
         project_id: project.id,
         organization_id: project.organization_id,
