@@ -109,6 +109,9 @@ export async function predictProject(
     db.transaction(async (trx) => {
       const batches = customerBatches(trx, project.id, referenceDate, SCORING_BATCH);
       let upcoming = batches.next();
+      // The previous batch's write, still running: it overlaps this batch's scoring on the Engine's thread, and is
+      // awaited before the next write starts (one statement at a time on the transaction's connection).
+      let writing: Promise<void> = Promise.resolve();
       for (;;) {
         const { value: batch, done } = await upcoming;
         if (done) break;
@@ -116,14 +119,15 @@ export async function predictProject(
         // it is awaited (or the stage has already failed on this batch).
         upcoming = batches.next();
         upcoming.catch(() => undefined);
-        scoredTransactions += batch.transactions.length;
+        scoredTransactions += batch.transactions.at.length;
         const scores = await deps.engine.run("scorePredictions", {
           models,
           ...batch,
           referenceDate,
           churnThresholds,
         });
-        await savePredictions(
+        await writing;
+        writing = savePredictions(
           trx,
           scores.customerIds.map((id, i) => ({
             id,
@@ -134,7 +138,9 @@ export async function predictProject(
             scored_at: referenceDate.toISOString(),
           })),
         );
+        writing.catch(() => undefined);
       }
+      await writing;
       await insertModelRun(trx, {
         project_id: project.id,
         organization_id: project.organization_id,
@@ -155,7 +161,7 @@ export async function predictProject(
           customers,
           transactions: scoredTransactions,
           sampled_customers: extras.length,
-          sampled_transactions: transactions.length,
+          sampled_transactions: transactions.at.length,
           sampled_exposures: exposures.length,
         },
       });
