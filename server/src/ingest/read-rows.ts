@@ -1,7 +1,8 @@
-import { pipeline, Readable } from "node:stream";
-import { CsvError, parse } from "csv-parse";
+import { Readable } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
 import ExcelJS from "exceljs";
 import type { MessageKey, MessageParams } from "../i18n/index.js";
+import { CsvScanner, CsvSyntaxError } from "./csv.js";
 
 export type TabularFormat = "csv" | "xlsx";
 
@@ -131,7 +132,7 @@ async function* readCsv(
   }
   const chunks = asBuffers(input);
   try {
-    // Peek at the first line to choose the delimiter, then hand the parser everything from the start.
+    // Peek at the first line to choose the delimiter, then read everything from the start.
     const head: Buffer[] = [];
     let headBytes = 0;
     let lineBreakSeen = false;
@@ -142,42 +143,29 @@ async function* readCsv(
       headBytes += next.value.length;
       lineBreakSeen = next.value.includes(LF) || next.value.includes(CR);
     }
-    const lines = new LineCounter();
-    async function* everything() {
-      for (const chunk of head) {
-        lines.push(chunk);
-        yield chunk;
+    const scanner = new CsvScanner(
+      delimiter ?? detectDelimiter(Buffer.concat(head).toString("utf8")),
+      MAX_RECORD_BYTES,
+    );
+    // A multi-byte character split between chunks is decoded whole.
+    const decoder = new StringDecoder("utf8");
+    let first = true;
+    const records = (bytes: Buffer) => {
+      let text = decoder.write(bytes);
+      if (first && text !== "") {
+        first = false;
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       }
-      for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
-        lines.push(next.value);
-        yield next.value;
-      }
-    }
-    // Lines are counted as csv-parse takes each record, so an error gets the line of the record it is in even
-    // when records before it are still waiting in the stream's buffer.
-    let recordEnd = 0;
-    const starts: number[] = [];
-    const parser = parse({
-      bom: true,
-      delimiter: delimiter ?? detectDelimiter(Buffer.concat(head).toString("utf8")),
-      max_record_size: MAX_RECORD_BYTES,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      on_record: (values, info) => {
-        const line = lines.recordStart(recordEnd);
-        recordEnd = info.bytes;
-        if (values.every((value) => value.trim() === "")) return null;
-        starts.push(line);
-        return values;
-      },
-    });
-    pipeline(Readable.from(everything()), parser, () => {});
+      return scanner.push(text);
+    };
     try {
-      for await (const values of parser as AsyncIterable<string[]>) {
-        yield { line: starts.shift()!, values };
-      }
+      for (const chunk of head) yield* records(chunk);
+      for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield* records(next.value);
+      const rest = decoder.end();
+      if (rest !== "") yield* scanner.push(rest);
+      yield* scanner.end();
     } catch (error) {
-      if (error instanceof CsvError) throw csvFormatError(error, lines.recordStart(recordEnd));
+      if (error instanceof CsvSyntaxError) throw csvFormatError(error);
       throw error;
     }
   } finally {
@@ -185,37 +173,29 @@ async function* readCsv(
   }
 }
 
-function csvFormatError(error: CsvError, line: number): IngestFormatError {
-  switch (error.code) {
-    case "CSV_QUOTE_NOT_CLOSED":
+function csvFormatError(error: CsvSyntaxError): IngestFormatError {
+  const line = error.line;
+  switch (error.problem) {
+    case "quote_not_closed":
       return new IngestFormatError(
         "ingest.csv_quote_not_closed",
         { line },
         line,
         "a quoted field starts here and is never closed",
       );
-    case "INVALID_OPENING_QUOTE":
-    case "CSV_INVALID_CLOSING_QUOTE":
-    case "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE":
+    case "quote_misplaced":
       return new IngestFormatError(
         "ingest.csv_quote_misplaced",
         { line },
         line,
         "a double quote is inside an unquoted field, or text follows a closing quote",
       );
-    case "CSV_MAX_RECORD_SIZE":
+    case "record_too_large":
       return new IngestFormatError(
         "ingest.csv_record_too_large",
         { line, limit: MAX_RECORD_BYTES },
         line,
         `the record is over ${MAX_RECORD_BYTES} bytes`,
-      );
-    default:
-      return new IngestFormatError(
-        "ingest.csv_malformed",
-        { line, reason: error.message },
-        line,
-        error.message,
       );
   }
 }
@@ -227,68 +207,6 @@ async function* asBuffers(input: AsyncIterable<unknown>): AsyncGenerator<Buffer,
     for (let start = 0; start < bytes.length; start += CHUNK_BYTES) {
       yield bytes.subarray(start, start + CHUNK_BYTES);
     }
-  }
-}
-
-/**
- * Counts line breaks (LF, CRLF or a lone CR) in the bytes fed to the parser, so that each record gets the line
- * it starts on even when quoted fields hold line breaks. Keeps only the bytes after the last record.
- */
-class LineCounter {
-  private pending: Buffer[] = [];
-  private offset = 0;
-  private line = 1;
-  private afterCR = false;
-
-  push(chunk: Buffer): void {
-    this.pending.push(chunk);
-  }
-
-  /** The line of the record that follows the byte offset `end`: past `end`, then past any empty lines. */
-  recordStart(end: number): number {
-    this.consume(end - this.offset, false);
-    this.consume(Number.POSITIVE_INFINITY, true);
-    return this.line;
-  }
-
-  private consume(count: number, onlyLineBreaks: boolean): void {
-    let left = count;
-    while (left > 0) {
-      const chunk = this.pending[0];
-      if (chunk === undefined) return;
-      const limit = Math.min(chunk.length, left);
-      const used = onlyLineBreaks ? this.countLeadingBreaks(chunk, limit) : this.countBreaks(chunk, limit);
-      this.offset += used;
-      left -= used;
-      if (used === chunk.length) this.pending.shift();
-      else this.pending[0] = chunk.subarray(used);
-      if (used < limit) return;
-    }
-  }
-
-  /** Counts the line breaks in chunk[0, limit): every CR, and every LF that does not end a CRLF. */
-  private countBreaks(chunk: Buffer, limit: number): number {
-    const part = chunk.subarray(0, limit);
-    for (let i = part.indexOf(CR); i >= 0; i = part.indexOf(CR, i + 1)) this.line += 1;
-    for (let i = part.indexOf(LF); i >= 0; i = part.indexOf(LF, i + 1)) {
-      const previous = i === 0 ? (this.afterCR ? CR : undefined) : part[i - 1];
-      if (previous !== CR) this.line += 1;
-    }
-    if (limit > 0) this.afterCR = chunk[limit - 1] === CR;
-    return limit;
-  }
-
-  /** Consumes the line breaks at the start of chunk[0, limit), counting them; returns how many bytes. */
-  private countLeadingBreaks(chunk: Buffer, limit: number): number {
-    let i = 0;
-    for (; i < limit; i++) {
-      const byte = chunk[i];
-      if (byte === CR) this.line += 1;
-      else if (byte === LF && !this.afterCR) this.line += 1;
-      else if (byte !== LF) break;
-      this.afterCR = byte === CR;
-    }
-    return i;
   }
 }
 
