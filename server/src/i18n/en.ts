@@ -104,7 +104,6 @@ export const en = {
     'Line {line} has a double quote inside an unquoted value, or text right after a closing quote; put the whole value in double quotes and double each quote inside it ("").',
   "ingest.csv_record_too_large":
     "The row that starts on line {line} is longer than {limit} bytes; usually a double quote on that line is never closed.",
-  "ingest.csv_malformed": "Line {line} cannot be read as CSV ({reason}); check its quotes and delimiters.",
   "ingest.xlsx_unreadable":
     "The file cannot be read as an XLSX workbook ({reason}); save it again as .xlsx, or export it as CSV.",
   // Jobs, ingestion and idempotency

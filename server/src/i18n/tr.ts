@@ -104,8 +104,6 @@ export const tr: Record<MessageKey, string> = {
     '{line}. satırda tırnaksız bir değerin içinde çift tırnak ya da kapanış tırnağından hemen sonra metin var; değerin tamamını çift tırnak içine alın ve içindeki her tırnağı iki kez yazın ("").',
   "ingest.csv_record_too_large":
     "{line}. satırda başlayan kayıt {limit} bayttan uzun; genellikle o satırdaki bir çift tırnak hiç kapanmamıştır.",
-  "ingest.csv_malformed":
-    "{line}. satır CSV olarak okunamıyor ({reason}); tırnaklarını ve ayırıcılarını kontrol edin.",
   "ingest.xlsx_unreadable":
     "Dosya bir XLSX çalışma kitabı olarak okunamıyor ({reason}); yeniden .xlsx olarak kaydedin veya CSV olarak dışa aktarın.",
   progress_expired:

@@ -1,7 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { CsvScanner, CsvSyntaxError } from "../../src/ingest/csv.js";
 import { seededRandom } from "../../src/engine/random.js";
+import { CsvScanner, CsvSyntaxError } from "../../src/ingest/csv.js";
 
 /** Every record of `text` fed in pieces of the given sizes (cycled), with its line. */
 function scanAll(text: string, sizes: number[], delimiter = ",", maxRecord = 1_000_000) {
