@@ -66,11 +66,8 @@ async function reshuffleStorage(table: "transactions" | "campaign_exposures") {
 
 /** The transaction lines in the order the pipeline hands them to the Engine. */
 async function linesAsLoaded(): Promise<string[]> {
-  const c = await loadTransactions(server.app.db.knex, tenant.projectId, new Date("2100-01-01"));
-  return Array.from(c.customer, (customer, i) => {
-    const order = c.order[i]! < 0 ? null : c.orderIds[c.order[i]!];
-    return `${c.customerIds[customer]} ${new Date(c.at[i]!).toISOString()} ${c.amount[i]} ${order} ${c.isReturn[i] === 1}`;
-  });
+  const lines = await loadTransactions(server.app.db.knex, tenant.projectId, new Date("2100-01-01"));
+  return lines.map((l) => `${l.customerId} ${l.at.toISOString()} ${l.amount} ${l.orderId} ${l.isReturn}`);
 }
 
 describe("model fits are deterministic", () => {

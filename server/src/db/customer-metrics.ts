@@ -1,6 +1,5 @@
 import type { Knex } from "knex";
 import type { CustomerBehaviour } from "../engine/customer.js";
-import { type TransactionColumns, TransactionColumnsBuilder } from "../engine/customer-timeline.js";
 import { bulkUpdateById } from "./bulk-update.js";
 import { type CustomerSample, inSample } from "./customer-sample.js";
 
@@ -135,6 +134,15 @@ export async function saveUnscoredRfm(db: Knex, rows: CustomerRfm[]): Promise<vo
   await bulkUpdateById(db, "customers", rows, RFM_COLUMNS);
 }
 
+/** One transaction line as the Engine's timelines read it (engine/customer-timeline.ts Transaction). */
+export interface TransactionLine {
+  customerId: string;
+  at: Date;
+  amount: number;
+  orderId: string | null;
+  isReturn: boolean;
+}
+
 /** The project's first purchase line up to the reference date (what the whole history's length is measured from). */
 export async function firstPurchaseOf(
   db: Knex,
@@ -152,14 +160,14 @@ export async function firstPurchaseOf(
 
 /**
  * Every transaction line of the project's customers (or of a sample of them) up to the reference date, returns
- * included (the models decide what a line is), by customer profile id, as the columns the Engine reads.
+ * included (the models decide what a line is), by customer profile id.
  */
 export async function loadTransactions(
   db: Knex,
   projectId: string,
   referenceDate: Date,
   sample?: CustomerSample,
-): Promise<TransactionColumns> {
+): Promise<TransactionLine[]> {
   const rows: TransactionRow[] = await db("transactions as t")
     .join("customers as c", function () {
       this.on("c.project_id", "t.project_id").andOn("c.customer_key", "t.customer_key");
@@ -168,7 +176,7 @@ export async function loadTransactions(
     .andWhere("t.order_date", "<=", referenceDate)
     .andWhere(inSample(db, "t.customer_key", sample))
     .select("c.id as customer_id", ...transactionColumns(db, "t"));
-  return columnsOf(rows, (r) => r.customer_id);
+  return rows.map((r) => transactionLine(r, r.customer_id));
 }
 
 /**
@@ -191,14 +199,13 @@ const transactionColumns = (db: Knex, table: string) => [
   `${table}.is_return`,
 ];
 
-function columnsOf<Row extends Omit<TransactionRow, "customer_id">>(
-  rows: Row[],
-  customerIdOf: (row: Row) => string,
-): TransactionColumns {
-  const columns = new TransactionColumnsBuilder(rows.length);
-  for (const r of rows) columns.add(customerIdOf(r), r.at_ms, r.amount, r.order_id, r.is_return);
-  return columns.build();
-}
+const transactionLine = (r: Omit<TransactionRow, "customer_id">, customerId: string): TransactionLine => ({
+  customerId,
+  at: new Date(r.at_ms),
+  amount: r.amount,
+  orderId: r.order_id,
+  isReturn: r.is_return,
+});
 
 type CustomerExtras = [customerId: string, extra: Record<string, string | number | boolean>][];
 
@@ -226,7 +233,7 @@ export async function* customerBatches(
   projectId: string,
   referenceDate: Date,
   size: number,
-): AsyncGenerator<{ transactions: TransactionColumns; extras: CustomerExtras }> {
+): AsyncGenerator<{ transactions: TransactionLine[]; extras: CustomerExtras }> {
   let after: string | null = null;
   for (;;) {
     const customers: {
@@ -252,7 +259,7 @@ export async function* customerBatches(
       .andWhere("order_date", "<=", referenceDate)
       .select("customer_key", ...transactionColumns(db, "transactions"));
     yield {
-      transactions: columnsOf(rows, (r) => idOf.get(r.customer_key)!),
+      transactions: rows.map((r) => transactionLine(r, idOf.get(r.customer_key)!)),
       extras: customers.map((c) => [c.id, c.extra_features ?? {}]),
     };
     if (customers.length < size) return;

@@ -57,123 +57,30 @@ interface Line {
 }
 
 /**
- * Transaction lines as columns: what crosses to an Engine thread (typed arrays are copied whole by the structured
- * clone, where an array of row objects is cloned object by object and costs both copies' memory). Line i is
- * customer `customerIds[customer[i]]`, at `at[i]` (ms since the epoch), of value `amount[i]`, in order
- * `orderIds[order[i]]` (-1: none, one order per timestamp), a return by status when `isReturn[i]` is 1.
- */
-export interface TransactionColumns {
-  customer: Int32Array;
-  /** The string table of customer ids (each once). */
-  customerIds: string[];
-  at: Float64Array;
-  amount: Float64Array;
-  order: Int32Array;
-  /** The string table of order ids (each once). */
-  orderIds: string[];
-  isReturn: Uint8Array;
-}
-
-/** Fills TransactionColumns line by line; `capacity` is the number of lines (known from the query's result). */
-export class TransactionColumnsBuilder {
-  private readonly columns: TransactionColumns;
-  private readonly customerIndex = new Map<string, number>();
-  private readonly orderIndex = new Map<string, number>();
-  private length = 0;
-
-  constructor(capacity: number) {
-    this.columns = {
-      customer: new Int32Array(capacity),
-      customerIds: [],
-      at: new Float64Array(capacity),
-      amount: new Float64Array(capacity),
-      order: new Int32Array(capacity),
-      orderIds: [],
-      isReturn: new Uint8Array(capacity),
-    };
-  }
-
-  add(customerId: string, atMs: number, amount: number, orderId: string | null, isReturn: boolean): void {
-    const c = this.columns;
-    if (this.length === c.customer.length)
-      throw new RangeError("more transaction lines than the capacity given");
-    const i = this.length++;
-    c.customer[i] = indexIn(this.customerIndex, c.customerIds, customerId);
-    c.at[i] = atMs;
-    c.amount[i] = amount;
-    c.order[i] = orderId === null ? -1 : indexIn(this.orderIndex, c.orderIds, orderId);
-    c.isReturn[i] = isReturn ? 1 : 0;
-  }
-
-  build(): TransactionColumns {
-    const c = this.columns;
-    if (this.length === c.customer.length) return c;
-    const n = this.length;
-    return {
-      ...c,
-      customer: c.customer.slice(0, n),
-      at: c.at.slice(0, n),
-      amount: c.amount.slice(0, n),
-      order: c.order.slice(0, n),
-      isReturn: c.isReturn.slice(0, n),
-    };
-  }
-}
-
-function indexIn(index: Map<string, number>, table: string[], value: string): number {
-  let i = index.get(value);
-  if (i === undefined) {
-    i = table.length;
-    table.push(value);
-    index.set(value, i);
-  }
-  return i;
-}
-
-export function isTransactionColumns(
-  transactions: Iterable<Transaction> | TransactionColumns,
-): transactions is TransactionColumns {
-  return (transactions as TransactionColumns).customer instanceof Int32Array;
-}
-
-/**
  * Groups transactions into one timeline per customer, sorted by customer id; `extra` gives each customer's
  * attributes (customers with attributes but no transaction get an empty timeline, so exposed non-buyers exist).
- * Takes rows (any iterable, so rows can stream from a cursor: each is reduced to a small line as it is read) or
- * columns; both give identical timelines.
+ * Takes any iterable, so rows can stream from a cursor: each is reduced to a small line as it is read.
  */
 export function buildTimelines(
-  transactions: Iterable<Transaction> | TransactionColumns,
+  transactions: Iterable<Transaction>,
   extra: ReadonlyMap<string, ExtraFields> = new Map(),
 ): CustomerTimeline[] {
   const byCustomer = new Map<string, Line[]>();
-  const add = (customerId: string, time: number, amount: number, order: string | null, byStatus: boolean) => {
-    if (!Number.isFinite(amount) || Number.isNaN(time))
+  for (const transaction of transactions) {
+    const time = transaction.at.getTime();
+    if (!Number.isFinite(transaction.amount) || Number.isNaN(time))
       throw new RangeError(
-        `customer ${customerId} has a transaction with an invalid date or amount (${amount})`,
+        `customer ${transaction.customerId} has a transaction with an invalid date or amount (${transaction.amount})`,
       );
-    let lines = byCustomer.get(customerId);
+    let lines = byCustomer.get(transaction.customerId);
     if (lines === undefined) {
       lines = [];
-      byCustomer.set(customerId, lines);
+      byCustomer.set(transaction.customerId, lines);
     }
-    const isReturn = isReturnLine({ amount, isReturn: byStatus });
+    const isReturn = isReturnLine(transaction);
     // A zero-value line that is not a return buys nothing and counts for nothing.
-    if (isReturn || amount > 0) lines.push({ time, order, amount, isReturn });
-  };
-  if (isTransactionColumns(transactions)) {
-    const { customer, customerIds, at, amount, order, orderIds, isReturn } = transactions;
-    for (let i = 0; i < customer.length; i++)
-      add(
-        customerIds[customer[i]!]!,
-        at[i]!,
-        amount[i]!,
-        order[i]! < 0 ? null : orderIds[order[i]!]!,
-        isReturn[i] === 1,
-      );
-  } else {
-    for (const t of transactions)
-      add(t.customerId, t.at.getTime(), t.amount, t.orderId ?? null, t.isReturn === true);
+    if (isReturn || transaction.amount > 0)
+      lines.push({ time, order: transaction.orderId ?? null, amount: transaction.amount, isReturn });
   }
   for (const customerId of extra.keys()) if (!byCustomer.has(customerId)) byCustomer.set(customerId, []);
   return [...byCustomer.keys()]

@@ -97,18 +97,15 @@ function binFeatures(x: readonly (readonly number[])[], bins: number): Binned {
   const d = x[0]!.length;
   const codes: Uint8Array[] = [];
   const cuts: Float64Array[] = [];
-  const values = new Float64Array(n);
   for (let j = 0; j < d; j++) {
-    // A plain loop: Float64Array.from with a mapping function went through the iterator, per value.
-    for (let i = 0; i < n; i++) values[i] = x[i]![j]!;
-    const sorted = values.slice().sort();
+    const sorted = Float64Array.from(x, (row) => row[j]!).sort();
     const edges: number[] = [];
     for (let b = 1; b < bins; b++) {
       const edge = sorted[Math.max(0, Math.floor((b * n) / bins) - 1)]!;
       if (edge < sorted[n - 1]! && (edges.length === 0 || edge > edges[edges.length - 1]!)) edges.push(edge);
     }
     const column = new Uint8Array(n);
-    for (let i = 0; i < n; i++) column[i] = binOf(edges, values[i]!);
+    for (let i = 0; i < n; i++) column[i] = binOf(edges, x[i]![j]!);
     codes.push(column);
     cuts.push(Float64Array.from(edges));
   }

@@ -81,35 +81,28 @@ export function fitLogistic(
   }
 
   const p = d + 1;
-  // The rows standardized once, flat, with the intercept's 1 first: each Newton step then reads plain doubles
-  // (the same values the step computed for itself before, so the same sums in the same order).
-  const design = new Float64Array(n * p);
-  for (let i = 0; i < n; i++) {
-    design[i * p] = 1;
-    for (let j = 0; j < d; j++) design[i * p + j + 1] = standardize(x[i]![j]!, means[j]!, scales[j]!);
-  }
   const weights = new Array<number>(p).fill(0);
+  const row = new Array<number>(p);
   let iterations = 0;
   let converged = false;
   for (; iterations < maxIterations && !converged; iterations++) {
     const gradient = new Array<number>(p).fill(0);
-    const upper = new Float64Array(p * p);
+    const hessian = Array.from({ length: p }, () => new Array<number>(p).fill(0));
     for (let i = 0; i < n; i++) {
-      const offset = i * p;
+      row[0] = 1;
+      for (let j = 0; j < d; j++) row[j + 1] = standardize(x[i]![j]!, means[j]!, scales[j]!);
       let z = 0;
-      for (let j = 0; j < p; j++) z += weights[j]! * design[offset + j]!;
+      for (let j = 0; j < p; j++) z += weights[j]! * row[j]!;
       const mu = sigmoid(z);
       const rowWeight = weightOf(i);
       const w = rowWeight * Math.max(mu * (1 - mu), 1e-12);
       const residual = rowWeight * (y[i]! - mu);
       for (let a = 0; a < p; a++) {
-        const value = design[offset + a]!;
-        gradient[a]! += residual * value;
-        const ra = w * value;
-        for (let b = a; b < p; b++) upper[a * p + b]! += ra * design[offset + b]!;
+        gradient[a]! += residual * row[a]!;
+        const ra = w * row[a]!;
+        for (let b = a; b < p; b++) hessian[a]![b]! += ra * row[b]!;
       }
     }
-    const hessian = Array.from({ length: p }, (_, a) => Array.from(upper.subarray(a * p, a * p + p)));
     for (let a = 0; a < p; a++) {
       for (let b = 0; b < a; b++) hessian[a]![b] = hessian[b]![a]!;
       if (a > 0) {

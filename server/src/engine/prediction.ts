@@ -1,6 +1,6 @@
 import { type ChurnRisk, type ChurnThresholds, churnScoreOf, fitChurn } from "./churn.js";
 import { fitLifetimeValue, lifetimeValueOf } from "./clv.js";
-import { buildTimelines, type Transaction, type TransactionColumns } from "./customer-timeline.js";
+import { buildTimelines, type Transaction } from "./customer-timeline.js";
 import type { ExtraFields } from "./extra-fields.js";
 import { sampledCustomersWarning } from "./model-report.js";
 import { type Exposure, fitCampaignUplift, upliftOf } from "./uplift.js";
@@ -8,11 +8,8 @@ import { type Exposure, fitCampaignUplift, upliftOf } from "./uplift.js";
 const DAYS_PER_MONTH = 30.4375;
 
 export interface PredictionFitInput {
-  /**
-   * Every transaction line up to the reference date of the customers the models learn from, returns included
-   * (as columns from the database: cheaper to hand to a thread).
-   */
-  transactions: Transaction[] | TransactionColumns;
+  /** Every transaction line up to the reference date of the customers the models learn from, returns included. */
+  transactions: Transaction[];
   /** Those customers' extra fields, by customer id. */
   extras: [customerId: string, extra: ExtraFields][];
   /** Their campaign exposures up to the reference date (those whose window is still open are counted, not used). */
@@ -84,7 +81,7 @@ export interface PredictionScoreInput {
     uplift: PredictionFit["uplift"];
   };
   /** A batch of customers: every transaction line of theirs up to the reference date, and their extra fields. */
-  transactions: Transaction[] | TransactionColumns;
+  transactions: Transaction[];
   extras: [customerId: string, extra: ExtraFields][];
   referenceDate: Date;
   churnThresholds: ChurnThresholds;

@@ -31,61 +31,13 @@ export interface QiniCurve {
   incremental: number[];
 }
 
-/**
- * Row indices by score, descending, ties reversed (numpy's mergesort argsort, reversed): a stable ascending sort,
- * reversed. The stable sort is a byte-wise radix sort of the scores' bits (flipped so that unsigned order is numeric
- * order), since a comparator sort was a sixth of the uplift fit's time (its bootstrap sorts 150 times). -0 is read
- * as 0: the two tie, as numbers compare.
- */
+/** Row indices by score, descending, ties reversed (numpy's mergesort argsort, reversed). */
 function descendingOrder(scores: readonly number[]): number[] {
   if (!scores.every(Number.isFinite)) throw new RangeError("uplift scores must be finite numbers");
-  const n = scores.length;
-  const bits = new DataView(new ArrayBuffer(8));
-  const low = new Uint32Array(n);
-  const high = new Uint32Array(n);
-  const counts = new Uint32Array(8 * 256);
-  for (let i = 0; i < n; i++) {
-    bits.setFloat64(0, scores[i] === 0 ? 0 : scores[i]!);
-    let h = bits.getUint32(0);
-    let l = bits.getUint32(4);
-    // Negative numbers: all bits flipped (larger magnitude sorts first); others: the sign bit set.
-    if (h >>> 31 === 1) {
-      h = ~h >>> 0;
-      l = ~l >>> 0;
-    } else h = (h | 0x80000000) >>> 0;
-    high[i] = h;
-    low[i] = l;
-    for (let pass = 0; pass < 8; pass++) {
-      const word = pass < 4 ? l : h;
-      counts[pass * 256 + ((word >>> ((pass % 4) * 8)) & 255)]!++;
-    }
-  }
-  let order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  let spare = new Uint32Array(n);
-  const starts = new Uint32Array(256);
-  for (let pass = 0; pass < 8; pass++) {
-    const words = pass < 4 ? low : high;
-    const shift = (pass % 4) * 8;
-    const base = pass * 256;
-    // A byte every score shares leaves the order as it is.
-    let sum = 0;
-    let shared = false;
-    for (let b = 0; b < 256; b++) {
-      starts[b] = sum;
-      sum += counts[base + b]!;
-      if (counts[base + b] === n) shared = true;
-    }
-    if (shared) continue;
-    for (let k = 0; k < n; k++) {
-      const i = order[k]!;
-      spare[starts[(words[i]! >>> shift) & 255]!++] = i;
-    }
-    [order, spare] = [spare, order];
-  }
-  const descending = new Array<number>(n);
-  for (let k = 0; k < n; k++) descending[k] = order[n - 1 - k]!;
-  return descending;
+  return scores
+    .map((_, i) => i)
+    .sort((i, j) => scores[i]! - scores[j]! || i - j)
+    .reverse();
 }
 
 export function qiniCurve(

@@ -7,7 +7,6 @@ import {
   purchaseDaysBetween,
   purchaseSummaryAsOf,
   type Transaction,
-  TransactionColumnsBuilder,
 } from "../../src/engine/customer-timeline.js";
 import { seededRandom } from "../../src/engine/random.js";
 import { returnRate, rfmAsOf } from "../../src/engine/rfm.js";
@@ -122,32 +121,6 @@ describe("timelines", () => {
     const reference = buildTimelines(transactions);
     expect(reference.map((t) => t.customerId)).toEqual([...reference.map((t) => t.customerId)].sort());
     for (const seed of [1, 2, 3]) expect(buildTimelines(shuffled(transactions, seed))).toEqual(reference);
-  });
-
-  it("are identical from columns and from rows (what the database hands the Engine's threads)", () => {
-    const extra = new Map([
-      ["c3", { channel: "web" }],
-      ["no-lines", { channel: "store" }],
-    ]);
-    const columnsOf = (lines: Transaction[]) => {
-      const builder = new TransactionColumnsBuilder(lines.length + 5);
-      for (const t of lines)
-        builder.add(t.customerId, t.at.getTime(), t.amount, t.orderId ?? null, t.isReturn === true);
-      return builder.build();
-    };
-    const columns = columnsOf(transactions);
-    // Fewer lines than the capacity: the columns are cut to the lines given.
-    expect(columns.at).toHaveLength(transactions.length);
-    // A string table: each customer and order id once.
-    expect(columns.customerIds).toHaveLength(37);
-    expect(new Set(columns.orderIds).size).toBe(columns.orderIds.length);
-    const reference = buildTimelines(transactions, extra);
-    expect(reference.some((t) => t.returnTimes.length > 0)).toBe(true);
-    expect(buildTimelines(columns, extra)).toEqual(reference);
-    expect(buildTimelines(columnsOf(shuffled(transactions, 4)), extra)).toEqual(reference);
-    expect(() =>
-      buildTimelines(columnsOf([{ customerId: "x", at: new Date(Number.NaN), amount: 1 }])),
-    ).toThrow(RangeError);
   });
 
   it("rebuild cdnow_customers_summary.csv from CDNOW_sample.txt; the 8 customers whose only line is $0 never bought", () => {

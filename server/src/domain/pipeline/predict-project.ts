@@ -109,9 +109,6 @@ export async function predictProject(
     db.transaction(async (trx) => {
       const batches = customerBatches(trx, project.id, referenceDate, SCORING_BATCH);
       let upcoming = batches.next();
-      // The previous batch's write, still running: it overlaps this batch's scoring on the Engine's thread, and is
-      // awaited before the next write starts (one statement at a time on the transaction's connection).
-      let writing: Promise<void> = Promise.resolve();
       for (;;) {
         const { value: batch, done } = await upcoming;
         if (done) break;
@@ -119,15 +116,14 @@ export async function predictProject(
         // it is awaited (or the stage has already failed on this batch).
         upcoming = batches.next();
         upcoming.catch(() => undefined);
-        scoredTransactions += batch.transactions.at.length;
+        scoredTransactions += batch.transactions.length;
         const scores = await deps.engine.run("scorePredictions", {
           models,
           ...batch,
           referenceDate,
           churnThresholds,
         });
-        await writing;
-        writing = savePredictions(
+        await savePredictions(
           trx,
           scores.customerIds.map((id, i) => ({
             id,
@@ -138,9 +134,7 @@ export async function predictProject(
             scored_at: referenceDate.toISOString(),
           })),
         );
-        writing.catch(() => undefined);
       }
-      await writing;
       await insertModelRun(trx, {
         project_id: project.id,
         organization_id: project.organization_id,
@@ -161,7 +155,7 @@ export async function predictProject(
           customers,
           transactions: scoredTransactions,
           sampled_customers: extras.length,
-          sampled_transactions: transactions.at.length,
+          sampled_transactions: transactions.length,
           sampled_exposures: exposures.length,
         },
       });
