@@ -131,11 +131,10 @@ describe.runIf(runHere)("the docs site in Chromium", () => {
     const visit = async (path: string) => {
       const { page, problems: found } = await open(path);
       problems.push(...found.map((p) => `${path}: ${p}`));
-      const name = path.replace(/^\/docs\/?/, "").replace(/\//g, "_") || "index";
       // Whole guides; the first screen of the generated references (their full pages are tens of screens).
       if (TAKE_SCREENSHOTS)
         await page.screenshot({
-          path: `${SCREENSHOTS}${name}.png`,
+          path: `${SCREENSHOTS}${path.replace(/^\/docs\/?/, "").replace(/\//g, "_") || "index"}.png`,
           fullPage: !path.startsWith("/docs/reference/"),
         });
       for (const href of await page.$$eval("a[href]", (as) => as.map((a) => (a as HTMLAnchorElement).href)))

@@ -54,7 +54,7 @@ export class CsvScanner {
     const delimiter = this.delimiter;
     const length = text.length;
     let start = 0;
-    // One record per pass; `incomplete` leaves it for the next chunk.
+    // One record per pass; `break record` leaves an unfinished one in `carry` for the next chunk.
     record: while (start < length) {
       const values: string[] = [];
       let line = this.line;
